@@ -1,0 +1,618 @@
+//! The block structure of a YFM page: headings, `#| |#` tables, lists, code
+//! fences, quotes and paragraphs. Directives such as `{% list tabs %}` or
+//! `{% note %}` only wrap other blocks, so their own lines are dropped.
+//!
+//! The scanner works on [`Piece`]s (a line of text plus the index of the page
+//! line it came from) so the same code reads a whole page and the inside of a
+//! table cell, which may hold lists, code and tables of its own.
+
+/// A line of text and the index of the [`crate::source::Line`] it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// The text of this line (for a cell, only the part inside the cell).
+    pub text: String,
+    /// Index into the page's spliced lines.
+    pub at: usize,
+}
+
+/// One cell of a YFM table row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// The cell's lines; the first one holds the text right after the `|`.
+    pub lines: Vec<Piece>,
+}
+
+impl Cell {
+    /// The cell's text with lines joined by `\n` and outer blank lines removed.
+    pub fn text(&self) -> String {
+        let joined: Vec<&str> = self.lines.iter().map(|p| p.text.as_str()).collect();
+        joined.join("\n").trim().to_string()
+    }
+
+    /// The page line index of the first non-blank line of the cell.
+    pub fn at(&self) -> Option<usize> {
+        self.lines
+            .iter()
+            .find(|p| !p.text.trim().is_empty())
+            .or(self.lines.first())
+            .map(|p| p.at)
+    }
+
+    /// The cell's non-blank lines, trimmed.
+    pub fn nonblank_lines(&self) -> impl Iterator<Item = &Piece> {
+        self.lines.iter().filter(|p| !p.text.trim().is_empty())
+    }
+}
+
+/// A table: its rows, each a list of cells. The header row is `rows[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// Rows in document order.
+    pub rows: Vec<Vec<Cell>>,
+    /// Page line index of the `#|` line.
+    pub at: usize,
+    /// Whether the closing `|#` was found.
+    pub closed: bool,
+}
+
+/// One item of a bullet or numbered list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Columns of indentation before the marker.
+    pub indent: usize,
+    /// The item's text: the first line after the marker plus its continuation lines.
+    pub text: String,
+    /// Page line index of the marker line.
+    pub at: usize,
+}
+
+/// A block of the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// `## Text {#anchor}`
+    Heading {
+        /// 1 for `#`, 2 for `##`...
+        level: usize,
+        /// Heading text without the anchor.
+        text: String,
+        /// The `{#anchor}` id, if any.
+        anchor: Option<String>,
+        /// Page line index.
+        at: usize,
+    },
+    /// A `#| ... |#` table.
+    Table(Table),
+    /// A standard Markdown pipe table (`| a | b |`), converted to the same shape.
+    PipeTable(Table),
+    /// Consecutive list items.
+    List(Vec<Item>),
+    /// A fenced code block.
+    Code {
+        /// The info string (`json`, `bash`...), lowercased.
+        lang: String,
+        /// The code, lines joined by `\n`, common indentation kept.
+        text: String,
+        /// Page line index of the opening fence.
+        at: usize,
+    },
+    /// `>` lines, markers removed.
+    Quote(Vec<Piece>),
+    /// Consecutive text lines.
+    Paragraph(Vec<Piece>),
+}
+
+impl Block {
+    /// The page line index where this block starts.
+    pub fn at(&self) -> usize {
+        match self {
+            Block::Heading { at, .. } | Block::Code { at, .. } => *at,
+            Block::Table(t) | Block::PipeTable(t) => t.at,
+            Block::List(items) => items.first().map_or(0, |i| i.at),
+            Block::Quote(p) | Block::Paragraph(p) => p.first().map_or(0, |p| p.at),
+        }
+    }
+}
+
+/// Splits pieces into blocks.
+pub fn scan(pieces: &[Piece]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let line = &pieces[i];
+        let trimmed = line.text.trim();
+        if trimmed.is_empty() || is_directive(trimmed) {
+            i += 1;
+        } else if let Some(fence) = fence_marker(trimmed) {
+            i = scan_code(pieces, i, fence, &mut blocks);
+        } else if trimmed.starts_with("#|") {
+            let (table, next) = scan_table(pieces, i);
+            blocks.push(Block::Table(table));
+            i = next;
+        } else if let Some((level, text, anchor)) = heading(trimmed) {
+            blocks.push(Block::Heading {
+                level,
+                text,
+                anchor,
+                at: line.at,
+            });
+            i += 1;
+        } else if list_marker(&line.text).is_some() {
+            i = scan_list(pieces, i, &mut blocks);
+        } else if trimmed.starts_with('>') {
+            let mut quote = Vec::new();
+            while i < pieces.len() && pieces[i].text.trim().starts_with('>') {
+                let text = pieces[i].text.trim().trim_start_matches('>').trim();
+                quote.push(Piece {
+                    text: text.to_string(),
+                    at: pieces[i].at,
+                });
+                i += 1;
+            }
+            blocks.push(Block::Quote(quote));
+        } else if is_pipe_row(trimmed)
+            && pieces
+                .get(i + 1)
+                .is_some_and(|next| is_pipe_delimiter(next.text.trim()))
+        {
+            i = scan_pipe_table(pieces, i, &mut blocks);
+        } else {
+            let mut para = Vec::new();
+            while i < pieces.len() {
+                let t = pieces[i].text.trim();
+                if t.is_empty()
+                    || is_directive(t)
+                    || fence_marker(t).is_some()
+                    || t.starts_with("#|")
+                    || heading(t).is_some()
+                    || (list_marker(&pieces[i].text).is_some() && !para.is_empty())
+                {
+                    break;
+                }
+                para.push(pieces[i].clone());
+                i += 1;
+            }
+            if para.is_empty() {
+                // A line no other rule took: keep it as text so we always advance.
+                para.push(pieces[i].clone());
+                i += 1;
+            }
+            blocks.push(Block::Paragraph(para));
+        }
+    }
+    blocks
+}
+
+fn is_directive(trimmed: &str) -> bool {
+    trimmed.starts_with("{%") && trimmed.ends_with("%}")
+}
+
+/// Returns the fence string (```` ``` ```` or `~~~` of any length) if the line opens one.
+fn fence_marker(trimmed: &str) -> Option<&str> {
+    for ch in ['`', '~'] {
+        let n = trimmed.chars().take_while(|&c| c == ch).count();
+        if n >= 3 {
+            let rest = &trimmed[n..];
+            // A code span such as ```a | b``` on one line is not a fence.
+            if ch == '`' && rest.contains('`') {
+                return None;
+            }
+            return Some(&trimmed[..n]);
+        }
+    }
+    None
+}
+
+fn scan_code(pieces: &[Piece], start: usize, fence: &str, blocks: &mut Vec<Block>) -> usize {
+    let open = pieces[start].text.trim();
+    let lang = open[fence.len()..].trim().to_lowercase();
+    let indent = leading_spaces(&pieces[start].text);
+    let mut body = Vec::new();
+    let mut i = start + 1;
+    while i < pieces.len() {
+        let t = pieces[i].text.trim();
+        if t.starts_with(fence) && t.trim_start_matches(fence.chars().next().unwrap_or('`')).is_empty() {
+            i += 1;
+            break;
+        }
+        let text = &pieces[i].text;
+        let cut = leading_spaces(text).min(indent);
+        body.push(&text[cut..]);
+        i += 1;
+    }
+    blocks.push(Block::Code {
+        lang,
+        text: body.join("\n"),
+        at: pieces[start].at,
+    });
+    i
+}
+
+fn leading_spaces(text: &str) -> usize {
+    text.len() - text.trim_start_matches([' ', '\t']).len()
+}
+
+/// `## Title {#anchor}` → (2, "Title", Some("anchor")).
+pub fn heading(trimmed: &str) -> Option<(usize, String, Option<String>)> {
+    let level = trimmed.chars().take_while(|&c| c == '#').count();
+    if level == 0 || level > 6 {
+        return None;
+    }
+    let rest = &trimmed[level..];
+    if !rest.starts_with(' ') && !rest.is_empty() {
+        return None;
+    }
+    let mut text = rest.trim().to_string();
+    let mut anchor = None;
+    if text.ends_with('}') {
+        if let Some(open) = text.rfind("{#") {
+            anchor = Some(text[open + 2..text.len() - 1].trim().to_string());
+            text = text[..open].trim().to_string();
+        }
+    }
+    Some((level, text, anchor))
+}
+
+/// The marker width if the line starts a list item (`- `, `* `, `+ `, `1. `).
+fn list_marker(text: &str) -> Option<usize> {
+    let trimmed = text.trim_start();
+    let indent = text.len() - trimmed.len();
+    let bytes = trimmed.as_bytes();
+    if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
+        // `**bold**` and `* ` differ by the space; `---` rules are not items.
+        return Some(indent + 2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0
+        && digits < 4
+        && bytes.len() > digits + 1
+        && matches!(bytes[digits], b'.' | b')')
+        && bytes[digits + 1] == b' '
+    {
+        return Some(indent + digits + 2);
+    }
+    None
+}
+
+fn scan_list(pieces: &[Piece], start: usize, blocks: &mut Vec<Block>) -> usize {
+    let mut items: Vec<Item> = Vec::new();
+    let mut i = start;
+    while i < pieces.len() {
+        let text = &pieces[i].text;
+        let trimmed = text.trim();
+        if let Some(width) = list_marker(text) {
+            items.push(Item {
+                indent: leading_spaces(text),
+                text: text[width..].trim().to_string(),
+                at: pieces[i].at,
+            });
+            i += 1;
+            continue;
+        }
+        if trimmed.is_empty() {
+            // A blank line ends the list unless an indented continuation or item follows.
+            let next = pieces[i + 1..].iter().find(|p| !p.text.trim().is_empty());
+            match next {
+                Some(p) if list_marker(&p.text).is_some() || leading_spaces(&p.text) >= 2 => {
+                    if fence_marker(p.text.trim()).is_some() || p.text.trim().starts_with("#|") {
+                        break;
+                    }
+                    i += 1;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        if is_directive(trimmed)
+            || fence_marker(trimmed).is_some()
+            || trimmed.starts_with("#|")
+            || heading(trimmed).is_some()
+        {
+            break;
+        }
+        if let Some(last) = items.last_mut() {
+            last.text.push('\n');
+            last.text.push_str(trimmed);
+        }
+        i += 1;
+    }
+    blocks.push(Block::List(items));
+    i
+}
+
+/// Reads a `#| ... |#` table starting at `start`; returns it and the index after `|#`.
+pub fn scan_table(pieces: &[Piece], start: usize) -> (Table, usize) {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut row: Option<Vec<Cell>> = None;
+    let mut cell = Cell::default();
+    let mut depth = 0usize;
+    let mut fence: Option<String> = None;
+    let mut closed = false;
+    let mut i = start;
+    while i < pieces.len() {
+        let piece = &pieces[i];
+        let trimmed = piece.text.trim();
+        i += 1;
+        // Inside a fence or a nested table every line belongs to the current cell.
+        if let Some(open) = &fence {
+            if trimmed.starts_with(open.as_str()) {
+                fence = None;
+            }
+            cell.lines.push(piece.clone());
+            continue;
+        }
+        if depth >= 1 && trimmed.starts_with("#|") {
+            depth += 1;
+            if depth == 2 && row.is_none() {
+                continue;
+            }
+            cell.lines.push(piece.clone());
+            continue;
+        }
+        if depth == 0 && trimmed.starts_with("#|") {
+            depth = 1;
+            let rest = trimmed[2..].trim();
+            if rest.is_empty() {
+                continue;
+            }
+        }
+        if depth > 1 {
+            if trimmed.starts_with("|#") {
+                depth -= 1;
+            }
+            cell.lines.push(piece.clone());
+            continue;
+        }
+        if trimmed.starts_with("|#") {
+            if let Some(mut r) = row.take() {
+                r.push(std::mem::take(&mut cell));
+                rows.push(r);
+            }
+            closed = true;
+            break;
+        }
+        if row.is_some() {
+            if let Some(f) = fence_marker(trimmed) {
+                fence = Some(f.to_string());
+                cell.lines.push(piece.clone());
+                continue;
+            }
+        }
+        split_row_line(piece, &mut rows, &mut row, &mut cell);
+    }
+    (
+        Table {
+            rows,
+            at: pieces[start].at,
+            closed,
+        },
+        i,
+    )
+}
+
+/// Feeds one table line through the row/cell state machine.
+fn split_row_line(
+    piece: &Piece,
+    rows: &mut Vec<Vec<Cell>>,
+    row: &mut Option<Vec<Cell>>,
+    cell: &mut Cell,
+) {
+    let text = piece.text.as_str();
+    let bytes = text.as_bytes();
+    let mut current = String::new();
+    let mut k = 0;
+    let mut touched = false;
+    let flush = |cell: &mut Cell, current: &mut String| {
+        cell.lines.push(Piece {
+            text: std::mem::take(current),
+            at: piece.at,
+        });
+    };
+    while k < bytes.len() {
+        let b = bytes[k];
+        if b == b'\\' && k + 1 < bytes.len() {
+            current.push_str(&text[k..k + 2]);
+            k += 2;
+            continue;
+        }
+        if b == b'`' {
+            let run = bytes[k..].iter().take_while(|&&c| c == b'`').count();
+            let closer = "`".repeat(run);
+            if let Some(end) = text[k + run..].find(&closer) {
+                let stop = k + run + end + run;
+                current.push_str(&text[k..stop]);
+                k = stop;
+                continue;
+            }
+            current.push_str(&text[k..k + run]);
+            k += run;
+            continue;
+        }
+        if b == b'|' {
+            touched = true;
+            let double = bytes.get(k + 1) == Some(&b'|');
+            if row.is_none() {
+                if double {
+                    *row = Some(Vec::new());
+                    current.clear();
+                    k += 2;
+                } else {
+                    k += 1;
+                }
+                continue;
+            }
+            flush(cell, &mut current);
+            let done = std::mem::take(cell);
+            if let Some(r) = row.as_mut() {
+                r.push(done);
+            }
+            if double {
+                if let Some(r) = row.take() {
+                    rows.push(r);
+                }
+                k += 2;
+            } else {
+                k += 1;
+            }
+            continue;
+        }
+        let ch_len = text[k..].chars().next().map_or(1, char::len_utf8);
+        current.push_str(&text[k..k + ch_len]);
+        k += ch_len;
+    }
+    if row.is_some() && (!current.is_empty() || !touched || !cell.lines.is_empty()) {
+        flush(cell, &mut current);
+    }
+}
+
+fn is_pipe_row(trimmed: &str) -> bool {
+    trimmed.starts_with('|') && trimmed.len() > 1 && !trimmed.starts_with("||") && !trimmed.starts_with("|#")
+}
+
+fn is_pipe_delimiter(trimmed: &str) -> bool {
+    trimmed.starts_with('|')
+        && trimmed.contains('-')
+        && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+fn scan_pipe_table(pieces: &[Piece], start: usize, blocks: &mut Vec<Block>) -> usize {
+    let mut rows = Vec::new();
+    let mut i = start;
+    while i < pieces.len() && is_pipe_row(pieces[i].text.trim()) {
+        let trimmed = pieces[i].text.trim();
+        if i != start + 1 {
+            let inner = trimmed.trim_start_matches('|');
+            let inner = inner.strip_suffix('|').unwrap_or(inner);
+            let cells = split_unescaped(inner)
+                .into_iter()
+                .map(|text| Cell {
+                    lines: vec![Piece {
+                        text,
+                        at: pieces[i].at,
+                    }],
+                })
+                .collect();
+            rows.push(cells);
+        }
+        i += 1;
+    }
+    blocks.push(Block::PipeTable(Table {
+        rows,
+        at: pieces[start].at,
+        closed: true,
+    }));
+    i
+}
+
+/// Splits on `|` that is neither escaped nor inside a code span.
+fn split_unescaped(text: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut in_code = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                out.last_mut().map(|s| s.push_str("\\|"));
+                chars.next();
+            }
+            '`' => {
+                in_code = !in_code;
+                out.last_mut().map(|s| s.push(c));
+            }
+            '|' if !in_code => out.push(String::new()),
+            _ => {
+                out.last_mut().map(|s| s.push(c));
+            }
+        }
+    }
+    out.into_iter().map(|s| s.trim().to_string()).collect()
+}
+
+/// Pieces for every line of a source, in order.
+pub fn pieces_of(lines: &[crate::source::Line]) -> Vec<Piece> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(at, line)| Piece {
+            text: line.text.clone(),
+            at,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<Piece> {
+        text.lines()
+            .enumerate()
+            .map(|(at, t)| Piece {
+                text: t.to_string(),
+                at,
+            })
+            .collect()
+    }
+
+    fn cells(table: &Table) -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn yfm_table_rows_may_span_lines_and_close_late() {
+        let blocks = scan(&pieces(
+            "#|\n|| **Name**\n`type` | **Description** ||\n|| **id***\n[`integer`](x.md) | The id\n||\n|#",
+        ));
+        let Block::Table(t) = &blocks[0] else { panic!("{blocks:?}") };
+        assert_eq!(
+            cells(t),
+            [
+                vec!["**Name**\n`type`", "**Description**"],
+                vec!["**id***\n[`integer`](x.md)", "The id"]
+            ]
+        );
+        assert_eq!(t.rows[1][0].at(), Some(3));
+    }
+
+    #[test]
+    fn pipes_in_code_spans_and_escapes_do_not_split_cells() {
+        let blocks = scan(&pieces("#|\n|| a | `x | y` and ```b | c``` and d \\| e ||\n|#"));
+        let Block::Table(t) = &blocks[0] else { panic!() };
+        assert_eq!(cells(t), [vec!["a", "`x | y` and ```b | c``` and d \\| e"]]);
+    }
+
+    #[test]
+    fn nested_tables_and_fences_stay_inside_their_cell() {
+        let text = "#|\n|| **a** | outer\n#|\n|| x | y ||\n|#\n||\n|| **b** | code\n```json\n{\"a\": \"|\"}\n```\n||\n|#\nafter";
+        let blocks = scan(&pieces(text));
+        let Block::Table(t) = &blocks[0] else { panic!() };
+        assert_eq!(t.rows.len(), 2);
+        let inner = scan(&t.rows[0][1].lines);
+        assert!(matches!(&inner[1], Block::Table(n) if cells(n) == [vec!["x", "y"]]));
+        assert!(t.rows[1][1].text().contains("{\"a\": \"|\"}"));
+        assert!(matches!(&blocks[1], Block::Paragraph(p) if p[0].text == "after"));
+    }
+
+    #[test]
+    fn headings_lists_code_and_quotes() {
+        let text = "# Title a.b\n> Scope: `crm`\n>\n> Who: x\n\n## Params {#p}\n\n- **A^*^** — one\n- **B** — two\n  more\n\n    ```json\n    {\"a\": 1}\n    ```\n{% list tabs %}\ntext";
+        let blocks = scan(&pieces(text));
+        assert!(matches!(&blocks[0], Block::Heading { level: 1, text, .. } if text == "Title a.b"));
+        assert!(matches!(&blocks[1], Block::Quote(q) if q.len() == 3));
+        assert!(matches!(&blocks[2], Block::Heading { anchor: Some(a), .. } if a == "p"));
+        let Block::List(items) = &blocks[3] else { panic!("{:?}", blocks[3]) };
+        assert_eq!(items[1].text, "**B** — two\nmore");
+        assert!(matches!(&blocks[4], Block::Code { lang, text, .. } if lang == "json" && text == "{\"a\": 1}"));
+        assert!(matches!(&blocks[5], Block::Paragraph(p) if p[0].text == "text"));
+    }
+
+    #[test]
+    fn pipe_tables_are_read_too() {
+        let blocks = scan(&pieces("| Code | Text |\n|---|---|\n| `A` | x \\| y |"));
+        let Block::PipeTable(t) = &blocks[0] else { panic!() };
+        assert_eq!(cells(t), [vec!["Code", "Text"], vec!["`A`", "x \\| y"]]);
+    }
+}

@@ -1,0 +1,115 @@
+//! [`Method`] → tokens: one `pub mod` per method with its request structs,
+//! nested types, typed output, error enum, `Call` impl and `call` function.
+//!
+//! Everything is named by absolute path (`::bitrix24::...`) and emitted in
+//! page order, so the output is deterministic and needs only `bitrix24`.
+
+mod docs;
+mod errors;
+mod retry;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Kind, Method};
+use crate::naming;
+
+pub use retry::retry_class;
+use types::{Owner, TypeSet};
+
+/// The module of one method.
+pub fn method_module(method: &Method) -> TokenStream {
+    let module = format_ident!("{}", module_name(&method.method));
+    let body = module_body(method);
+    let doc = docs::module_doc(method);
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::all, non_camel_case_types, dead_code)]
+        pub mod #module {
+            #body
+        }
+    }
+}
+
+/// The module's name for a method: its dotted name in snake_case.
+pub fn module_name(method: &str) -> String {
+    naming::snake(&method.replace('.', "_"))
+}
+
+/// The items inside a method's module.
+pub fn module_body(method: &Method) -> TokenStream {
+    let name = &method.method;
+    let mut set = TypeSet::new(&["Params", "Output", "Error", "METHOD", "call"]);
+    let params = set.structure(
+        "Params",
+        &docs::params_doc(method),
+        &method.params,
+        Owner::Request,
+    );
+    set.output(&method.result);
+    let result = &method.result;
+    let documented_items = !result.fields.is_empty()
+        && matches!(result.kind.non_null(), Kind::Array(inner) if **inner == Kind::Object);
+    let (output_decl, decode) = if result.kind == Kind::Object && !result.fields.is_empty() {
+        (
+            quote! {},
+            quote! { ::bitrix24::__private::serde_json::from_value(result) },
+        )
+    } else {
+        let plan = if documented_items {
+            set.output_items(result)
+        } else {
+            set.plan_output_kind(&result.kind)
+        };
+        let ty = &plan.ty;
+        let decode = plan.decode_expr();
+        (
+            quote! {
+                /// What the method returns in `result`.
+                pub type Output = #ty;
+            },
+            decode,
+        )
+    };
+    let items = set.into_items();
+    let error = errors::error_enum(method);
+    let retry = retry::retry_tokens(method);
+    let api_version = if method.rest_v3 {
+        quote! { ::bitrix24::ApiVersion::V3 }
+    } else {
+        quote! { ::bitrix24::ApiVersion::V2 }
+    };
+    quote! {
+        /// The REST method this module binds.
+        pub const METHOD: &str = #name;
+
+        #params
+        #output_decl
+        #(#items)*
+        #error
+
+        #[automatically_derived]
+        impl ::bitrix24::Call for Params {
+            const METHOD: &'static str = #name;
+            const RETRY: ::bitrix24::Retry = #retry;
+            const API: ::bitrix24::ApiVersion = #api_version;
+            type Output = Output;
+            type Error = Error;
+
+            fn decode(
+                result: ::bitrix24::__private::serde_json::Value,
+            ) -> ::core::result::Result<Output, ::bitrix24::__private::serde_json::Error> {
+                #decode
+            }
+        }
+
+        /// Calls the method on `client` and decodes its result.
+        pub async fn call(
+            client: &::bitrix24::Client,
+            params: Params,
+        ) -> ::core::result::Result<Output, Error> {
+            client.call(params).await
+        }
+    }
+}

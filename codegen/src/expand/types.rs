@@ -1,0 +1,281 @@
+//! Rust types for fields: scalars with their lenient wire helpers, nested
+//! structs and open enums, each named once per module.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::model::{BoolWire, Field, Kind, ResultSpec};
+use crate::naming::{self, Names};
+
+/// Which side of the call a struct belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// Sent: required fields are plain, optional ones skipped when `None`.
+    Request,
+    /// Received: every field may be missing, so every field is an `Option`.
+    Response,
+}
+
+/// A field's Rust type and the `::bitrix24::wire` helper that reads it leniently.
+pub struct Plan {
+    /// The type.
+    pub ty: TokenStream,
+    /// Helper module name under `::bitrix24::wire`, if the type needs one.
+    helper: Option<String>,
+}
+
+impl Plan {
+    fn new(ty: TokenStream, helper: Option<&str>) -> Plan {
+        Plan {
+            ty,
+            helper: helper.map(str::to_string),
+        }
+    }
+
+    /// Decodes `result` (a `serde_json::Value` in scope) into this type.
+    pub fn decode_expr(&self) -> TokenStream {
+        match &self.helper {
+            Some(helper) => {
+                let helper = format_ident!("{}", helper);
+                quote! { ::bitrix24::wire::#helper::deserialize(result) }
+            }
+            None => quote! { ::bitrix24::__private::serde_json::from_value(result) },
+        }
+    }
+}
+
+/// The named types of one module, in the order they were first needed.
+pub struct TypeSet {
+    names: Names,
+    items: Vec<TokenStream>,
+}
+
+impl TypeSet {
+    /// A set where `reserved` names are taken.
+    pub fn new(reserved: &[&str]) -> TypeSet {
+        TypeSet {
+            names: Names::with(reserved),
+            items: Vec::new(),
+        }
+    }
+
+    /// The nested types emitted so far.
+    pub fn into_items(self) -> Vec<TokenStream> {
+        self.items
+    }
+
+    /// A struct named `name` (already reserved by the caller) with `fields`.
+    pub fn structure(&mut self, name: &str, doc: &str, fields: &[Field], owner: Owner) -> TokenStream {
+        let ident = format_ident!("{}", name);
+        let mut field_names = Names::default();
+        let members: Vec<TokenStream> = fields
+            .iter()
+            .map(|field| self.member(field, owner, &mut field_names))
+            .collect();
+        quote! {
+            #[doc = #doc]
+            #[derive(
+                Debug, Clone, PartialEq, Default,
+                ::bitrix24::__private::serde::Serialize,
+                ::bitrix24::__private::serde::Deserialize,
+            )]
+            #[serde(crate = "::bitrix24::__private::serde")]
+            pub struct #ident {
+                #(#members)*
+            }
+        }
+    }
+
+    /// Declares `Output` as a struct when `result` is an object with members.
+    pub fn output(&mut self, result: &ResultSpec) {
+        if result.kind == Kind::Object && !result.fields.is_empty() {
+            let item = self.structure("Output", &docs::output_doc(result), &result.fields, Owner::Response);
+            self.items.push(item);
+        }
+    }
+
+    /// The type of `result` for kinds other than a documented object.
+    pub fn plan_output_kind(&mut self, kind: &Kind) -> Plan {
+        let mut carrier = Field::new("Item", kind.clone());
+        if let Kind::Array(inner) = kind.non_null() {
+            if **inner == Kind::Object {
+                carrier.kind = Kind::Array(Box::new(Kind::Object));
+            }
+        }
+        self.plan(&carrier, Owner::Response)
+    }
+
+    /// Declares `Output` for an array-of-objects result with documented members.
+    pub fn output_items(&mut self, result: &ResultSpec) -> Plan {
+        let name = self.names.claim("Item");
+        let item = self.structure(&name, &docs::output_doc(result), &result.fields, Owner::Response);
+        self.items.push(item);
+        let ident = format_ident!("{}", name);
+        Plan::new(quote! { ::std::vec::Vec<#ident> }, Some("list"))
+    }
+
+    fn member(&mut self, field: &Field, owner: Owner, names: &mut Names) -> TokenStream {
+        let ident = format_ident!("{}", names.claim(&naming::snake(&field.name)));
+        let plan = self.plan(field, owner);
+        let optional = owner == Owner::Response
+            || !field.required
+            || matches!(field.kind, Kind::Nullable(_));
+        let wire = &field.name;
+        let doc = docs::field_doc(field);
+        let rename = (ident.to_string().trim_start_matches("r#") != wire.as_str())
+            .then(|| quote! { rename = #wire, });
+        let inner = &plan.ty;
+        let (ty, helper) = if optional {
+            let helper = plan.helper.as_deref().map_or("opt".to_string(), |h| format!("opt_{h}"));
+            (quote! { ::core::option::Option<#inner> }, Some(helper))
+        } else {
+            (inner.clone(), plan.helper.clone())
+        };
+        let with = helper.map(|h| {
+            let path = format!("::bitrix24::wire::{h}");
+            quote! { with = #path, }
+        });
+        let optional_attrs = optional.then(|| {
+            quote! { default, skip_serializing_if = "::core::option::Option::is_none", }
+        });
+        quote! {
+            #[doc = #doc]
+            #[serde(#rename #optional_attrs #with)]
+            pub #ident: #ty,
+        }
+    }
+
+    /// The Rust type of a field's kind, declaring nested types as needed.
+    fn plan(&mut self, field: &Field, owner: Owner) -> Plan {
+        self.plan_kind(field, field.kind.non_null(), owner)
+    }
+
+    fn plan_kind(&mut self, field: &Field, kind: &Kind, owner: Owner) -> Plan {
+        match kind {
+            Kind::Integer => Plan::new(quote! { i64 }, Some("int")),
+            Kind::Float => Plan::new(quote! { f64 }, Some("float")),
+            Kind::String => Plan::new(quote! { ::std::string::String }, Some("string")),
+            Kind::Boolean(BoolWire::YesNo) => Plan::new(quote! { bool }, Some("yn")),
+            Kind::Boolean(BoolWire::Json) => Plan::new(quote! { bool }, Some("flag")),
+            Kind::Date => Plan::new(quote! { ::bitrix24::wire::Date }, Some("date")),
+            Kind::DateTime => Plan::new(quote! { ::bitrix24::wire::DateTime }, Some("datetime")),
+            Kind::Object if !field.fields.is_empty() => {
+                let name = self.names.claim(&naming::camel(&field.name));
+                let doc = docs::struct_doc(field);
+                let item = self.structure(&name, &doc, &field.fields, owner);
+                self.items.push(item);
+                let ident = format_ident!("{}", name);
+                Plan::new(quote! { #ident }, None)
+            }
+            Kind::Object => Plan::new(quote! { ::bitrix24::wire::Object }, Some("object")),
+            Kind::Enum if !field.values.is_empty() => {
+                let name = self.names.claim(&naming::camel(&field.name));
+                self.items.push(open_enum(&name, field));
+                let ident = format_ident!("{}", name);
+                Plan::new(quote! { #ident }, None)
+            }
+            Kind::Enum => Plan::new(quote! { ::std::string::String }, Some("string")),
+            Kind::Array(inner) => {
+                let inner = inner.non_null();
+                if let Kind::Array(_) = inner {
+                    return Plan::new(quote! { ::bitrix24::__private::serde_json::Value }, None);
+                }
+                let element = self.plan_kind(field, inner, owner);
+                let element_ty = &element.ty;
+                let helper = match element.helper.as_deref() {
+                    Some(scalar) if scalar != "list" && scalar != "object" => format!("vec_{scalar}"),
+                    _ => "list".to_string(),
+                };
+                Plan::new(quote! { ::std::vec::Vec<#element_ty> }, Some(&helper))
+            }
+            Kind::Any | Kind::Nullable(_) => {
+                Plan::new(quote! { ::bitrix24::__private::serde_json::Value }, None)
+            }
+        }
+    }
+}
+
+/// An enum of the listed values that still carries values the page did not list.
+fn open_enum(name: &str, field: &Field) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let mut variants = Names::with(&["Other"]);
+    let mut decls = Vec::new();
+    let mut to_str = Vec::new();
+    let mut from_str = Vec::new();
+    let mut seen = Vec::new();
+    for value in &field.values {
+        if seen.contains(&value.value) {
+            continue;
+        }
+        seen.push(value.value.clone());
+        let variant = format_ident!("{}", variants.claim(&naming::camel(&value.value)));
+        let wire = &value.value;
+        let doc = if value.description.is_empty() {
+            format!("`{wire}`")
+        } else {
+            format!("`{wire}`: {}", value.description)
+        };
+        decls.push(quote! { #[doc = #doc] #variant, });
+        to_str.push(quote! { Self::#variant => #wire, });
+        from_str.push(quote! { #wire => Self::#variant, });
+    }
+    let doc = docs::enum_doc(field);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #ident {
+            #(#decls)*
+            /// A value the documentation does not list.
+            Other(::std::string::String),
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::default::Default for #ident {
+            fn default() -> Self {
+                Self::Other(::std::string::String::new())
+            }
+        }
+
+        #[automatically_derived]
+        impl ::bitrix24::__private::serde::Serialize for #ident {
+            fn serialize<S: ::bitrix24::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #[automatically_derived]
+        impl<'de> ::bitrix24::__private::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::bitrix24::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let text = ::bitrix24::wire::enum_text(deserializer)?;
+                ::core::result::Result::Ok(Self::from(text.as_str()))
+            }
+        }
+    }
+}

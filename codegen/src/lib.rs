@@ -1,0 +1,91 @@
+//! The engine behind `bitrix24::bitrix_method!`: reads a Bitrix24 REST method
+//! page (YFM Markdown) into a typed [`model::Method`], then generates Rust
+//! bindings from it.
+//!
+//! The stages, each its own module:
+//! [`source`] (read the page, splice includes) → [`blocks`] (YFM blocks) →
+//! [`parse`] (page → [`model`]) → [`expand`] (model → tokens).
+//! The proc-macro crate and the `b24` tool are thin front ends over [`generate`].
+
+pub mod blocks;
+pub mod diag;
+pub mod expand;
+pub mod inline;
+pub mod model;
+pub mod naming;
+pub mod parse;
+pub mod source;
+pub mod types;
+
+use std::path::Path;
+
+pub use diag::Diagnostic;
+pub use model::Method;
+pub use source::Source;
+
+/// A page failed: it could not be read, or it is not a usable method page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageError {
+    /// `path:line:col: problem`, with the path as the caller showed it.
+    pub message: String,
+    /// Page line number (1-based) in the file named by the message, when known.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PageError {}
+
+/// A page read and parsed, with the files it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The parsed method.
+    pub method: Method,
+    /// The page and every include that was read.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// Reads and parses the page at `path`; `shown` is how errors name it.
+pub fn load(path: &Path, shown: &str) -> Result<Loaded, PageError> {
+    let source = Source::load(path).map_err(|e| PageError {
+        message: format!("{shown}: {e}"),
+        line: None,
+    })?;
+    parse_source(&source, shown)
+}
+
+/// Parses an already loaded source; `shown` is how errors name the page.
+pub fn parse_source(source: &Source, shown: &str) -> Result<Loaded, PageError> {
+    match parse::parse(source) {
+        Ok(method) => Ok(Loaded {
+            method,
+            files: source.files.clone(),
+        }),
+        Err(diagnostic) => Err(PageError {
+            message: diagnostic.render(source, shown),
+            line: source.lines.get(diagnostic.at).map(|l| l.number),
+        }),
+    }
+}
+
+/// The bindings of one method as tokens (no file tracking: callers add it).
+pub fn generate(method: &Method) -> proc_macro2::TokenStream {
+    expand::method_module(method)
+}
+
+/// The bindings of one method as formatted Rust source.
+pub fn generate_pretty(method: &Method) -> String {
+    pretty(generate(method))
+}
+
+/// Pretty-prints tokens that form a file.
+pub fn pretty(tokens: proc_macro2::TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => tokens.to_string(),
+    }
+}

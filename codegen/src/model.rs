@@ -1,0 +1,150 @@
+//! The typed model of a method page: plain data that parsing produces and code
+//! generation consumes. Tests build it by hand; `b24 inspect` prints it.
+
+use serde::Serialize;
+
+/// Everything the bindings need to know about one REST method.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Method {
+    /// Dotted method name, e.g. `crm.lead.contact.items.set`.
+    pub method: String,
+    /// The page title without the method name.
+    pub title: String,
+    /// Permission scopes (`crm`, `task`...). Empty when the page names none.
+    pub scope: Vec<String>,
+    /// Who may call the method, as the page says.
+    pub who_can_execute: Option<String>,
+    /// The page's introduction.
+    pub description: String,
+    /// Request parameters in page order.
+    pub params: Vec<Field>,
+    /// What `result` holds on success.
+    pub result: ResultSpec,
+    /// Method-specific error codes in page order (system errors excluded).
+    pub errors: Vec<ErrorCode>,
+    /// The method is called over REST 3.0 (`/rest/api/...`).
+    pub rest_v3: bool,
+    /// Responses carry `total` / `next` paging fields.
+    pub paged: bool,
+}
+
+/// A parameter, or a member of a structured parameter or result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// The name exactly as sent on the wire.
+    pub name: String,
+    /// The type as the page writes it, whitespace collapsed; `None` when absent.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    /// Marked required on the page.
+    pub required: bool,
+    /// The page's description, as plain text.
+    pub description: String,
+    /// Nested members, for objects and arrays of objects.
+    pub fields: Vec<Field>,
+    /// Allowed values the page lists, for enumerations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<EnumValue>,
+    /// The type chosen for Rust.
+    pub kind: Kind,
+    /// Page line index where the field is documented.
+    #[serde(skip)]
+    pub at: usize,
+}
+
+/// One documented value of an enumeration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumValue {
+    /// The value as sent on the wire.
+    pub value: String,
+    /// What it means.
+    pub description: String,
+}
+
+/// The Rust-facing type of a field, decided from the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+pub enum Kind {
+    /// A whole number (`i64`); portals may send it as a string.
+    Integer,
+    /// A floating point number (`f64`).
+    Float,
+    /// Text.
+    String,
+    /// A flag; the wire format says how it is sent.
+    Boolean(BoolWire),
+    /// A calendar date (`YYYY-MM-DD`).
+    Date,
+    /// A date and time with offset.
+    DateTime,
+    /// An object; its members are [`Field::fields`] (none means free-form).
+    Object,
+    /// A list of values of the inner kind.
+    Array(Box<Kind>),
+    /// One of [`Field::values`], or any other value the page did not list.
+    Enum,
+    /// Anything: the page does not say enough for a narrower type.
+    Any,
+    /// Absent or null on the wire, otherwise the inner kind.
+    Nullable(Box<Kind>),
+}
+
+/// How a flag travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoolWire {
+    /// `"Y"` / `"N"`, the CRM convention.
+    YesNo,
+    /// JSON `true` / `false`.
+    Json,
+}
+
+/// The success payload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultSpec {
+    /// The type of `result` as the page writes it, if it does.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    /// Members of `result` when it is an object.
+    pub fields: Vec<Field>,
+    /// The type chosen for Rust.
+    pub kind: Kind,
+}
+
+/// A documented error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorCode {
+    /// The `error` value the portal sends.
+    pub code: String,
+    /// What it means.
+    pub description: String,
+    /// HTTP status, when the page gives one for this code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+}
+
+impl Field {
+    /// A field with just a name and kind; the rest empty.
+    pub fn new(name: impl Into<String>, kind: Kind) -> Field {
+        Field {
+            name: name.into(),
+            ty: None,
+            required: false,
+            description: String::new(),
+            fields: Vec::new(),
+            values: Vec::new(),
+            kind,
+            at: 0,
+        }
+    }
+}
+
+impl Kind {
+    /// The kind without a `Nullable` wrapper.
+    pub fn non_null(&self) -> &Kind {
+        match self {
+            Kind::Nullable(inner) => inner.non_null(),
+            other => other,
+        }
+    }
+}

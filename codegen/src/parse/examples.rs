@@ -1,0 +1,164 @@
+//! The page's own code examples: the request JSON sent by the cURL tabs and
+//! the response JSON. They fill in types the tables leave out.
+
+use serde_json::Value;
+
+use super::sections::{Page, SectionKind};
+use crate::blocks::Block;
+
+/// JSON taken from the page's examples.
+#[derive(Debug, Default)]
+pub struct Samples {
+    /// Request bodies (`-d '{...}'` of cURL examples), in page order.
+    pub requests: Vec<Value>,
+    /// The whole successful response envelopes shown on the page.
+    pub responses: Vec<Value>,
+    /// An example calls `/rest/api/` (REST 3.0).
+    pub rest_v3: bool,
+}
+
+impl Samples {
+    /// Gathers the samples of a page.
+    pub fn collect(page: &Page<'_>) -> Samples {
+        let mut samples = Samples::default();
+        for block in page.blocks {
+            if let Block::Code { text, .. } = block {
+                if text.contains("/rest/api/") {
+                    samples.rest_v3 = true;
+                }
+                for body in curl_bodies(text) {
+                    if let Ok(value) = serde_json::from_str::<Value>(&body) {
+                        samples.requests.push(value);
+                    }
+                }
+            }
+        }
+        for section in page.sections_of(SectionKind::Response) {
+            for block in section.blocks {
+                if let Block::Code { text, .. } = block {
+                    if let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
+                        if value.get("result").is_some() {
+                            samples.responses.push(value);
+                        }
+                    }
+                }
+            }
+        }
+        samples
+    }
+
+    /// The first sample value at a parameter path, looking through arrays.
+    pub fn request_value(&self, path: &[String]) -> Option<&Value> {
+        self.requests.iter().find_map(|root| lookup(root, path))
+    }
+
+    /// The first sample value at a path inside `result`.
+    pub fn result_value(&self, path: &[String]) -> Option<&Value> {
+        self.responses
+            .iter()
+            .find_map(|root| lookup(root.get("result")?, path))
+    }
+
+    /// Whether a response example carries `total` or `next`.
+    pub fn paged(&self) -> bool {
+        self.responses
+            .iter()
+            .any(|r| r.get("total").is_some() || r.get("next").is_some())
+    }
+}
+
+/// Walks `path` through objects; an array stands for its elements, so the
+/// first element that has the key answers.
+fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(value);
+    };
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(first))
+            .and_then(|(_, v)| lookup(v, rest)),
+        Value::Array(items) => items.iter().find_map(|item| lookup(item, path)),
+        _ => None,
+    }
+}
+
+/// The JSON bodies given to `curl -d '...'` (or `--data`).
+fn curl_bodies(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for flag in ["-d '", "--data '", "--data-raw '"] {
+        let mut rest = code;
+        while let Some(start) = rest.find(flag) {
+            let body = &rest[start + flag.len()..];
+            match body.find('\'') {
+                Some(end) => {
+                    out.push(body[..end].to_string());
+                    rest = &body[end..];
+                }
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// A method name called in a code example, for pages whose title names none.
+pub fn method_in_code(blocks: &[Block]) -> Option<String> {
+    for block in blocks {
+        let Block::Code { text, .. } = block else { continue };
+        for marker in ["callMethod(", "CRest::call(", "method: ", "->call("] {
+            let mut rest = text.as_str();
+            while let Some(pos) = rest.find(marker) {
+                rest = &rest[pos + marker.len()..];
+                if let Some(name) = quoted_start(rest.trim_start()) {
+                    if super::is_method_name(name) {
+                        return Some(name.to_string());
+                    }
+                }
+            }
+        }
+        for line in text.lines() {
+            if let Some(pos) = line.find("/rest/") {
+                let url = line[pos..].split_whitespace().next().unwrap_or("");
+                let last = url.trim_end_matches(['\\', '\'', '"']).rsplit('/').next()?;
+                if super::is_method_name(last) {
+                    return Some(last.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn quoted_start(text: &str) -> Option<&str> {
+    let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let body = &text[1..];
+    body.find(quote).map(|end| &body[..end])
+}
+
+/// Whether the page speaks of REST 3.0 calls in its code.
+pub fn mentions_rest_v3(blocks: &[Block]) -> bool {
+    blocks
+        .iter()
+        .any(|b| matches!(b, Block::Code { text, .. } if text.contains("/rest/api/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_bodies_and_lookup_through_arrays() {
+        let code = "curl -X POST \\\n -d '{\"id\":1,\"items\":[{\"CONTACT_ID\":1010,\"IS_PRIMARY\":\"Y\"}]}' \\\n https://x/rest/1/k/crm.lead.contact.items.set";
+        let bodies = curl_bodies(code);
+        let value: Value = serde_json::from_str(&bodies[0]).unwrap();
+        let path = ["items".to_string(), "IS_PRIMARY".to_string()];
+        assert_eq!(lookup(&value, &path), Some(&Value::from("Y")));
+        let blocks = vec![Block::Code {
+            lang: "bash".into(),
+            text: code.into(),
+            at: 0,
+        }];
+        assert_eq!(method_in_code(&blocks).as_deref(), Some("crm.lead.contact.items.set"));
+    }
+}

@@ -1,0 +1,427 @@
+//! Parameter tables → [`Field`]s, with nested members from sub-tables (linked
+//! by anchor or by heading), tables inside cells and bullet lists in cells.
+
+use super::decide;
+use super::examples::Samples;
+use super::sections::Section;
+use crate::blocks::{self, Block, Cell, Table};
+use crate::diag::Diagnostic;
+use crate::inline;
+use crate::model::{EnumValue, Field};
+use crate::source::Source;
+
+/// How deep nested members are followed (sub-tables may link in a cycle).
+const MAX_DEPTH: usize = 6;
+
+/// Which column holds what.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns {
+    name: usize,
+    ty: Option<usize>,
+    description: Option<usize>,
+    required: Option<usize>,
+}
+
+impl Columns {
+    /// Reads a header row. The first column names the field unless another does.
+    pub fn of(header: &[Cell]) -> Columns {
+        let labels: Vec<String> = header
+            .iter()
+            .map(|c| inline::plain(&c.text()).to_lowercase())
+            .collect();
+        let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim()));
+        let name = find(&|l| {
+            l.starts_with("name")
+                || l.starts_with("parameter")
+                || l.starts_with("field")
+                || l.starts_with("param")
+                || l.starts_with("key")
+                || l.starts_with("property")
+        })
+        .unwrap_or(0);
+        let ty = find(&|l| l == "type" || l.starts_with("type ") || l == "data type");
+        let description = find(&|l| l.starts_with("description") || l.starts_with("purpose") || l.starts_with("value"))
+            .filter(|&i| i != name)
+            .or_else(|| (0..labels.len()).rev().find(|&i| i != name && Some(i) != ty));
+        let required = find(&|l| l.starts_with("required") || l.starts_with("mandatory"));
+        Columns {
+            name,
+            ty: ty.filter(|&t| t != name),
+            description,
+            required,
+        }
+    }
+}
+
+/// A table that stands under its own heading, as a candidate for nested members.
+struct SubTable<'b> {
+    anchor: Option<String>,
+    heading: String,
+    table: &'b Table,
+}
+
+struct Context<'b> {
+    subtables: Vec<SubTable<'b>>,
+}
+
+/// Reads the parameter section. Its first table lists the parameters; later
+/// tables under their own headings describe members of structured ones.
+pub fn read_params(
+    source: &Source,
+    section: &Section<'_>,
+    samples: &Samples,
+) -> Result<Vec<Field>, Diagnostic> {
+    let _ = source;
+    let mut tables = section.blocks.iter().enumerate().filter_map(|(i, b)| match b {
+        Block::Table(t) | Block::PipeTable(t) => Some((i, t)),
+        _ => None,
+    });
+    let Some((first_index, main)) = tables.next() else {
+        return Ok(Vec::new());
+    };
+    if !main.closed {
+        return Err(Diagnostic::new(
+            main.at,
+            "the parameter table is never closed: `#|` has no matching `|#`",
+        ));
+    }
+    let context = Context {
+        subtables: subtables(&section.blocks[first_index + 1..]),
+    };
+    let mut fields = read_table(main, &context, &[], 0, true)?;
+    attach_by_heading(&mut fields, &context);
+    for field in &mut fields {
+        decide::finish(field, &[], samples, decide::Side::Request);
+    }
+    Ok(fields)
+}
+
+/// Reads a table leniently (rows without a name are skipped), with members
+/// from sub-tables among `after`. Kinds are left for the caller to decide.
+pub fn read_lenient(table: &Table, after: &[Block], samples: &Samples) -> Vec<Field> {
+    let _ = samples;
+    let context = Context {
+        subtables: subtables(after),
+    };
+    let mut fields = read_table(table, &context, &[], 0, false).unwrap_or_default();
+    attach_by_heading(&mut fields, &context);
+    fields
+}
+
+fn subtables(blocks: &[Block]) -> Vec<SubTable<'_>> {
+    let mut out = Vec::new();
+    let mut heading: Option<(String, Option<String>)> = None;
+    for block in blocks {
+        match block {
+            Block::Heading { text, anchor, .. } => heading = Some((text.clone(), anchor.clone())),
+            Block::Table(table) | Block::PipeTable(table) => {
+                if let Some((text, anchor)) = heading.take() {
+                    out.push(SubTable {
+                        anchor,
+                        heading: text,
+                        table,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads every data row of a table. `strict` makes an unreadable row an error
+/// (the top-level parameter table); nested tables are read leniently.
+fn read_table(
+    table: &Table,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+    strict: bool,
+) -> Result<Vec<Field>, Diagnostic> {
+    let Some((header, rows)) = table.rows.split_first() else {
+        return Ok(Vec::new());
+    };
+    let columns = Columns::of(header);
+    let mut fields: Vec<Field> = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
+        if row.iter().all(|c| c.text().is_empty()) {
+            continue;
+        }
+        match read_row(row, columns, context, path, depth) {
+            Some(field) => fields.push(field),
+            None if strict => {
+                let at = row.iter().find_map(Cell::at).unwrap_or(table.at);
+                return Err(Diagnostic::new(
+                    at,
+                    format!(
+                        "row {} of the parameter table has no parameter name in its column {}",
+                        index + 1,
+                        columns.name + 1
+                    ),
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(fields)
+}
+
+fn read_row(
+    row: &[Cell],
+    columns: Columns,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) -> Option<Field> {
+    let name_cell = row.get(columns.name)?;
+    let mut lines = name_cell.nonblank_lines();
+    let first = lines.next()?;
+    let (name, marked) = field_name(&first.text)?;
+    let rest: Vec<&str> = lines.map(|p| p.text.as_str()).collect();
+    let type_text = match columns.ty {
+        Some(col) => row.get(col).map(Cell::text).unwrap_or_default(),
+        None => rest.join(" "),
+    };
+    let ty = Some(inline::collapse(&inline::plain(&type_text)))
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("unknown"));
+    let required_column = columns
+        .required
+        .and_then(|c| row.get(c))
+        .map(|c| {
+            let t = inline::plain(&c.text()).to_lowercase();
+            t.starts_with('y') || t.starts_with("true") || t.starts_with("required") || t == "+"
+        })
+        .unwrap_or(false);
+
+    let mut field = Field::new(name, crate::model::Kind::Any);
+    field.ty = ty;
+    field.required = marked || required_column;
+    field.at = first.at;
+    let mut own_path = path.to_vec();
+    own_path.push(field.name.clone());
+
+    if let Some(cell) = columns.description.and_then(|c| row.get(c)) {
+        read_description(cell, &mut field, context, &own_path, depth);
+    }
+    Some(field)
+}
+
+/// The name and required mark from a name cell's first line:
+/// `**id***`, `**id^*^**`, `**id**^*^`, `id*`, `` `id` ``.
+pub fn field_name(line: &str) -> Option<(String, bool)> {
+    let line = line.trim();
+    let (raw, after) = match line.find("**") {
+        Some(start) => {
+            let rest = &line[start + 2..];
+            let end = rest.find("**")?;
+            (&rest[..end], &rest[end + 2..])
+        }
+        None => (line, ""),
+    };
+    let mut required = after.trim_start().starts_with('*') || after.trim_start().starts_with("^*^");
+    let mut name = raw.trim().to_string();
+    if let Some(stripped) = name.strip_suffix("^*^") {
+        name = stripped.to_string();
+        required = true;
+    }
+    if let Some(stripped) = name.strip_suffix('*') {
+        name = stripped.trim_end_matches('*').to_string();
+        required = true;
+    }
+    let name = inline::plain(&name).replace('\\', "");
+    let name = name.trim().trim_matches('`').trim().to_string();
+    (!name.is_empty()).then_some((name, required))
+}
+
+fn read_description(
+    cell: &Cell,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) {
+    let blocks = blocks::scan(&cell.lines);
+    let mut prose = Vec::new();
+    for block in &blocks {
+        match block {
+            Block::Paragraph(lines) => {
+                let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
+                prose.push(inline::collapse(&inline::plain(&text.join(" "))));
+            }
+            Block::List(items) => {
+                let top = items.iter().map(|i| i.indent).min().unwrap_or(0);
+                let top_items: Vec<_> = items.iter().filter(|i| i.indent == top).collect();
+                if depth < MAX_DEPTH && top_items.iter().all(|i| is_member_item(&i.text)) {
+                    for item in top_items {
+                        if let Some(member) = member_from_item(item, context, path) {
+                            field.fields.push(member);
+                        }
+                    }
+                } else {
+                    for item in &top_items {
+                        if let Some(value) = enum_value(&item.text) {
+                            field.values.push(value);
+                        }
+                    }
+                }
+                for item in items {
+                    prose.push(format!("- {}", inline::collapse(&inline::plain(&item.text))));
+                }
+            }
+            Block::Table(table) | Block::PipeTable(table) if depth < MAX_DEPTH => {
+                let columns_look_like_fields = table
+                    .rows
+                    .first()
+                    .map(|h| {
+                        let c = Columns::of(h);
+                        c.ty.is_some() || h.len() >= 2
+                    })
+                    .unwrap_or(false);
+                if columns_look_like_fields && field.fields.is_empty() {
+                    if let Ok(members) = read_table(table, context, path, depth + 1, false) {
+                        field.fields = members;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    field.description = prose.join("\n");
+    if field.fields.is_empty() && depth < MAX_DEPTH {
+        for anchor in anchor_links(&cell.text()) {
+            if let Some(sub) = context
+                .subtables
+                .iter()
+                .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
+            {
+                if let Ok(members) = read_table(sub.table, context, path, depth + 1, false) {
+                    field.fields = members;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// `**NAME**` at the start of an item marks a member; a code span or plain
+/// value marks an allowed value.
+fn is_member_item(text: &str) -> bool {
+    let t = text.trim_start();
+    if !t.starts_with("**") {
+        return false;
+    }
+    match field_name(t) {
+        Some((name, _)) => name.chars().any(|c| c.is_ascii_alphabetic()) && !name.contains(' '),
+        None => false,
+    }
+}
+
+fn member_from_item(
+    item: &blocks::Item,
+    context: &Context<'_>,
+    path: &[String],
+) -> Option<Field> {
+    let _ = context;
+    let first_line = item.text.lines().next().unwrap_or("");
+    let (name, required) = field_name(first_line)?;
+    let after_bold = first_line
+        .splitn(3, "**")
+        .nth(2)
+        .unwrap_or("")
+        .trim_start_matches(['*', '^'])
+        .trim();
+    // `**NAME** (`type`) — text` or `**NAME** `type` — text`.
+    let spans = inline::code_spans(after_bold.split(['—', '–']).next().unwrap_or(""));
+    let ty = spans.first().map(|s| inline::collapse(s));
+    let description = after_bold
+        .split_once(['—', '–', '-'])
+        .map(|(_, d)| d)
+        .unwrap_or(after_bold);
+    let mut field = Field::new(name, crate::model::Kind::Any);
+    field.ty = ty;
+    field.required = required;
+    field.description = inline::collapse(&inline::plain(description));
+    field.at = item.at;
+    let _ = path;
+    Some(field)
+}
+
+/// `` `Y` — yes `` → value `Y`.
+fn enum_value(text: &str) -> Option<EnumValue> {
+    let t = text.trim_start();
+    let value = if t.starts_with('`') {
+        inline::code_spans(t).first()?.to_string()
+    } else if t.starts_with("**") {
+        inline::first_bold(t)?.to_string()
+    } else {
+        return None;
+    };
+    let description = t
+        .split_once(['—', '–', '-', ':'])
+        .map(|(_, d)| inline::collapse(&inline::plain(d)))
+        .unwrap_or_default();
+    let value = value.trim().trim_matches(['"', '\'']).to_string();
+    (!value.is_empty() && !value.contains(' ')).then_some(EnumValue { value, description })
+}
+
+/// `[text](#anchor)` targets in a cell.
+fn anchor_links(text: &str) -> Vec<String> {
+    text.match_indices("](#")
+        .filter_map(|(i, _)| {
+            let rest = &text[i + 3..];
+            rest.find(')').map(|end| rest[..end].trim().to_string())
+        })
+        .collect()
+}
+
+/// Sub-tables not linked by anchor: a heading that names a structured
+/// parameter without members gives it the table below.
+fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
+    for field in fields.iter_mut() {
+        if !field.fields.is_empty() {
+            continue;
+        }
+        let name = field.name.to_lowercase();
+        let named = context.subtables.iter().find(|s| {
+            let heading = inline::plain(&s.heading).to_lowercase();
+            heading
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == name)
+        });
+        if let Some(sub) = named {
+            if let Ok(members) = read_table(sub.table, context, &[field.name.clone()], 1, false) {
+                field.fields = members;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_marks_of_every_generation() {
+        assert_eq!(field_name("**id***"), Some(("id".into(), true)));
+        assert_eq!(field_name("**id*** "), Some(("id".into(), true)));
+        assert_eq!(field_name("**CONTACT_ID^*^**"), Some(("CONTACT_ID".into(), true)));
+        assert_eq!(field_name("**CONTACT_ID**^*^"), Some(("CONTACT_ID".into(), true)));
+        assert_eq!(field_name("**SORT**"), Some(("SORT".into(), false)));
+        assert_eq!(field_name("`filter`"), Some(("filter".into(), false)));
+        assert_eq!(field_name("**UF\\_CRM\\_1**"), Some(("UF_CRM_1".into(), false)));
+        assert_eq!(field_name("****"), None);
+    }
+
+    #[test]
+    fn member_items_and_value_items_are_told_apart() {
+        assert!(is_member_item("**CONTACT_ID^*^** — id"));
+        assert!(!is_member_item("`Y` — yes"));
+        assert_eq!(
+            enum_value("`Y` — yes"),
+            Some(EnumValue {
+                value: "Y".into(),
+                description: "yes".into()
+            })
+        );
+    }
+}

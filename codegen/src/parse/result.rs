@@ -1,0 +1,80 @@
+//! The success payload: the returned-data table, or the response example.
+
+use serde_json::Value;
+
+use super::decide::{self, Side};
+use super::examples::Samples;
+use super::fields;
+use super::sections::{Page, SectionKind};
+use crate::blocks::{Block, Table};
+use crate::inline;
+use crate::model::{Field, Kind, ResultSpec};
+use crate::types::kind_of;
+
+/// Envelope fields that every response has; they are not part of `result`.
+const ENVELOPE: [&str; 4] = ["time", "total", "next", "error"];
+
+/// Reads what `result` holds and whether responses are paged.
+pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
+    let mut paged = samples.paged();
+    let mut spec = ResultSpec {
+        ty: None,
+        fields: Vec::new(),
+        kind: Kind::Any,
+    };
+    let table = page.sections_of(SectionKind::Response).find_map(|s| {
+        s.blocks.iter().enumerate().find_map(|(i, b)| match b {
+            Block::Table(t) | Block::PipeTable(t) if has_name_column(t) => Some((t, &s.blocks[i + 1..])),
+            _ => None,
+        })
+    });
+    let mut documented = false;
+    if let Some((table, after)) = table {
+        let rows = fields::read_lenient(table, after, samples);
+        paged |= rows.iter().any(|f| f.name == "total" || f.name == "next");
+        if let Some(result) = rows.iter().find(|f| f.name == "result") {
+            spec.ty = result.ty.clone();
+            spec.fields = result.fields.clone();
+            documented = true;
+        } else {
+            let members: Vec<Field> = rows
+                .into_iter()
+                .filter(|f| !ENVELOPE.contains(&f.name.as_str()))
+                .collect();
+            if !members.is_empty() {
+                spec.fields = members;
+                documented = true;
+            }
+        }
+    }
+    let sample = samples.responses.iter().find_map(|r| r.get("result"));
+    for field in &mut spec.fields {
+        decide::finish(field, &[], samples, Side::Response);
+    }
+    spec.kind = if !spec.fields.is_empty() {
+        match (spec.ty.as_deref().map(kind_of), sample) {
+            (Some(Kind::Array(_)), _) | (_, Some(Value::Array(_))) => Kind::Array(Box::new(Kind::Object)),
+            _ => Kind::Object,
+        }
+    } else if let Some(ty) = spec.ty.as_deref() {
+        match (kind_of(ty), sample) {
+            (Kind::Boolean(_), _) => Kind::Boolean(crate::model::BoolWire::Json),
+            (Kind::Any, Some(v)) => decide::of_sample(v).unwrap_or(Kind::Any),
+            (kind, _) => kind,
+        }
+    } else if !documented {
+        sample.and_then(decide::of_sample).unwrap_or(Kind::Any)
+    } else {
+        Kind::Any
+    };
+    (spec, paged)
+}
+
+fn has_name_column(table: &Table) -> bool {
+    table.rows.first().is_some_and(|h| {
+        h.iter().any(|c| {
+            let t = inline::plain(&c.text()).to_lowercase();
+            t.starts_with("name") || t.starts_with("field") || t.starts_with("parameter")
+        })
+    })
+}

@@ -1,0 +1,181 @@
+//! The page's frame: title, scope, who may call, introduction, and the
+//! second-level sections of both page generations.
+
+use crate::blocks::Block;
+use crate::inline;
+use crate::source::Source;
+
+/// What a second-level section documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionKind {
+    /// "Method Parameters", "Parameters"...
+    Params,
+    /// "Response Handling", "Successful Response", "Returned Data"...
+    Response,
+    /// "Error Handling", "Errors"...
+    Errors,
+    /// "Code Examples", "Examples".
+    Examples,
+    /// Anything else.
+    Other,
+}
+
+/// A section: its heading and the blocks up to the next heading of its level.
+#[derive(Debug)]
+pub struct Section<'b> {
+    /// What it documents.
+    pub kind: SectionKind,
+    /// Blocks after the heading.
+    pub blocks: &'b [Block],
+}
+
+/// The frame of a page.
+#[derive(Debug, Default)]
+pub struct Page<'b> {
+    /// The `#` title and its line index.
+    pub title: Option<(String, usize)>,
+    /// Scopes named in the `> Scope:` quote.
+    pub scope: Vec<String>,
+    /// The `Who can execute` line.
+    pub who_can_execute: Option<String>,
+    /// Introduction paragraphs before the first section.
+    pub description: String,
+    /// Second-level sections in order.
+    pub sections: Vec<Section<'b>>,
+    /// All blocks of the page.
+    pub blocks: &'b [Block],
+}
+
+impl<'b> Page<'b> {
+    /// The first section of a kind.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section<'b>> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// Every section of a kind.
+    pub fn sections_of(&self, kind: SectionKind) -> impl Iterator<Item = &Section<'b>> {
+        self.sections.iter().filter(move |s| s.kind == kind)
+    }
+}
+
+/// Classifies a heading's text.
+pub fn classify(heading: &str) -> SectionKind {
+    let h = heading.to_lowercase();
+    if h.contains("error") {
+        SectionKind::Errors
+    } else if h.contains("example") {
+        SectionKind::Examples
+    } else if h.contains("response") || h.contains("returned") || h.contains("result") {
+        SectionKind::Response
+    } else if h.contains("parameter") || h.contains("arguments") || h.contains("fields of the request") {
+        SectionKind::Params
+    } else {
+        SectionKind::Other
+    }
+}
+
+/// Splits the page into its frame and sections.
+pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
+    let _ = source;
+    let mut page = Page {
+        blocks,
+        ..Page::default()
+    };
+    // Sections open at the shallowest heading level below the title (`##` on
+    // every current page); a page written with `###` sections still works.
+    let section_level = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } if *level >= 2 => Some(*level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let mut current: Option<(SectionKind, usize)> = None;
+    let mut intro_done = false;
+    let mut description = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        match block {
+            Block::Heading { level: 1, text, at, .. } if page.title.is_none() => {
+                page.title = Some((text.clone(), *at));
+            }
+            Block::Heading { level, text, .. } if *level <= section_level => {
+                if let Some((kind, start)) = current.take() {
+                    page.sections.push(Section {
+                        kind,
+                        blocks: &blocks[start..index],
+                    });
+                }
+                intro_done = true;
+                current = Some((classify(text), index + 1));
+            }
+            Block::Quote(lines) if !intro_done => read_quote(&mut page, lines),
+            Block::Paragraph(lines) if !intro_done && page.title.is_some() => {
+                let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
+                description.push(inline::collapse(&inline::plain(&text.join(" "))));
+            }
+            _ => {}
+        }
+    }
+    if let Some((kind, start)) = current {
+        page.sections.push(Section {
+            kind,
+            blocks: &blocks[start..],
+        });
+    }
+    page.description = description.join("\n\n");
+    page
+}
+
+fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
+    for piece in lines {
+        let text = piece.text.trim();
+        let lower = text.to_lowercase();
+        if lower.starts_with("scope") {
+            for scope in inline::code_spans(text).into_iter().flat_map(|s| s.split(',')) {
+                let scope = scope.trim().to_string();
+                if !scope.is_empty() && !page.scope.contains(&scope) {
+                    page.scope.push(scope);
+                }
+            }
+            if page.scope.is_empty() {
+                if let Some((_, rest)) = text.split_once(':') {
+                    page.scope.extend(
+                        inline::plain(rest)
+                            .split([',', ' '])
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string),
+                    );
+                }
+            }
+        } else if lower.starts_with("who can") {
+            if let Some((_, rest)) = text.split_once(':') {
+                page.who_can_execute = Some(inline::collapse(&inline::plain(rest)));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_of_both_generations() {
+        for (h, k) in [
+            ("Method Parameters", SectionKind::Params),
+            ("Parameters", SectionKind::Params),
+            ("Response Handling", SectionKind::Response),
+            ("Successful Response", SectionKind::Response),
+            ("Response on Success", SectionKind::Response),
+            ("Error Handling", SectionKind::Errors),
+            ("Errors", SectionKind::Errors),
+            ("Code Examples", SectionKind::Examples),
+            ("Examples", SectionKind::Examples),
+            ("Continue Learning", SectionKind::Other),
+        ] {
+            assert_eq!(classify(h), k, "{h}");
+        }
+    }
+}

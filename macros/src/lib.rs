@@ -1,0 +1,55 @@
+//! The proc-macro front end of `bitrix24`: reads the macro's argument,
+//! resolves the path, asks `bitrix24-codegen` for the bindings and makes
+//! cargo track every file that was read. All the work is in the engine.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::LitStr;
+
+/// Generates typed bindings for the REST method documented by a page.
+///
+/// The path is relative to the invoking crate's `CARGO_MANIFEST_DIR` (or
+/// absolute). See the `bitrix24` crate for what the module holds.
+#[proc_macro]
+pub fn bitrix_method(input: TokenStream) -> TokenStream {
+    let literal = match syn::parse::<LitStr>(input) {
+        Ok(literal) => literal,
+        Err(error) => return error.to_compile_error().into(),
+    };
+    expand(&literal)
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
+}
+
+fn expand(literal: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
+    let shown = literal.value();
+    let path = resolve(&shown);
+    let loaded = bitrix24_codegen::load(&path, &shown)
+        .map_err(|error| syn::Error::new(literal.span(), error.message))?;
+    let module = bitrix24_codegen::generate(&loaded.method);
+    let tracked = loaded.files.iter().filter_map(|file| {
+        let absolute = std::fs::canonicalize(file).ok()?;
+        let absolute = absolute.to_str()?.to_string();
+        Some(quote! { const _: &[u8] = ::core::include_bytes!(#absolute); })
+    });
+    Ok(quote! {
+        #module
+        #(#tracked)*
+    })
+}
+
+/// Relative paths start at the invoking crate's manifest directory.
+/// `BITRIX24_MANIFEST_DIR` overrides it (trybuild copies test crates elsewhere).
+fn resolve(shown: &str) -> PathBuf {
+    let path = Path::new(shown);
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let base = std::env::var_os("BITRIX24_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    base.join(path)
+}

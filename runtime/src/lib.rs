@@ -1,0 +1,71 @@
+//! Typed access to the Bitrix24 REST API.
+//!
+//! Bindings are generated from Bitrix24's own method pages at compile time:
+//!
+//! ```ignore
+//! bitrix24::bitrix_method!("docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md");
+//!
+//! let client = bitrix24::Client::webhook("https://example.bitrix24.com/rest/1/key/")?;
+//! let ok: bool = crm_lead_contact_items_set::call(&client, params).await?;
+//! ```
+//!
+//! This crate is the runtime the generated code calls: the [`Client`]
+//! (webhook and OAuth), the response envelope, typed errors and the lenient
+//! [`wire`] formats portals really send.
+
+mod auth;
+mod client;
+pub mod envelope;
+mod error;
+mod portal;
+pub mod wire;
+
+pub use auth::{Credentials, Secret};
+pub use bitrix24_macros::bitrix_method;
+pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use envelope::Envelope;
+pub use error::{ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError};
+pub use portal::Portal;
+
+/// Whether a method may be sent again when its outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// A read: repeating it changes nothing.
+    Read,
+    /// A write that leaves the same state when repeated (`set`, `update`, `delete`).
+    Idempotent,
+    /// A write that may be duplicated if repeated (`add`...).
+    Unsafe,
+}
+
+/// Which REST generation a method belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersion {
+    /// `/rest/...`
+    V2,
+    /// REST 3.0: `/rest/api/...`
+    V3,
+}
+
+/// A generated method's parameters: what the runtime needs to call it.
+pub trait Call: serde::Serialize + Send + Sync {
+    /// The REST method name.
+    const METHOD: &'static str;
+    /// How the method may be retried.
+    const RETRY: Retry;
+    /// Which REST generation it belongs to.
+    const API: ApiVersion;
+    /// The typed `result`.
+    type Output;
+    /// The method's error type.
+    type Error: From<CallError> + std::error::Error + Send + Sync + 'static;
+
+    /// Reads `result` into the typed output.
+    fn decode(result: serde_json::Value) -> Result<Self::Output, serde_json::Error>;
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}
