@@ -18,6 +18,8 @@ pub struct Envelope {
     pub time: Option<Value>,
     /// HTTP status.
     pub status: u16,
+    /// The raw response body, for errors that must show it.
+    pub body: String,
 }
 
 /// Reads a response body into an envelope or the error it carries.
@@ -79,6 +81,7 @@ pub fn read(status: u16, body: String) -> Result<Envelope, CallError> {
         time: map.remove("time"),
         result,
         status,
+        body,
     })
 }
 

@@ -142,7 +142,7 @@ impl std::error::Error for SystemError {}
 
 /// The request failed on the way: connection, TLS, timeout, or a response
 /// without a body. The message never holds the URL (it may carry the webhook key).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TransportError {
     /// What happened.
     pub message: String,
@@ -217,7 +217,7 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// What a call can fail with before the method's own error type sorts it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum CallError {
     /// The portal answered with an error.
     Api(ApiError),

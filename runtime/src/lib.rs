@@ -10,22 +10,41 @@
 //! ```
 //!
 //! This crate is the runtime the generated code calls: the [`Client`]
-//! (webhook and OAuth), the response envelope, typed errors and the lenient
-//! [`wire`] formats portals really send.
+//! (webhook and OAuth with renewal), the portal's limits mirrored on the
+//! client side ([`RateLimit`], per-method time budgets), retries that never
+//! duplicate a write ([`RetryPolicy`], [`CallError::OutcomeUnknown`]), typed
+//! [`Batch`]es, list traversal as a stream ([`Items`]), the response
+//! envelope, typed errors and the lenient [`wire`] formats portals really send.
+//!
+//! Every call is traced with a `bitrix24.call` span (`method`, `retries`,
+//! `status`, `duration_ms`, `operating`); no span or log line holds a secret.
 
 mod auth;
+mod batch;
 mod client;
 pub mod envelope;
 mod error;
+mod limit;
+mod list;
+mod oauth;
 mod portal;
+pub mod query;
+mod retry;
 pub mod wire;
 
-pub use auth::{Credentials, Secret};
+pub use auth::{
+    BoxFuture, Credentials, MemoryTokenStore, OAuth, Secret, StoreError, TokenStore, Tokens, DEFAULT_TOKEN_ENDPOINT,
+};
+pub use batch::{Batch, BatchError, BatchResults, CommandResult, Key, Raw, Ref, MAX_BATCH};
+pub use bitrix24_macros::bitrix_api;
 pub use bitrix24_macros::bitrix_method;
-pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use envelope::Envelope;
 pub use error::{ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError};
+pub use limit::RateLimit;
+pub use list::{Checkpoint, ExportOptions, Items, ListSpec, Progress};
 pub use portal::Portal;
+pub use retry::RetryPolicy;
 
 /// Whether a method may be sent again when its outcome is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

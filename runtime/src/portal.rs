@@ -86,7 +86,7 @@ impl Portal {
     }
 }
 
-fn parse_secure(text: &str) -> Result<Url, Error> {
+pub(crate) fn parse_secure(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text.trim()).map_err(|e| Error::InvalidUrl(e.to_string()))?;
     let host = url
         .host_str()

@@ -1,0 +1,253 @@
+//! Client-side limits that mirror the portal's: the leaky bucket of
+//! requests, and each method's time budget (`operating`).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::time::Instant;
+
+/// The portal's request-rate limit: a leaky bucket that holds `burst`
+/// requests and drains `per_second` of them each second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// How many requests may go at once (the portal's `X`).
+    pub burst: u32,
+    /// How many requests per second may go on for ever (the portal's `Y`).
+    pub per_second: f64,
+}
+
+impl RateLimit {
+    /// Every plan but Enterprise: 50 at once, 2 per second.
+    pub const STANDARD: RateLimit = RateLimit {
+        burst: 50,
+        per_second: 2.0,
+    };
+    /// Enterprise plans: 250 at once, 5 per second.
+    pub const ENTERPRISE: RateLimit = RateLimit {
+        burst: 250,
+        per_second: 5.0,
+    };
+    /// No client-side limit (the portal's own still applies).
+    pub const UNLIMITED: RateLimit = RateLimit {
+        burst: u32::MAX,
+        per_second: f64::INFINITY,
+    };
+
+    /// A custom limit.
+    pub const fn new(burst: u32, per_second: f64) -> RateLimit {
+        RateLimit { burst, per_second }
+    }
+}
+
+impl Default for RateLimit {
+    fn default() -> RateLimit {
+        RateLimit::STANDARD
+    }
+}
+
+/// The leaky bucket: each request reserves a slot; once the bucket is
+/// full, a request waits until enough has drained.
+#[derive(Debug)]
+pub(crate) struct Bucket {
+    limit: RateLimit,
+    state: Mutex<Level>,
+}
+
+#[derive(Debug)]
+struct Level {
+    /// Requests in the bucket at `at`, including reserved ones.
+    level: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    pub(crate) fn new(limit: RateLimit) -> Bucket {
+        Bucket {
+            limit,
+            state: Mutex::new(Level {
+                level: 0.0,
+                at: Instant::now(),
+            }),
+        }
+    }
+
+    fn drain(&self, state: &mut Level, now: Instant) {
+        let elapsed = now.saturating_duration_since(state.at).as_secs_f64();
+        state.level = (state.level - elapsed * self.limit.per_second).max(0.0);
+        state.at = now;
+    }
+
+    /// Reserves a slot for one request and returns how long to wait before sending it.
+    pub(crate) fn reserve(&self) -> Duration {
+        if !self.limit.per_second.is_finite() {
+            return Duration::ZERO;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        self.drain(&mut state, now);
+        state.level += 1.0;
+        let over = state.level - f64::from(self.limit.burst);
+        if over <= 0.0 || self.limit.per_second <= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(over / self.limit.per_second)
+        }
+    }
+
+    /// Waits for a slot.
+    pub(crate) async fn acquire(&self) {
+        let wait = self.reserve();
+        if !wait.is_zero() {
+            tracing::trace!(wait_ms = wait.as_millis() as u64, "rate limit: waiting");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The portal said the bucket is full (`QUERY_LIMIT_EXCEEDED`): from now on
+    /// pace requests at the drain rate.
+    pub(crate) fn saturate(&self) {
+        if !self.limit.per_second.is_finite() {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        self.drain(&mut state, now);
+        state.level = state.level.max(f64::from(self.limit.burst));
+    }
+
+    /// The limit this bucket mirrors.
+    pub(crate) fn limit(&self) -> RateLimit {
+        self.limit
+    }
+}
+
+/// Each method's time budget: when the portal last said its oldest basket
+/// resets, and until when the method is blocked.
+#[derive(Debug, Default)]
+pub(crate) struct Operating {
+    methods: Mutex<HashMap<String, Budget>>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Budget {
+    /// `operating_reset_at` from the last response, as Unix time.
+    reset_at: Option<f64>,
+    /// `operating` from the last response, in seconds.
+    operating: Option<f64>,
+    /// Calls to the method wait until then.
+    blocked_until: Option<Instant>,
+}
+
+/// How long past `operating_reset_at` to wait, so the basket is surely gone.
+const RESET_SLACK: Duration = Duration::from_millis(500);
+/// With no usable reset time, wait one basket (a minute).
+const BASKET: Duration = Duration::from_secs(60);
+
+impl Operating {
+    /// Notes the `time` object of a response to `method`.
+    pub(crate) fn record(&self, method: &str, time: &serde_json::Value) {
+        let number = |key: &str| {
+            time.get(key)
+                .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()))
+        };
+        let (reset_at, operating) = (number("operating_reset_at"), number("operating"));
+        if reset_at.is_none() && operating.is_none() {
+            return;
+        }
+        let mut methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
+        let budget = methods.entry(method.to_string()).or_default();
+        if reset_at.is_some() {
+            budget.reset_at = reset_at;
+        }
+        if operating.is_some() {
+            budget.operating = operating;
+        }
+    }
+
+    /// The portal refused `method` with `OPERATION_TIME_LIMIT`; `time` is the
+    /// error response's `time`, if it had one. Returns until when the method waits.
+    pub(crate) fn block(&self, method: &str, time: Option<&serde_json::Value>) -> Instant {
+        if let Some(time) = time {
+            self.record(method, time);
+        }
+        let now = Instant::now();
+        let mut methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
+        let budget = methods.entry(method.to_string()).or_default();
+        let from_reset = budget.reset_at.and_then(until_unix).map(|d| now + d + RESET_SLACK);
+        let already = budget.blocked_until.filter(|t| *t > now);
+        let until = match (from_reset, already) {
+            // The reset the portal announced is still ahead: wait for it.
+            (Some(reset), None) => reset,
+            // Blocked again after waiting (or no reset known): the next basket.
+            (Some(reset), Some(_)) => reset.max(now + BASKET),
+            (None, _) => now + BASKET,
+        };
+        // A reset time that has passed is spent: the next block waits a basket.
+        budget.reset_at = None;
+        budget.blocked_until = Some(until);
+        until
+    }
+
+    /// Until when calls to `method` must wait, if they must.
+    pub(crate) fn blocked_until(&self, method: &str) -> Option<Instant> {
+        let methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
+        methods
+            .get(method)
+            .and_then(|b| b.blocked_until)
+            .filter(|t| *t > Instant::now())
+    }
+
+    /// The last `operating` the portal reported for `method`.
+    pub(crate) fn operating(&self, method: &str) -> Option<f64> {
+        let methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
+        methods.get(method).and_then(|b| b.operating)
+    }
+}
+
+/// How long until a Unix time, if it is ahead.
+fn until_unix(at: f64) -> Option<Duration> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
+    (at > now).then(|| Duration::from_secs_f64(at - now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_bucket_lets_a_burst_through_then_paces() {
+        let bucket = Bucket::new(RateLimit::new(3, 2.0));
+        for _ in 0..3 {
+            assert_eq!(bucket.reserve(), Duration::ZERO);
+        }
+        assert_eq!(bucket.reserve(), Duration::from_millis(500));
+        assert_eq!(bucket.reserve(), Duration::from_millis(1000));
+        tokio::time::advance(Duration::from_secs(10)).await;
+        assert_eq!(bucket.reserve(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn saturating_paces_at_the_drain_rate() {
+        let bucket = Bucket::new(RateLimit::new(50, 4.0));
+        assert_eq!(bucket.reserve(), Duration::ZERO);
+        bucket.saturate();
+        assert_eq!(bucket.reserve(), Duration::from_millis(250));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_blocked_method_waits_for_its_reset_and_others_do_not() {
+        let operating = Operating::default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
+        operating.record("crm.item.list", &serde_json::json!({"operating": 470.5, "operating_reset_at": now + 5.0}));
+        assert_eq!(operating.operating("crm.item.list"), Some(470.5));
+        let until = operating.block("crm.item.list", None);
+        let wait = until - Instant::now();
+        assert!(wait > Duration::from_secs(4) && wait < Duration::from_secs(7), "{wait:?}");
+        assert!(operating.blocked_until("crm.item.list").is_some());
+        assert!(operating.blocked_until("crm.lead.list").is_none());
+        // Blocked again with no new reset time: a whole basket.
+        let again = operating.block("crm.item.list", None) - Instant::now();
+        assert!(again >= BASKET, "{again:?}");
+    }
+}
