@@ -351,15 +351,16 @@ impl Client {
                 }
             }
             shared.bucket.acquire().await;
-            let generation = match &shared.tokens {
+            let (generation, failures) = match &shared.tokens {
                 Some(tokens) => {
+                    let failures = tokens.failures();
                     let (generation, token) = tokens.current();
                     if let Value::Object(map) = &mut params {
                         map.insert("auth".into(), Value::String(token.expose().to_string()));
                     }
-                    generation
+                    (generation, failures)
                 }
-                None => 0,
+                None => (0, 0),
             };
             let attempt = self.send(&url, &params, key.as_deref()).await;
             let error = match attempt {
@@ -427,7 +428,7 @@ impl Client {
                         return (Err(error), retries);
                     }
                     renewed = true;
-                    if let Err(failure) = tokens.renew(&self.inner.http, generation).await {
+                    if let Err(failure) = tokens.renew(&self.inner.http, generation, failures).await {
                         return (Err(failure), retries);
                     }
                     continue;

@@ -15,8 +15,8 @@ pub(crate) struct TokenManager {
     current: RwLock<(u64, Secret)>,
     /// Held while a renewal runs; the state of the last renewal.
     state: tokio::sync::Mutex<RefreshState>,
-    /// How many renewals were started.
-    attempts: AtomicU64,
+    /// How many renewals failed.
+    failures: AtomicU64,
     /// How many renewals succeeded.
     renewals: AtomicU64,
     app: Option<OAuth>,
@@ -24,8 +24,8 @@ pub(crate) struct TokenManager {
 
 struct RefreshState {
     refresh_token: Option<Secret>,
-    /// The attempt number and error of the last failed renewal.
-    last_failure: Option<(u64, CallError)>,
+    /// The error of the last failed renewal.
+    last_failure: Option<CallError>,
 }
 
 impl TokenManager {
@@ -37,7 +37,7 @@ impl TokenManager {
                 refresh_token: None,
                 last_failure: None,
             }),
-            attempts: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
             renewals: AtomicU64::new(0),
             app: None,
         }
@@ -51,7 +51,7 @@ impl TokenManager {
                 refresh_token: Some(app.tokens.refresh_token.clone()),
                 last_failure: None,
             }),
-            attempts: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
             renewals: AtomicU64::new(0),
             app: Some(app),
         }
@@ -66,31 +66,37 @@ impl TokenManager {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// How many renewals failed so far: read it with [`TokenManager::current`]
+    /// before sending, and pass it to [`TokenManager::renew`].
+    pub(crate) fn failures(&self) -> u64 {
+        self.failures.load(Ordering::SeqCst)
+    }
+
     /// How many renewals succeeded so far.
     pub(crate) fn renewals(&self) -> u64 {
         self.renewals.load(Ordering::SeqCst)
     }
 
     /// Renews the token that was generation `seen`. When another task
-    /// already renewed it, returns at once; when a renewal failed while this
-    /// task waited, returns that failure instead of trying again.
-    pub(crate) async fn renew(&self, http: &reqwest::Client, seen: u64) -> Result<(), CallError> {
+    /// already renewed it, returns at once; when a renewal failed after this
+    /// call was sent (`failures` is the count read then), returns that
+    /// failure instead of trying again.
+    pub(crate) async fn renew(&self, http: &reqwest::Client, seen: u64, failures: u64) -> Result<(), CallError> {
         let Some(app) = &self.app else {
             return Err(CallError::Transport(TransportError::new(
                 "the access token expired and this client has no refresh token",
             )));
         };
-        let attempts_before = self.attempts.load(Ordering::SeqCst);
         let mut state = self.state.lock().await;
         if self.current().0 != seen {
             return Ok(());
         }
-        if let Some((attempt, error)) = &state.last_failure {
-            if *attempt > attempts_before {
+        if self.failures() > failures {
+            if let Some(error) = &state.last_failure {
                 return Err(error.clone());
             }
         }
-        let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
+        let attempt = self.failures() + self.renewals() + 1;
         let refresh_token = state.refresh_token.clone().unwrap_or_else(|| app.tokens.refresh_token.clone());
         let span = tracing::debug_span!("bitrix24.oauth.refresh", attempt);
         let _enter = span.enter();
@@ -117,7 +123,8 @@ impl TokenManager {
             }
             Err(error) => {
                 tracing::warn!(%error, "OAuth token renewal failed");
-                state.last_failure = Some((attempt, error.clone()));
+                state.last_failure = Some(error.clone());
+                self.failures.fetch_add(1, Ordering::SeqCst);
                 Err(error)
             }
         }
