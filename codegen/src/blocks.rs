@@ -210,7 +210,10 @@ fn scan_code(pieces: &[Piece], start: usize, fence: &str, blocks: &mut Vec<Block
     let mut i = start + 1;
     while i < pieces.len() {
         let t = pieces[i].text.trim();
-        if t.starts_with(fence) && t.trim_start_matches(fence.chars().next().unwrap_or('`')).is_empty() {
+        if t.starts_with(fence)
+            && t.trim_start_matches(fence.chars().next().unwrap_or('`'))
+                .is_empty()
+        {
             i += 1;
             break;
         }
@@ -465,7 +468,10 @@ fn split_row_line(
 }
 
 fn is_pipe_row(trimmed: &str) -> bool {
-    trimmed.starts_with('|') && trimmed.len() > 1 && !trimmed.starts_with("||") && !trimmed.starts_with("|#")
+    trimmed.starts_with('|')
+        && trimmed.len() > 1
+        && !trimmed.starts_with("||")
+        && !trimmed.starts_with("|#")
 }
 
 fn is_pipe_delimiter(trimmed: &str) -> bool {
@@ -511,16 +517,22 @@ fn split_unescaped(text: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '\\' if chars.peek() == Some(&'|') => {
-                out.last_mut().map(|s| s.push_str("\\|"));
+                if let Some(s) = out.last_mut() {
+                    s.push_str("\\|");
+                }
                 chars.next();
             }
             '`' => {
                 in_code = !in_code;
-                out.last_mut().map(|s| s.push(c));
+                if let Some(s) = out.last_mut() {
+                    s.push(c);
+                }
             }
             '|' if !in_code => out.push(String::new()),
             _ => {
-                out.last_mut().map(|s| s.push(c));
+                if let Some(s) = out.last_mut() {
+                    s.push(c);
+                }
             }
         }
     }
@@ -566,7 +578,9 @@ mod tests {
         let blocks = scan(&pieces(
             "#|\n|| **Name**\n`type` | **Description** ||\n|| **id***\n[`integer`](x.md) | The id\n||\n|#",
         ));
-        let Block::Table(t) = &blocks[0] else { panic!("{blocks:?}") };
+        let Block::Table(t) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
         assert_eq!(
             cells(t),
             [
@@ -579,8 +593,12 @@ mod tests {
 
     #[test]
     fn pipes_in_code_spans_and_escapes_do_not_split_cells() {
-        let blocks = scan(&pieces("#|\n|| a | `x | y` and ```b | c``` and d \\| e ||\n|#"));
-        let Block::Table(t) = &blocks[0] else { panic!() };
+        let blocks = scan(&pieces(
+            "#|\n|| a | `x | y` and ```b | c``` and d \\| e ||\n|#",
+        ));
+        let Block::Table(t) = &blocks[0] else {
+            panic!()
+        };
         assert_eq!(cells(t), [vec!["a", "`x | y` and ```b | c``` and d \\| e"]]);
     }
 
@@ -588,7 +606,9 @@ mod tests {
     fn nested_tables_and_fences_stay_inside_their_cell() {
         let text = "#|\n|| **a** | outer\n#|\n|| x | y ||\n|#\n||\n|| **b** | code\n```json\n{\"a\": \"|\"}\n```\n||\n|#\nafter";
         let blocks = scan(&pieces(text));
-        let Block::Table(t) = &blocks[0] else { panic!() };
+        let Block::Table(t) = &blocks[0] else {
+            panic!()
+        };
         assert_eq!(t.rows.len(), 2);
         let inner = scan(&t.rows[0][1].lines);
         assert!(matches!(&inner[1], Block::Table(n) if cells(n) == [vec!["x", "y"]]));
@@ -603,16 +623,22 @@ mod tests {
         assert!(matches!(&blocks[0], Block::Heading { level: 1, text, .. } if text == "Title a.b"));
         assert!(matches!(&blocks[1], Block::Quote(q) if q.len() == 3));
         assert!(matches!(&blocks[2], Block::Heading { anchor: Some(a), .. } if a == "p"));
-        let Block::List(items) = &blocks[3] else { panic!("{:?}", blocks[3]) };
+        let Block::List(items) = &blocks[3] else {
+            panic!("{:?}", blocks[3])
+        };
         assert_eq!(items[1].text, "**B** — two\nmore");
-        assert!(matches!(&blocks[4], Block::Code { lang, text, .. } if lang == "json" && text == "{\"a\": 1}"));
+        assert!(
+            matches!(&blocks[4], Block::Code { lang, text, .. } if lang == "json" && text == "{\"a\": 1}")
+        );
         assert!(matches!(&blocks[5], Block::Paragraph(p) if p[0].text == "text"));
     }
 
     #[test]
     fn pipe_tables_are_read_too() {
         let blocks = scan(&pieces("| Code | Text |\n|---|---|\n| `A` | x \\| y |"));
-        let Block::PipeTable(t) = &blocks[0] else { panic!() };
+        let Block::PipeTable(t) = &blocks[0] else {
+            panic!()
+        };
         assert_eq!(cells(t), [vec!["Code", "Text"], vec!["`A`", "x \\| y"]]);
     }
 }

@@ -96,7 +96,9 @@ pub fn plain(text: &str) -> String {
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_ascii_alphabetic())
-                        && !tag.contains(' ') || tag.starts_with("br") || tag.starts_with("a ");
+                        && !tag.contains(' ')
+                        || tag.starts_with("br")
+                        || tag.starts_with("a ");
                     if is_tag {
                         if tag.starts_with("br") || tag == "/p" || tag == "li" {
                             out.push('\n');
@@ -166,7 +168,10 @@ mod tests {
 
     #[test]
     fn code_spans_of_any_run_length() {
-        assert_eq!(code_spans("[`integer`](a) | ```x | y``` `z`"), ["integer", "x | y", "z"]);
+        assert_eq!(
+            code_spans("[`integer`](a) | ```x | y``` `z`"),
+            ["integer", "x | y", "z"]
+        );
         assert_eq!(first_bold("x **CONTACT_ID^*^** — y"), Some("CONTACT_ID^*^"));
     }
 }

@@ -15,6 +15,7 @@ pub mod model;
 pub mod naming;
 pub mod parse;
 pub mod source;
+pub mod tree;
 pub mod types;
 
 use std::path::Path;
@@ -22,6 +23,7 @@ use std::path::Path;
 pub use diag::Diagnostic;
 pub use model::Method;
 pub use source::Source;
+pub use tree::{api_tree, ApiTree};
 
 /// A page failed: it could not be read, or it is not a usable method page.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -87,7 +87,11 @@ impl Names {
         if self.used.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let sep = if wanted.contains(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        let sep = if wanted.contains(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
         let base = wanted.trim_end_matches('_');
         (2..)
             .map(|n| format!("{base}{sep}{n}"))

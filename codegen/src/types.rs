@@ -9,7 +9,11 @@ pub fn kind_of(written: &str) -> Kind {
     let text = written.replace("\\|", "|").to_ascii_lowercase();
     let mut nullable = false;
     let mut kinds: Vec<Kind> = Vec::new();
-    for alternative in text.split(['|', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+    for alternative in text
+        .split(['|', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let alternative = alternative.trim_matches(|c: char| c == '`' || c == '*' || c == '_');
         if matches!(alternative, "null" | "nil" | "none" | "undefined") {
             nullable = true;
@@ -87,6 +91,9 @@ mod tests {
         assert_eq!(kind_of("string | object"), Kind::Any);
         assert_eq!(kind_of("crm_multifield_whatever"), Kind::Any);
         assert_eq!(kind_of(""), Kind::Any);
-        assert_eq!(kind_of("object[][]"), Kind::Array(Box::new(Kind::Array(Box::new(Kind::Object)))));
+        assert_eq!(
+            kind_of("object[][]"),
+            Kind::Array(Box::new(Kind::Array(Box::new(Kind::Object))))
+        );
     }
 }

@@ -40,6 +40,50 @@ fn expand(literal: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
     })
 }
 
+/// Generates one module tree for every method page under a directory, named
+/// by method path (`crm.lead.contact.items.set` → `crm::lead::contact::items::set`).
+///
+/// The path is resolved like [`bitrix_method!`]'s. Pages that are not method
+/// pages are ignored; method pages that cannot be bound are listed in the doc
+/// of the top-level modules. Every file read is tracked, so editing a page
+/// rebuilds the crate (a page added to the directory needs a touch of the
+/// invoking file).
+#[proc_macro]
+pub fn bitrix_api(input: TokenStream) -> TokenStream {
+    let literal = match syn::parse::<LitStr>(input) {
+        Ok(literal) => literal,
+        Err(error) => return error.to_compile_error().into(),
+    };
+    let shown = literal.value();
+    let dir = resolve(&shown);
+    match bitrix24_codegen::api_tree(&dir, &shown) {
+        Ok(tree) => {
+            let tokens = tree.tokens;
+            let tracked = track(&tree.files);
+            quote! {
+                #tokens
+                #(#tracked)*
+            }
+            .into()
+        }
+        Err(error) => syn::Error::new(literal.span(), error.message)
+            .to_compile_error()
+            .into(),
+    }
+}
+
+/// `include_bytes!` of every file read, so cargo rebuilds when one changes.
+fn track(files: &[PathBuf]) -> Vec<proc_macro2::TokenStream> {
+    files
+        .iter()
+        .filter_map(|file| {
+            let absolute = std::fs::canonicalize(file).ok()?;
+            let absolute = absolute.to_str()?.to_string();
+            Some(quote! { const _: &[u8] = ::core::include_bytes!(#absolute); })
+        })
+        .collect()
+}
+
 /// Relative paths start at the invoking crate's manifest directory.
 /// `BITRIX24_MANIFEST_DIR` overrides it (trybuild copies test crates elsewhere).
 fn resolve(shown: &str) -> PathBuf {

@@ -4,7 +4,10 @@ use crate::model::{Field, Kind, Method, ResultSpec};
 
 /// The module doc: title, method, scope, who may call it, introduction.
 pub fn module_doc(method: &Method) -> String {
-    let mut doc = format!(" {}\n\n Binds the REST method `{}`.", method.title, method.method);
+    let mut doc = format!(
+        " {}\n\n Binds the REST method `{}`.",
+        method.title, method.method
+    );
     if !method.scope.is_empty() {
         let scopes: Vec<String> = method.scope.iter().map(|s| format!("`{s}`")).collect();
         doc.push_str(&format!("\n\n Scope: {}.", scopes.join(", ")));

@@ -15,6 +15,7 @@ use quote::{format_ident, quote};
 use crate::model::{Kind, Method};
 use crate::naming;
 
+pub use docs::module_doc;
 pub use retry::retry_class;
 use types::{Owner, TypeSet};
 

@@ -18,14 +18,36 @@ pub enum RetryClass {
 }
 
 const READ_VERBS: &[&str] = &[
-    "get", "list", "fields", "search", "count", "info", "tail", "find", "getlist", "getfields",
-    "items", "describe", "status", "version", "check", "export", "history",
+    "get",
+    "list",
+    "fields",
+    "search",
+    "count",
+    "info",
+    "tail",
+    "find",
+    "getlist",
+    "getfields",
+    "items",
+    "describe",
+    "status",
+    "version",
+    "check",
+    "export",
+    "history",
 ];
-const IDEMPOTENT_VERBS: &[&str] = &["set", "update", "delete", "remove", "unbind", "bind", "clear", "reset"];
+const IDEMPOTENT_VERBS: &[&str] = &[
+    "set", "update", "delete", "remove", "unbind", "bind", "clear", "reset",
+];
 
 /// The class of a method by its last name segment.
 pub fn retry_class(method: &Method) -> RetryClass {
-    let last = method.method.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let last = method
+        .method
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if READ_VERBS.contains(&last.as_str()) || last.starts_with("get") || last.starts_with("list") {
         RetryClass::Read
     } else if IDEMPOTENT_VERBS.contains(&last.as_str()) || method.rest_v3 {

@@ -66,7 +66,13 @@ impl TypeSet {
     }
 
     /// A struct named `name` (already reserved by the caller) with `fields`.
-    pub fn structure(&mut self, name: &str, doc: &str, fields: &[Field], owner: Owner) -> TokenStream {
+    pub fn structure(
+        &mut self,
+        name: &str,
+        doc: &str,
+        fields: &[Field],
+        owner: Owner,
+    ) -> TokenStream {
         let ident = format_ident!("{}", name);
         let mut field_names = Names::default();
         let members: Vec<TokenStream> = fields
@@ -90,7 +96,12 @@ impl TypeSet {
     /// Declares `Output` as a struct when `result` is an object with members.
     pub fn output(&mut self, result: &ResultSpec) {
         if result.kind == Kind::Object && !result.fields.is_empty() {
-            let item = self.structure("Output", &docs::output_doc(result), &result.fields, Owner::Response);
+            let item = self.structure(
+                "Output",
+                &docs::output_doc(result),
+                &result.fields,
+                Owner::Response,
+            );
             self.items.push(item);
         }
     }
@@ -109,7 +120,12 @@ impl TypeSet {
     /// Declares `Output` for an array-of-objects result with documented members.
     pub fn output_items(&mut self, result: &ResultSpec) -> Plan {
         let name = self.names.claim("Item");
-        let item = self.structure(&name, &docs::output_doc(result), &result.fields, Owner::Response);
+        let item = self.structure(
+            &name,
+            &docs::output_doc(result),
+            &result.fields,
+            Owner::Response,
+        );
         self.items.push(item);
         let ident = format_ident!("{}", name);
         Plan::new(quote! { ::std::vec::Vec<#ident> }, Some("list"))
@@ -118,16 +134,18 @@ impl TypeSet {
     fn member(&mut self, field: &Field, owner: Owner, names: &mut Names) -> TokenStream {
         let ident = format_ident!("{}", names.claim(&naming::snake(&field.name)));
         let plan = self.plan(field, owner);
-        let optional = owner == Owner::Response
-            || !field.required
-            || matches!(field.kind, Kind::Nullable(_));
+        let optional =
+            owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
         let wire = &field.name;
         let doc = docs::field_doc(field);
         let rename = (ident.to_string().trim_start_matches("r#") != wire.as_str())
             .then(|| quote! { rename = #wire, });
         let inner = &plan.ty;
         let (ty, helper) = if optional {
-            let helper = plan.helper.as_deref().map_or("opt".to_string(), |h| format!("opt_{h}"));
+            let helper = plan
+                .helper
+                .as_deref()
+                .map_or("opt".to_string(), |h| format!("opt_{h}"));
             (quote! { ::core::option::Option<#inner> }, Some(helper))
         } else {
             (inner.clone(), plan.helper.clone())
@@ -184,7 +202,9 @@ impl TypeSet {
                 let element = self.plan_kind(field, inner, owner);
                 let element_ty = &element.ty;
                 let helper = match element.helper.as_deref() {
-                    Some(scalar) if scalar != "list" && scalar != "object" => format!("vec_{scalar}"),
+                    Some(scalar) if scalar != "list" && scalar != "object" => {
+                        format!("vec_{scalar}")
+                    }
                     _ => "list".to_string(),
                 };
                 Plan::new(quote! { ::std::vec::Vec<#element_ty> }, Some(&helper))

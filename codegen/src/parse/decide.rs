@@ -81,7 +81,7 @@ fn is_yes_no(field: &Field) -> bool {
     }
     let ty = field.ty.as_deref().unwrap_or("").to_ascii_lowercase();
     (ty == "char" || ty == "string" || ty.is_empty())
-        && field.description.contains("`Y`") == false
+        && !field.description.contains("`Y`")
         && mentions_y_and_n(&field.description)
 }
 
@@ -130,7 +130,10 @@ mod tests {
 
     #[test]
     fn samples_fill_in_missing_types() {
-        assert_eq!(decide(&field(None, ""), Some(&Value::from(1010))), Kind::Integer);
+        assert_eq!(
+            decide(&field(None, ""), Some(&Value::from(1010))),
+            Kind::Integer
+        );
         assert_eq!(
             decide(&field(None, ""), Some(&Value::from("Y"))),
             Kind::Boolean(BoolWire::YesNo)
@@ -155,13 +158,22 @@ mod tests {
     fn listed_values_make_enums_or_flags() {
         let mut f = field(Some("string"), "");
         f.values = vec![
-            EnumValue { value: "Y".into(), description: String::new() },
-            EnumValue { value: "N".into(), description: String::new() },
+            EnumValue {
+                value: "Y".into(),
+                description: String::new(),
+            },
+            EnumValue {
+                value: "N".into(),
+                description: String::new(),
+            },
         ];
         assert_eq!(decide(&f, None), Kind::Boolean(BoolWire::YesNo));
         f.values[1].value = "D".into();
         assert_eq!(decide(&f, None), Kind::Enum);
-        assert_eq!(decide(&field(Some("char"), "Takes Y or N"), None), Kind::Boolean(BoolWire::YesNo));
+        assert_eq!(
+            decide(&field(Some("char"), "Takes Y or N"), None),
+            Kind::Boolean(BoolWire::YesNo)
+        );
         assert_eq!(
             decide(&field(Some("integer | null"), ""), None),
             Kind::Nullable(Box::new(Kind::Integer))

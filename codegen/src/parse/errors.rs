@@ -15,22 +15,33 @@ pub fn read(page: &Page<'_>) -> Vec<ErrorCode> {
             match block {
                 Block::Heading { text, .. } => heading = text.to_lowercase(),
                 Block::Table(table) | Block::PipeTable(table) if !heading.contains("system") => {
-                    let Some((header, rows)) = table.rows.split_first() else { continue };
+                    let Some((header, rows)) = table.rows.split_first() else {
+                        continue;
+                    };
                     let labels: Vec<String> = header
                         .iter()
                         .map(|c| inline::plain(&c.text()).to_lowercase())
                         .collect();
-                    let Some(code_col) = labels.iter().position(|l| l.trim().starts_with("code")) else {
+                    let Some(code_col) = labels.iter().position(|l| l.trim().starts_with("code"))
+                    else {
                         continue;
                     };
-                    let status_col = labels.iter().position(|l| l.contains("status") || l.contains("http"));
+                    let status_col = labels
+                        .iter()
+                        .position(|l| l.contains("status") || l.contains("http"));
                     let desc_col = labels
                         .iter()
                         .position(|l| l.contains("description") || l.contains("message"))
                         .filter(|&i| i != code_col)
-                        .or_else(|| (0..labels.len()).rev().find(|&i| i != code_col && Some(i) != status_col));
+                        .or_else(|| {
+                            (0..labels.len())
+                                .rev()
+                                .find(|&i| i != code_col && Some(i) != status_col)
+                        });
                     for row in rows {
-                        let Some(code) = row.get(code_col).and_then(code_of) else { continue };
+                        let Some(code) = row.get(code_col).and_then(code_of) else {
+                            continue;
+                        };
                         if errors.iter().any(|e| e.code == code) {
                             continue;
                         }
@@ -41,7 +52,11 @@ pub fn read(page: &Page<'_>) -> Vec<ErrorCode> {
                         let status = status_col
                             .and_then(|c| row.get(c))
                             .and_then(|c| inline::plain(&c.text()).trim().get(..3)?.parse().ok());
-                        errors.push(ErrorCode { code, description, status });
+                        errors.push(ErrorCode {
+                            code,
+                            description,
+                            status,
+                        });
                     }
                 }
                 _ => {}
@@ -63,7 +78,12 @@ fn code_of(cell: &Cell) -> Option<String> {
         .unwrap_or_else(|| inline::plain(first_line));
     let code = raw.trim().trim_matches(['"', '\'']).trim().to_string();
     let lower = code.to_lowercase();
-    if code.is_empty() || lower.contains("empty") || lower == "-" || lower == "—" || code.contains(' ') {
+    if code.is_empty()
+        || lower.contains("empty")
+        || lower == "-"
+        || lower == "—"
+        || code.contains(' ')
+    {
         return None;
     }
     Some(code)

@@ -105,7 +105,9 @@ fn curl_bodies(code: &str) -> Vec<String> {
 /// A method name called in a code example, for pages whose title names none.
 pub fn method_in_code(blocks: &[Block]) -> Option<String> {
     for block in blocks {
-        let Block::Code { text, .. } = block else { continue };
+        let Block::Code { text, .. } = block else {
+            continue;
+        };
         for marker in ["callMethod(", "CRest::call(", "method: ", "->call("] {
             let mut rest = text.as_str();
             while let Some(pos) = rest.find(marker) {
@@ -128,6 +130,15 @@ pub fn method_in_code(blocks: &[Block]) -> Option<String> {
         }
     }
     None
+}
+
+/// The first method named in backticks in prose (`The method `crm.status.fields` returns...`).
+pub fn method_in_text(text: &str) -> Option<String> {
+    crate::inline::code_spans(text)
+        .into_iter()
+        .map(|s| s.trim().trim_end_matches("()"))
+        .find(|s| super::is_method_name(s))
+        .map(str::to_string)
 }
 
 fn quoted_start(text: &str) -> Option<&str> {
@@ -159,6 +170,9 @@ mod tests {
             text: code.into(),
             at: 0,
         }];
-        assert_eq!(method_in_code(&blocks).as_deref(), Some("crm.lead.contact.items.set"));
+        assert_eq!(
+            method_in_code(&blocks).as_deref(),
+            Some("crm.lead.contact.items.set")
+        );
     }
 }

@@ -40,9 +40,15 @@ impl Columns {
         })
         .unwrap_or(0);
         let ty = find(&|l| l == "type" || l.starts_with("type ") || l == "data type");
-        let description = find(&|l| l.starts_with("description") || l.starts_with("purpose") || l.starts_with("value"))
-            .filter(|&i| i != name)
-            .or_else(|| (0..labels.len()).rev().find(|&i| i != name && Some(i) != ty));
+        let description = find(&|l| {
+            l.starts_with("description") || l.starts_with("purpose") || l.starts_with("value")
+        })
+        .filter(|&i| i != name)
+        .or_else(|| {
+            (0..labels.len())
+                .rev()
+                .find(|&i| i != name && Some(i) != ty)
+        });
         let required = find(&|l| l.starts_with("required") || l.starts_with("mandatory"));
         Columns {
             name,
@@ -72,10 +78,14 @@ pub fn read_params(
     samples: &Samples,
 ) -> Result<Vec<Field>, Diagnostic> {
     let _ = source;
-    let mut tables = section.blocks.iter().enumerate().filter_map(|(i, b)| match b {
-        Block::Table(t) | Block::PipeTable(t) => Some((i, t)),
-        _ => None,
-    });
+    let mut tables = section
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Table(t) | Block::PipeTable(t) => Some((i, t)),
+            _ => None,
+        });
     let Some((first_index, main)) = tables.next() else {
         return Ok(Vec::new());
     };
@@ -265,7 +275,10 @@ fn read_description(
                     }
                 }
                 for item in items {
-                    prose.push(format!("- {}", inline::collapse(&inline::plain(&item.text))));
+                    prose.push(format!(
+                        "- {}",
+                        inline::collapse(&inline::plain(&item.text))
+                    ));
                 }
             }
             Block::Table(table) | Block::PipeTable(table) if depth < MAX_DEPTH => {
@@ -316,11 +329,7 @@ fn is_member_item(text: &str) -> bool {
     }
 }
 
-fn member_from_item(
-    item: &blocks::Item,
-    context: &Context<'_>,
-    path: &[String],
-) -> Option<Field> {
+fn member_from_item(item: &blocks::Item, context: &Context<'_>, path: &[String]) -> Option<Field> {
     let _ = context;
     let first_line = item.text.lines().next().unwrap_or("");
     let (name, required) = field_name(first_line)?;
@@ -389,7 +398,13 @@ fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
                 .any(|w| w == name)
         });
         if let Some(sub) = named {
-            if let Ok(members) = read_table(sub.table, context, &[field.name.clone()], 1, false) {
+            if let Ok(members) = read_table(
+                sub.table,
+                context,
+                std::slice::from_ref(&field.name),
+                1,
+                false,
+            ) {
                 field.fields = members;
             }
         }
@@ -404,11 +419,20 @@ mod tests {
     fn required_marks_of_every_generation() {
         assert_eq!(field_name("**id***"), Some(("id".into(), true)));
         assert_eq!(field_name("**id*** "), Some(("id".into(), true)));
-        assert_eq!(field_name("**CONTACT_ID^*^**"), Some(("CONTACT_ID".into(), true)));
-        assert_eq!(field_name("**CONTACT_ID**^*^"), Some(("CONTACT_ID".into(), true)));
+        assert_eq!(
+            field_name("**CONTACT_ID^*^**"),
+            Some(("CONTACT_ID".into(), true))
+        );
+        assert_eq!(
+            field_name("**CONTACT_ID**^*^"),
+            Some(("CONTACT_ID".into(), true))
+        );
         assert_eq!(field_name("**SORT**"), Some(("SORT".into(), false)));
         assert_eq!(field_name("`filter`"), Some(("filter".into(), false)));
-        assert_eq!(field_name("**UF\\_CRM\\_1**"), Some(("UF_CRM_1".into(), false)));
+        assert_eq!(
+            field_name("**UF\\_CRM\\_1**"),
+            Some(("UF_CRM_1".into(), false))
+        );
         assert_eq!(field_name("****"), None);
     }
 

@@ -23,21 +23,43 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
     let page = sections::split(source, &blocks);
 
     let (title, title_at) = page.title.clone().unwrap_or_default();
-    let method = method_name(&title)
-        .or_else(|| examples::method_in_code(&blocks))
-        .ok_or_else(|| {
-            Diagnostic::new(
-                title_at,
-                if page.title.is_none() {
-                    "not a method page: it has no `#` title and names no REST method".to_string()
-                } else {
-                    format!(
-                        "not a method page: no REST method name (like `crm.lead.add`) in the title {:?} or in a code example",
-                        inline::collapse(&inline::plain(&title))
-                    )
-                },
-            )
-        })?;
+    let not_method = |why: String| Diagnostic::new(title_at, format!("not a method page: {why}"));
+    if let Some(why) = not_a_method_page(source, &page, &title) {
+        return Err(not_method(why));
+    }
+    let from_title = method_name(&title);
+    let executes = page
+        .who_label
+        .as_deref()
+        .is_some_and(|l| l.contains("execute") || l.contains("perform") || l.contains("call"));
+    let method = match from_title {
+        Some(name) => name,
+        None if executes || page.section(SectionKind::Params).is_some() => {
+            examples::method_in_text(&intro_text(&blocks))
+                .or_else(|| examples::method_in_code(&blocks))
+                .ok_or_else(|| {
+                    not_method(if page.title.is_none() {
+                        "it has no `#` title and names no REST method".to_string()
+                    } else {
+                        format!(
+                            "no REST method name (like `crm.lead.add`) in the title {:?} or in a code example",
+                            inline::collapse(&inline::plain(&title))
+                        )
+                    })
+                })?
+        }
+        None => {
+            let plain = inline::collapse(&inline::plain(&title));
+            return Err(not_method(match examples::method_in_code(&blocks) {
+                None => format!(
+                    "no REST method name (like `crm.lead.add`) in the title {plain:?} or in a code example"
+                ),
+                Some(called) => format!(
+                    "the title {plain:?} names no REST method and no \"Who can execute\" line or parameters section says the page documents one (its code only calls `{called}`)"
+                ),
+            }));
+        }
+    };
 
     let samples = examples::Samples::collect(&page);
     let params = match page.section(SectionKind::Params) {
@@ -61,14 +83,82 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
     })
 }
 
+/// The raw text of the paragraphs and quotes before the first section.
+fn intro_text(blocks: &[blocks::Block]) -> String {
+    let mut text = String::new();
+    for block in blocks {
+        match block {
+            blocks::Block::Heading { level, .. } if *level >= 2 => break,
+            blocks::Block::Paragraph(lines) | blocks::Block::Quote(lines) => {
+                for line in lines {
+                    text.push_str(&line.text);
+                    text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Why a page is an overview, an event or another page that documents no
+/// callable method, or `None` for a method page.
+fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) -> Option<String> {
+    let plain_title = inline::collapse(&inline::plain(title));
+    let lower_title = plain_title.to_lowercase();
+    let file_name = source
+        .files
+        .first()
+        .and_then(|f| f.file_name())
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if page.title.is_none() {
+        return Some("it has no `#` title (an include fragment or a stub)".to_string());
+    }
+    if file_name == "index.md"
+        || lower_title
+            .split_whitespace()
+            .any(|w| w.starts_with("overview"))
+    {
+        return Some(format!("{plain_title:?} is an overview"));
+    }
+    if page
+        .who_label
+        .as_deref()
+        .is_some_and(|l| l.contains("subscribe"))
+        || page
+            .headings
+            .iter()
+            .any(|(_, h)| h.contains("handler receives"))
+    {
+        return Some(format!("{plain_title:?} documents an event, not a method"));
+    }
+    if method_name(title).is_none() && title_names_event(&plain_title) {
+        return Some(format!("{plain_title:?} documents an event, not a method"));
+    }
+    None
+}
+
+/// `onCrmLeadAdd`, `ONIMBOTMESSAGEADD`, `CallCard::BeforeClose` in a title.
+fn title_names_event(title: &str) -> bool {
+    title.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != ':');
+        let camel_on = w.len() > 3
+            && w.starts_with("on")
+            && w[2..].starts_with(|c: char| c.is_ascii_uppercase());
+        let upper_on =
+            w.len() > 4 && w.starts_with("ON") && w.chars().all(|c| c.is_ascii_uppercase());
+        camel_on || upper_on || (w.contains("::") && w.len() > 4)
+    })
+}
+
 /// The last dotted identifier of the title (`crm.lead.contact.items.set`).
 pub fn method_name(title: &str) -> Option<String> {
     let plain = inline::plain(title);
     plain
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | ':' | ';' | '"' | '\''))
         .map(|w| w.trim_end_matches('.'))
-        .filter(|w| is_method_name(w))
-        .last()
+        .rfind(|w| is_method_name(w))
         .map(str::to_string)
 }
 
@@ -85,6 +175,10 @@ pub fn is_method_name(word: &str) -> bool {
             return false;
         }
         parts += 1;
+    }
+    // All-caps dotted names (`CATALOG.PRODUCT.ON.UPDATE`) are events.
+    if !word.chars().any(|c| c.is_ascii_lowercase()) {
+        return false;
     }
     // File names such as `index.md` are not methods.
     parts >= 2 && !word.ends_with(".md") && !word.ends_with(".php") && !word.ends_with(".html")
@@ -111,7 +205,10 @@ mod tests {
             method_name("Attach a list crm.lead.contact.items.set").as_deref(),
             Some("crm.lead.contact.items.set")
         );
-        assert_eq!(method_name("Get `tasks.task.get`.").as_deref(), Some("tasks.task.get"));
+        assert_eq!(
+            method_name("Get `tasks.task.get`.").as_deref(),
+            Some("tasks.task.get")
+        );
         assert_eq!(method_name("Overview of index.md methods"), None);
         assert_eq!(method_name("Lead Contacts: Overview"), None);
     }
@@ -121,6 +218,10 @@ mod tests {
         let source = Source::from_text("p.md", "intro\n# Lead contacts\n\nSome text.", |_| None);
         let err = parse(&source).unwrap_err();
         assert_eq!(err.at, 1);
-        assert!(err.message.starts_with("not a method page"), "{}", err.message);
+        assert!(
+            err.message.starts_with("not a method page"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -24,7 +24,9 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
     };
     let table = page.sections_of(SectionKind::Response).find_map(|s| {
         s.blocks.iter().enumerate().find_map(|(i, b)| match b {
-            Block::Table(t) | Block::PipeTable(t) if has_name_column(t) => Some((t, &s.blocks[i + 1..])),
+            Block::Table(t) | Block::PipeTable(t) if has_name_column(t) => {
+                Some((t, &s.blocks[i + 1..]))
+            }
             _ => None,
         })
     });
@@ -53,7 +55,9 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
     }
     spec.kind = if !spec.fields.is_empty() {
         match (spec.ty.as_deref().map(kind_of), sample) {
-            (Some(Kind::Array(_)), _) | (_, Some(Value::Array(_))) => Kind::Array(Box::new(Kind::Object)),
+            (Some(Kind::Array(_)), _) | (_, Some(Value::Array(_))) => {
+                Kind::Array(Box::new(Kind::Object))
+            }
             _ => Kind::Object,
         }
     } else if let Some(ty) = spec.ty.as_deref() {

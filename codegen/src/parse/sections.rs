@@ -38,6 +38,10 @@ pub struct Page<'b> {
     pub scope: Vec<String>,
     /// The `Who can execute` line.
     pub who_can_execute: Option<String>,
+    /// The label of the `Who can ...` line, lowercased (`who can execute the method`).
+    pub who_label: Option<String>,
+    /// Every heading's text, lowercased, with its level.
+    pub headings: Vec<(usize, String)>,
     /// Introduction paragraphs before the first section.
     pub description: String,
     /// Second-level sections in order.
@@ -67,7 +71,10 @@ pub fn classify(heading: &str) -> SectionKind {
         SectionKind::Examples
     } else if h.contains("response") || h.contains("returned") || h.contains("result") {
         SectionKind::Response
-    } else if h.contains("parameter") || h.contains("arguments") || h.contains("fields of the request") {
+    } else if h.contains("parameter")
+        || h.contains("arguments")
+        || h.contains("fields of the request")
+    {
         SectionKind::Params
     } else {
         SectionKind::Other
@@ -95,8 +102,14 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     let mut intro_done = false;
     let mut description = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
+        if let Block::Heading { level, text, .. } = block {
+            page.headings
+                .push((*level, inline::plain(text).to_lowercase()));
+        }
         match block {
-            Block::Heading { level: 1, text, at, .. } if page.title.is_none() => {
+            Block::Heading {
+                level: 1, text, at, ..
+            } if page.title.is_none() => {
                 page.title = Some((text.clone(), *at));
             }
             Block::Heading { level, text, .. } if *level <= section_level => {
@@ -132,7 +145,10 @@ fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
         let text = piece.text.trim();
         let lower = text.to_lowercase();
         if lower.starts_with("scope") {
-            for scope in inline::code_spans(text).into_iter().flat_map(|s| s.split(',')) {
+            for scope in inline::code_spans(text)
+                .into_iter()
+                .flat_map(|s| s.split(','))
+            {
                 let scope = scope.trim().to_string();
                 if !scope.is_empty() && !page.scope.contains(&scope) {
                     page.scope.push(scope);
@@ -149,9 +165,15 @@ fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
                     );
                 }
             }
-        } else if lower.starts_with("who can") {
-            if let Some((_, rest)) = text.split_once(':') {
-                page.who_can_execute = Some(inline::collapse(&inline::plain(rest)));
+        } else if lower.starts_with("who can") || lower.starts_with("**who can") {
+            if let Some((label, rest)) = text.split_once(':') {
+                let label = inline::collapse(&inline::plain(label)).to_lowercase();
+                if page.who_label.is_none() {
+                    page.who_label = Some(label.clone());
+                }
+                if !label.contains("subscribe") {
+                    page.who_can_execute = Some(inline::collapse(&inline::plain(rest)));
+                }
             }
         }
     }

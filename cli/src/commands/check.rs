@@ -1,0 +1,411 @@
+//! `b24 check DIR [--json] [--no-build]`: parse and generate every page under
+//! DIR, compile all generated modules in one crate build, report per page.
+//!
+//! The crate is written to `<target>/b24-check/<dir name>/`: one file per
+//! page (`src/mNNNN_<method>.rs`) so each rustc error names the page it came
+//! from. It depends on the workspace's `bitrix24` crate by path and builds
+//! into the workspace target directory, so dependencies are built once.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::Outcome;
+
+/// What happened to one page.
+#[derive(Debug, Clone)]
+enum Status {
+    /// Parsed, generated and compiled (or not built, with `--no-build`).
+    Ok { method: String },
+    /// Not a method page; listed, not counted.
+    NotMethod { reason: String },
+    /// A method page with a problem, located as `path:line:col: what`.
+    Problem { line: Option<usize>, what: String },
+}
+
+struct Page {
+    /// Path as shown to the user (DIR as typed, joined with the relative path).
+    shown: String,
+    status: Status,
+    /// Generated Rust, for pages that got that far.
+    code: Option<String>,
+}
+
+struct Options {
+    dir: PathBuf,
+    json: bool,
+    build: bool,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut dir = None;
+    let mut json = false;
+    let mut build = true;
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--no-build" => build = false,
+            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
+            path if dir.is_none() => dir = Some(PathBuf::from(path)),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    let dir = dir.ok_or("expected a directory of method pages")?;
+    Ok(Options { dir, json, build })
+}
+
+/// Runs the check.
+pub fn run(args: &[String]) -> Outcome {
+    let options = options(args)?;
+    let files =
+        markdown_files(&options.dir).map_err(|e| format!("{}: {e}", options.dir.display()))?;
+    let started = Instant::now();
+    let mut pages: Vec<Page> = files
+        .iter()
+        .map(|file| check_page(&options.dir, file))
+        .collect();
+    let generate_time = started.elapsed();
+    let mut build_time = None;
+    if options.build {
+        let built = Instant::now();
+        build(&options.dir, &mut pages)?;
+        build_time = Some(built.elapsed());
+    }
+    report(&options, &pages, generate_time, build_time);
+    let failed = pages
+        .iter()
+        .any(|p| matches!(p.status, Status::Problem { .. }));
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Every `.md` file under `dir`, sorted, so module numbers are stable.
+fn markdown_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        if current.is_file() {
+            out.push(current);
+            continue;
+        }
+        for entry in std::fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn check_page(dir: &Path, file: &Path) -> Page {
+    let shown = if dir.is_file() {
+        dir.display().to_string()
+    } else {
+        let relative = file.strip_prefix(dir).unwrap_or(file);
+        dir.join(relative).display().to_string()
+    };
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        bitrix24_codegen::load(file, &shown).map(|loaded| {
+            let code = bitrix24_codegen::generate_pretty(&loaded.method);
+            (loaded.method.method, code)
+        })
+    }));
+    let (status, code) = match outcome {
+        Ok(Ok((method, code))) => (Status::Ok { method }, Some(code)),
+        Ok(Err(error)) if error.message.contains(": not a method page") => (
+            Status::NotMethod {
+                reason: error.message.clone(),
+            },
+            None,
+        ),
+        Ok(Err(error)) => (
+            Status::Problem {
+                line: error.line,
+                what: error.message,
+            },
+            None,
+        ),
+        Err(_) => (
+            Status::Problem {
+                line: None,
+                what: format!(
+                    "{shown}: the generator panicked on this page (a bug in bitrix24-codegen)"
+                ),
+            },
+            None,
+        ),
+    };
+    Page {
+        shown,
+        status,
+        code,
+    }
+}
+
+/// The workspace this binary was built from: the runtime crate and target dir.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn crate_name_for(dir: &Path) -> String {
+    let base = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|d| d.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "pages".to_string());
+    let clean: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("b24_check_{clean}")
+}
+
+/// Writes the check crate and builds it once; rustc errors become page problems.
+fn build(dir: &Path, pages: &mut [Page]) -> Result<(), String> {
+    let name = crate_name_for(dir);
+    let root = target_dir().join("b24-check").join(&name);
+    let src = root.join("src");
+    if src.exists() {
+        std::fs::remove_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    }
+    std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    let runtime = std::env::var_os("B24_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("runtime"));
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [lib]\npath = \"src/lib.rs\"\n\n\
+         [dependencies]\nbitrix24 = {{ path = {runtime:?} }}\n\n\
+         [profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n\n\
+         [workspace]\n",
+        runtime = runtime.display().to_string()
+    );
+    write(&root.join("Cargo.toml"), &manifest)?;
+    let lock = workspace_root().join("Cargo.lock");
+    if lock.exists() && !root.join("Cargo.lock").exists() {
+        std::fs::copy(&lock, root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    }
+    let mut lib = String::from(
+        "//! Generated by `b24 check`: one module per page.\n#![allow(warnings)]\n#![recursion_limit = \"512\"]\n",
+    );
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        let (Some(code), Status::Ok { method }) = (&page.code, &page.status) else {
+            continue;
+        };
+        let module = format!("m{index:04}_{}", sanitize(method));
+        let file = format!("{module}.rs");
+        write(&src.join(&file), &format!("// {}\n{code}", page.shown))?;
+        lib.push_str(&format!("#[path = \"{file}\"]\npub mod {module};\n"));
+        owner.insert(format!("src/{file}"), index);
+    }
+    write(&src.join("lib.rs"), &lib)?;
+
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args(["build", "--message-format=json", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = child.stdout.take().ok_or("cargo gave no output")?;
+    let mut unplaced = Vec::new();
+    let mut errors: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
+            continue;
+        }
+        let diagnostic = &message["message"];
+        let text = diagnostic["message"]
+            .as_str()
+            .unwrap_or("error")
+            .to_string();
+        let span = primary_span(diagnostic, &owner);
+        match span {
+            Some((index, generated)) => errors
+                .entry(index)
+                .or_default()
+                .push(format!("{text} ({generated})")),
+            None => unplaced.push(text),
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    for (index, messages) in errors {
+        let page = &mut pages[index];
+        let first = messages.first().cloned().unwrap_or_default();
+        let more = if messages.len() > 1 {
+            format!(" (and {} more)", messages.len() - 1)
+        } else {
+            String::new()
+        };
+        page.status = Status::Problem {
+            line: Some(1),
+            what: format!(
+                "{}:1:1: the bindings generated from this page do not compile: {first}{more}",
+                page.shown
+            ),
+        };
+    }
+    if !status.success() && !unplaced.is_empty() {
+        return Err(format!(
+            "the check crate at {} failed to build: {}",
+            root.display(),
+            unplaced.join("; ")
+        ));
+    }
+    if !status.success()
+        && pages
+            .iter()
+            .all(|p| !matches!(p.status, Status::Problem { .. }))
+    {
+        return Err(format!(
+            "cargo build failed for the check crate at {}",
+            root.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The page (by index) and generated location of a diagnostic's primary span.
+fn primary_span(diagnostic: &Value, owner: &BTreeMap<String, usize>) -> Option<(usize, String)> {
+    let spans = diagnostic["spans"].as_array()?;
+    let mut candidates: Vec<&Value> = spans.iter().filter(|s| s["is_primary"] == true).collect();
+    candidates.extend(spans.iter());
+    for span in candidates {
+        let mut current = Some(span);
+        while let Some(s) = current {
+            if let Some(file) = s["file_name"].as_str() {
+                if let Some(&index) = owner.get(file) {
+                    let snippet = s["text"][0]["text"].as_str().unwrap_or("").trim();
+                    return Some((
+                        index,
+                        format!("generated {file}:{}: `{snippet}`", s["line_start"]),
+                    ));
+                }
+            }
+            current = s.get("expansion").and_then(|e| e.get("span"));
+        }
+    }
+    None
+}
+
+fn sanitize(method: &str) -> String {
+    method
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    // Unchanged files keep their mtime, so an unchanged page is not rebuilt for nothing.
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn report(options: &Options, pages: &[Page], generate: Duration, build: Option<Duration>) {
+    let ok = pages
+        .iter()
+        .filter(|p| matches!(p.status, Status::Ok { .. }))
+        .count();
+    let problems = pages
+        .iter()
+        .filter(|p| matches!(p.status, Status::Problem { .. }))
+        .count();
+    let not_method = pages.len() - ok - problems;
+    let total = ok + problems;
+    let rate = if total == 0 {
+        100.0
+    } else {
+        ok as f64 * 100.0 / total as f64
+    };
+    let checked = if options.build { "compile" } else { "generate" };
+    let summary = format!(
+        "{ok} of {total} method pages {checked} ({rate:.2}%), {problems} with problems; {not_method} pages are not method pages; parse+generate {:.2}s{}",
+        generate.as_secs_f64(),
+        build.map(|b| format!(", build {:.1}s", b.as_secs_f64())).unwrap_or_default()
+    );
+    if options.json {
+        let list = |want: fn(&Status) -> bool| -> Vec<Value> {
+            pages
+                .iter()
+                .filter(|p| want(&p.status))
+                .map(|p| match &p.status {
+                    Status::Ok { method } => json!({"page": p.shown, "method": method}),
+                    Status::NotMethod { reason } => json!({"page": p.shown, "reason": reason}),
+                    Status::Problem { line, what } => {
+                        json!({"page": p.shown, "line": line, "problem": what})
+                    }
+                })
+                .collect()
+        };
+        let value = json!({
+            "ok": list(|s| matches!(s, Status::Ok { .. })),
+            "problems": list(|s| matches!(s, Status::Problem { .. })),
+            "not_method_pages": list(|s| matches!(s, Status::NotMethod { .. })),
+            "summary": {
+                "method_pages": total,
+                "ok": ok,
+                "problems": problems,
+                "not_method_pages": not_method,
+                "pass_rate": rate,
+                "generate_seconds": generate.as_secs_f64(),
+                "build_seconds": build.map(|b| b.as_secs_f64()),
+                "text": summary,
+            }
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return;
+    }
+    for page in pages {
+        match &page.status {
+            Status::Ok { method } => println!("ok       {} ({method})", page.shown),
+            Status::NotMethod { reason } => println!("skipped  {reason}"),
+            Status::Problem { what, .. } => println!("PROBLEM  {what}"),
+        }
+    }
+    println!("{summary}");
+}

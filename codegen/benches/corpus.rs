@@ -1,0 +1,133 @@
+//! Parse + generate the whole reference in one process, against a bare
+//! pulldown-cmark pass over the same page bytes in the same run.
+//!
+//! `cargo bench -p bitrix24-codegen --bench corpus`. The corpus is
+//! `$B24_CORPUS`, else `../shared/b24restdocs/api-reference` next to the
+//! workspace; the bench says so and exits when it is absent.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bitrix24_codegen::Source;
+
+fn corpus_dir() -> PathBuf {
+    std::env::var_os("B24_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs/api-reference")
+        })
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// Lexically normalized, as the engine resolves include paths.
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let value = f();
+        best = best.min(start.elapsed());
+        last = Some(value);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn main() {
+    let dir = corpus_dir();
+    if !dir.is_dir() {
+        println!(
+            "corpus bench skipped: no reference at {} (set B24_CORPUS)",
+            dir.display()
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.sort();
+    let pages: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter_map(|f| Some((normal(f), std::fs::read_to_string(f).ok()?)))
+        .collect();
+    let by_path: HashMap<PathBuf, &str> =
+        pages.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
+    let bytes: usize = pages.iter().map(|(_, t)| t.len()).sum();
+    let runs = std::env::var("B24_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+
+    let (bare, events) = best_of(runs, || {
+        let mut events = 0usize;
+        for (_, text) in &pages {
+            let options = pulldown_cmark::Options::all();
+            events += pulldown_cmark::Parser::new_ext(text, options)
+                .into_offset_iter()
+                .count();
+        }
+        events
+    });
+
+    let (ours, (methods, tokens)) = best_of(runs, || {
+        let mut methods = 0usize;
+        let mut tokens = 0usize;
+        for (path, text) in &pages {
+            let source = Source::from_text(path.clone(), text, |p| {
+                by_path
+                    .get(&normal(p))
+                    .map(|t| t.to_string())
+                    .or_else(|| std::fs::read_to_string(p).ok())
+            });
+            if let Ok(loaded) = bitrix24_codegen::parse_source(&source, "page") {
+                methods += 1;
+                tokens += bitrix24_codegen::generate(&loaded.method)
+                    .into_iter()
+                    .count();
+            }
+        }
+        (methods, tokens)
+    });
+
+    let ratio = ours.as_secs_f64() / bare.as_secs_f64();
+    println!(
+        "corpus: {} files, {:.1} MB, {methods} method pages generated ({tokens} top-level token trees), best of {runs}",
+        pages.len(),
+        bytes as f64 / 1e6
+    );
+    println!(
+        "bare pulldown-cmark pass: {:.1} ms ({events} events)",
+        bare.as_secs_f64() * 1e3
+    );
+    println!(
+        "parse + generate:         {:.1} ms",
+        ours.as_secs_f64() * 1e3
+    );
+    println!("ratio: {ratio:.2}x (target <= 3x)");
+}

@@ -1,0 +1,181 @@
+//! One module tree for every method page under a directory, named by the
+//! method path: `crm.lead.contact.items.set` becomes
+//! `crm::lead::contact::items::set`.
+//!
+//! A segment can be both a method and a prefix of other methods (`im.chat.get`
+//! and `im.chat.get.list`). Its module then holds both: the method's items
+//! (`Params`, `Output`, `Error`, nested types, `METHOD`, `call`) and the child
+//! modules. They never collide, because child modules are snake_case while the
+//! method's types are UpperCamelCase and its `call`/`METHOD` live in the value
+//! namespace. When two pages bind the same method path, the first page in path
+//! order wins and the other is listed as skipped in the doc of the top modules.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::Method;
+use crate::naming;
+use crate::PageError;
+
+/// The bindings of a directory of pages.
+#[derive(Debug, Clone)]
+pub struct ApiTree {
+    /// The module tree as tokens (top-level `pub mod`s).
+    pub tokens: TokenStream,
+    /// Every file read: pages, included files, in a stable order, no duplicates.
+    pub files: Vec<PathBuf>,
+    /// Method pages that were left out, each with the reason (`path:line:col: ...`).
+    pub skipped: Vec<String>,
+    /// How many methods are bound.
+    pub methods: usize,
+}
+
+#[derive(Default)]
+struct Node {
+    method: Option<Method>,
+    children: BTreeMap<String, Node>,
+}
+
+/// Reads every `.md` file under `dir` (shown in messages as `shown`) and
+/// builds the tree. Fails only when the directory cannot be read.
+pub fn api_tree(dir: &Path, shown: &str) -> Result<ApiTree, PageError> {
+    let mut files = Vec::new();
+    collect(dir, &mut files).map_err(|e| PageError {
+        message: format!("{shown}: cannot read the directory: {e}"),
+        line: None,
+    })?;
+    files.sort();
+    let mut root = Node::default();
+    let mut read = Vec::new();
+    let mut skipped = Vec::new();
+    let mut owners: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    let mut methods = 0;
+    for file in &files {
+        let relative = file.strip_prefix(dir).unwrap_or(file);
+        let page_shown = Path::new(shown).join(relative).display().to_string();
+        read.push(file.clone());
+        let loaded = match crate::load(file, &page_shown) {
+            Ok(loaded) => loaded,
+            Err(error) if error.message.contains(": not a method page") => continue,
+            Err(error) => {
+                skipped.push(error.message);
+                continue;
+            }
+        };
+        read.extend(loaded.files.iter().cloned());
+        let path = module_path(&loaded.method.method);
+        if let Some(first) = owners.get(&path) {
+            skipped.push(format!(
+                "{page_shown}: binds `{}` at the same path as {first}",
+                loaded.method.method
+            ));
+            continue;
+        }
+        owners.insert(path.clone(), page_shown);
+        let mut node = &mut root;
+        for segment in &path {
+            node = node.children.entry(segment.clone()).or_default();
+        }
+        node.method = Some(loaded.method);
+        methods += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    read.retain(|f| seen.insert(f.clone()));
+    let note = skipped_note(&skipped);
+    let tokens = root
+        .children
+        .iter()
+        .map(|(name, node)| emit(name, node, &[name.as_str()], &note))
+        .collect();
+    Ok(ApiTree {
+        tokens,
+        files: read,
+        skipped,
+        methods,
+    })
+}
+
+/// The module path of a method: its dotted segments in snake_case.
+pub fn module_path(method: &str) -> Vec<String> {
+    method
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(naming::snake)
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn skipped_note(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut note = String::from("\n\n Pages under this directory that are not bound:\n");
+    for line in skipped {
+        note.push_str(&format!("\n - {}", line.replace('`', "'")));
+    }
+    note
+}
+
+fn emit(name: &str, node: &Node, path: &[&str], note: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let children: Vec<TokenStream> = node
+        .children
+        .iter()
+        .map(|(child, sub)| {
+            let mut sub_path = path.to_vec();
+            sub_path.push(child);
+            emit(child, sub, &sub_path, "")
+        })
+        .collect();
+    let (doc, body) = match &node.method {
+        Some(method) => (
+            crate::expand::module_doc(method),
+            crate::expand::module_body(method),
+        ),
+        None => (
+            format!(" Methods under `{}`.", path.join(".")),
+            TokenStream::new(),
+        ),
+    };
+    let doc = format!("{doc}{note}");
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::all, non_camel_case_types, dead_code)]
+        pub mod #ident {
+            #body
+            #(#children)*
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_paths_are_snake_case_segments() {
+        assert_eq!(
+            module_path("crm.lead.contact.items.set"),
+            ["crm", "lead", "contact", "items", "set"]
+        );
+        assert_eq!(
+            module_path("im.v2.Chat.Message.send"),
+            ["im", "v2", "chat", "message", "send"]
+        );
+        assert_eq!(module_path("crm.type.list"), ["crm", "type_", "list"]);
+    }
+}
