@@ -1,13 +1,19 @@
 //! A Bitrix24 portal on loopback, for tests.
 //!
+//! - [`Emulator`]: an in-memory portal that speaks the REST protocol for
+//!   leads, contacts, deals and their contact links, with `batch`, list
+//!   paging, webhook and OAuth auth, the portal's limits and injected faults.
+//!   For end-to-end tests of a client.
 //! - [`MockPortal`]: answers with responses the test scripts, and records
 //!   every request. For checking how a client reacts to a given answer.
 //! - The [`server`] both run on: hyper on `127.0.0.1:0`, started on the
 //!   current tokio runtime, stopped on drop.
 
+pub mod emulator;
 pub mod mock;
 pub mod server;
 pub mod wire;
 
+pub use emulator::{Config, Emulator, Entity, Faults};
 pub use mock::{MockPortal, MockResponse, RecordedRequest};
 pub use wire::Body;

@@ -1,0 +1,249 @@
+//! An in-memory portal that speaks the Bitrix24 REST protocol.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use bitrix24_testkit::emulator::{Config, Emulator, Entity, Faults};
+//! use serde_json::json;
+//!
+//! let portal = Emulator::start(
+//!     Config::default()
+//!         .rate_limit(50, 20.0)
+//!         .faults(Faults { error_500: 0.1, drop_before: 0.025, drop_after: 0.025, ..Faults::none() })
+//!         .seed(7),
+//! )
+//! .await
+//! .unwrap();
+//! portal.insert(Entity::Lead, json!({"TITLE": "Seeded"}));
+//! // ... point the client under test at portal.webhook_url() ...
+//! let counters = portal.counters();
+//! assert_eq!(counters.query_limit_exceeded, 0);
+//! # }
+//! ```
+//!
+//! What it emulates:
+//! - `crm.lead|contact|deal.add/get/list/update/delete/fields` and
+//!   `crm.lead|deal.contact.items.get/set/delete`, on records kept in memory;
+//! - `batch` (at most 50 commands, `halt`, `$result[name][...]` references,
+//!   `$result_total`/`$result_next`);
+//! - list paging: `start` rounded down to a page of 50, `total`, `next`; with
+//!   `start=-1` no `total` or `next` (walk by a `>ID` filter ordered by ID);
+//! - webhook auth (`/rest/USER/KEY/method`) and OAuth (`auth` parameter) with
+//!   access tokens that expire (`401 expired_token`) and `/oauth/token/` to
+//!   renew them (refresh tokens are single use);
+//! - the leaky bucket (`503 QUERY_LIMIT_EXCEEDED`) and the per-method
+//!   operating budget (`429 OPERATION_TIME_LIMIT`; `time.operating` and
+//!   `time.operating_reset_at` in each successful answer);
+//! - faults from a seeded generator: 500s, connections dropped before or after
+//!   the call ran, latency;
+//! - request checks against the method pages in `pages/`, read with
+//!   `bitrix24_codegen` at start (`400 INVALID_ARG_VALUE` when a required
+//!   parameter is missing or has the wrong shape; `404 ERROR_METHOD_NOT_FOUND`
+//!   for a method without a page).
+//!
+//! The order of checks is the portal's: authentication, then the rate limit,
+//! then faults, then the method.
+
+mod auth;
+mod batch;
+mod clock;
+mod config;
+mod crm;
+mod limits;
+mod outcome;
+mod portal;
+mod rng;
+mod spec;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+pub use auth::Tokens;
+pub use config::{Config, Faults, OAuthConfig, OperatingLimit, RateLimit};
+pub use crm::{Binding, Entity};
+pub use portal::Counters;
+pub use spec::shipped_pages;
+
+use crate::server::Server;
+use portal::{Portal, PortalHandler};
+use spec::Specs;
+
+/// The emulator could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// A method page could not be read or parsed (every problem, one a line).
+    Pages(String),
+    /// No loopback port could be bound.
+    Bind(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Pages(problems) => {
+                write!(f, "the emulator's method pages are broken:\n{problems}")
+            }
+            StartError::Bind(error) => write!(f, "cannot bind 127.0.0.1:0: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A running emulated portal on `127.0.0.1`. Stops when dropped.
+pub struct Emulator {
+    server: Server,
+    portal: Arc<Portal>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.server.addr())
+            .finish()
+    }
+}
+
+impl Emulator {
+    /// Reads the method pages and starts serving on a free loopback port.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub async fn start(config: Config) -> Result<Emulator, StartError> {
+        let dir = config.pages_dir.clone().unwrap_or_else(shipped_pages);
+        let specs = Specs::load(&dir).map_err(StartError::Pages)?;
+        let portal = Arc::new(Portal::new(config, specs));
+        let server = Server::start(Arc::new(PortalHandler(portal.clone())))
+            .await
+            .map_err(StartError::Bind)?;
+        let _ = portal.origin.set(server.origin());
+        Ok(Emulator { server, portal })
+    }
+
+    /// `http://127.0.0.1:PORT/rest/USER/KEY/`: the base of webhook calls.
+    pub fn webhook_url(&self) -> String {
+        let config = &self.portal.config;
+        format!(
+            "{}/rest/{}/{}/",
+            self.server.origin(),
+            config.webhook_user,
+            config.webhook_key
+        )
+    }
+
+    /// `http://127.0.0.1:PORT/rest/`: the base of OAuth calls (`client_endpoint`).
+    pub fn oauth_url(&self) -> String {
+        format!("{}/rest/", self.server.origin())
+    }
+
+    /// `http://127.0.0.1:PORT/oauth/token/`: the token renewal endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token/", self.server.origin())
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn origin(&self) -> String {
+        self.server.origin()
+    }
+
+    /// The settings it was started with (faults and the rate limit may have
+    /// been changed since with [`Emulator::set_faults`] and
+    /// [`Emulator::set_rate_limit`]).
+    pub fn config(&self) -> &Config {
+        &self.portal.config
+    }
+
+    /// The methods it knows (those with a page), sorted.
+    pub fn methods(&self) -> Vec<String> {
+        self.portal.specs.names().map(str::to_string).collect()
+    }
+
+    /// Issues a fresh OAuth token pair, as the first authorization would.
+    pub fn issue_tokens(&self) -> Tokens {
+        let ttl = self.portal.config.oauth.access_token_ttl;
+        self.portal.lock().auth.issue(ttl)
+    }
+
+    /// Makes every access token issued so far expire now.
+    pub fn expire_access_tokens(&self) {
+        self.portal.lock().auth.expire_all();
+    }
+
+    /// A snapshot of the counters.
+    pub fn counters(&self) -> Counters {
+        self.portal.lock().counters.clone()
+    }
+
+    /// Sets every counter back to zero.
+    pub fn reset_counters(&self) {
+        self.portal.lock().counters = Counters::default();
+    }
+
+    /// Changes the injected faults from the next request on.
+    pub fn set_faults(&self, faults: Faults) {
+        self.portal.lock().faults = faults;
+    }
+
+    /// Changes (or with `None` turns off) the leaky bucket from the next
+    /// request on.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.portal.lock().rate_limit = limit;
+    }
+
+    /// Stores a record directly (no request, no limits) and returns its ID.
+    /// `fields` is an object of field values, as `crm.*.add` takes.
+    pub fn insert(&self, entity: Entity, fields: Value) -> i64 {
+        let fields = match fields {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        self.portal.lock().crm.add(entity, &fields)
+    }
+
+    /// Stores `count` records made by `fields(index)`; returns their IDs.
+    pub fn insert_many(
+        &self,
+        entity: Entity,
+        count: usize,
+        fields: impl Fn(usize) -> Value,
+    ) -> Vec<i64> {
+        let mut state = self.portal.lock();
+        (0..count)
+            .map(|index| match fields(index) {
+                Value::Object(map) => state.crm.add(entity, &map),
+                _ => state.crm.add(entity, &Map::new()),
+            })
+            .collect()
+    }
+
+    /// A stored record, as `crm.*.get` answers it.
+    pub fn record(&self, entity: Entity, id: i64) -> Option<Value> {
+        self.portal
+            .lock()
+            .crm
+            .get(entity, id)
+            .cloned()
+            .map(Value::Object)
+    }
+
+    /// Every stored record of a type, in ID order.
+    pub fn records(&self, entity: Entity) -> Vec<Value> {
+        self.portal
+            .lock()
+            .crm
+            .all(entity)
+            .cloned()
+            .map(Value::Object)
+            .collect()
+    }
+
+    /// How many records of a type are stored.
+    pub fn count(&self, entity: Entity) -> usize {
+        self.portal.lock().crm.count(entity)
+    }
+
+    /// The contact links of a lead or deal, in sort order.
+    pub fn bindings(&self, owner: Entity, id: i64) -> Vec<Binding> {
+        self.portal.lock().crm.bindings(owner, id)
+    }
+}
