@@ -10,7 +10,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
-use crate::client::{encode_params, Client, Spec};
+use crate::client::{encode_params, Client, Payload, Spec};
 use crate::error::{ApiError, CallError, DecodeError};
 use crate::query;
 use crate::{ApiVersion, Call, Retry};
@@ -506,7 +506,7 @@ impl Client {
         request: Vec<usize>,
         halt: bool,
     ) -> Vec<(usize, Option<Result<CommandResult, CallError>>)> {
-        let mut cmd = Map::new();
+        let mut cmd = Vec::with_capacity(request.len());
         let mut methods: Vec<&str> = Vec::new();
         let mut all_safe = true;
         for &index in &request {
@@ -517,22 +517,19 @@ impl Client {
             } else {
                 format!("{}?{}", command.method, query)
             };
-            cmd.insert(command.name.to_string(), Value::String(line));
+            cmd.push((command.name.to_string(), line));
             if !methods.contains(&command.method.as_str()) {
                 methods.push(&command.method);
             }
             all_safe &= command.retry != Retry::Unsafe;
         }
-        let mut body = Map::new();
-        body.insert("halt".into(), Value::from(u8::from(halt)));
-        body.insert("cmd".into(), Value::Object(cmd));
         let spec = Spec {
             method: "batch",
             api: ApiVersion::V2,
             retry: if all_safe { Retry::Idempotent } else { Retry::Unsafe },
             idempotent: false,
         };
-        let envelope = match self.execute(&spec, Value::Object(body), &methods).await {
+        let envelope = match self.execute(&spec, Payload::Batch { halt, cmd }, &methods).await {
             Ok(envelope) => envelope,
             Err(error) => return request.iter().map(|&i| (i, Some(Err(error.clone())))).collect(),
         };

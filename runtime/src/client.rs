@@ -256,7 +256,7 @@ impl Client {
             retry: P::RETRY,
             idempotent: options.idempotent,
         };
-        let envelope = self.execute(&spec, body, &[]).await?;
+        let envelope = self.execute(&spec, Payload::Params(body), &[]).await?;
         P::decode(envelope.result).map_err(|e| {
             P::Error::from(CallError::Decode(DecodeError {
                 message: e.to_string(),
@@ -288,7 +288,7 @@ impl Client {
             retry,
             idempotent: options.idempotent,
         };
-        self.execute(&spec, params, &[]).await
+        self.execute(&spec, Payload::Params(params), &[]).await
     }
 
     /// Sends one request through the whole pipeline. `also_wait_for` names
@@ -296,7 +296,7 @@ impl Client {
     pub(crate) async fn execute(
         &self,
         spec: &Spec<'_>,
-        params: Value,
+        payload: Payload,
         also_wait_for: &[&str],
     ) -> Result<Envelope, CallError> {
         let span = tracing::debug_span!(
@@ -309,7 +309,7 @@ impl Client {
             operating = tracing::field::Empty,
         );
         let started = Instant::now();
-        let outcome = self.attempts(spec, params, also_wait_for).instrument(span.clone()).await;
+        let outcome = self.attempts(spec, payload, also_wait_for).instrument(span.clone()).await;
         let (envelope_or_error, retries) = outcome;
         span.record("retries", retries);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -329,7 +329,7 @@ impl Client {
     async fn attempts(
         &self,
         spec: &Spec<'_>,
-        mut params: Value,
+        payload: Payload,
         also_wait_for: &[&str],
     ) -> (Result<Envelope, CallError>, u32) {
         let shared = &*self.inner.shared;
@@ -351,18 +351,19 @@ impl Client {
                 }
             }
             shared.bucket.acquire().await;
-            let (generation, failures) = match &shared.tokens {
+            let (generation, failures, token) = match &shared.tokens {
                 Some(tokens) => {
                     let failures = tokens.failures();
                     let (generation, token) = tokens.current();
-                    if let Value::Object(map) = &mut params {
-                        map.insert("auth".into(), Value::String(token.expose().to_string()));
-                    }
-                    (generation, failures)
+                    (generation, failures, Some(token))
                 }
-                None => (0, 0),
+                None => (0, 0, None),
             };
-            let attempt = self.send(&url, &params, key.as_deref()).await;
+            let wire = Wire {
+                payload: &payload,
+                auth: token.as_ref().map(|t| t.expose()),
+            };
+            let attempt = self.send(&url, &wire, key.as_deref()).await;
             let error = match attempt {
                 Sent::Answer(Ok(envelope)) => {
                     if let Some(time) = &envelope.time {
@@ -467,8 +468,8 @@ impl Client {
         }
     }
 
-    async fn send(&self, url: &reqwest::Url, params: &Value, key: Option<&str>) -> Sent {
-        let body = match serde_json::to_vec(params) {
+    async fn send(&self, url: &reqwest::Url, wire: &Wire<'_>, key: Option<&str>) -> Sent {
+        let body = match serde_json::to_vec(wire) {
             Ok(body) => body,
             Err(e) => return Sent::Answer(Err(encode_error(e))),
         };
@@ -503,6 +504,61 @@ impl Client {
                 let mut transport = TransportError::from_reqwest(error);
                 transport.status = Some(status);
                 Sent::NoAnswer(transport)
+            }
+        }
+    }
+}
+
+/// The body of a request, before the access token is added.
+pub(crate) enum Payload {
+    /// A method's parameters (a JSON object).
+    Params(Value),
+    /// A `batch`: `halt` and the commands, in their order.
+    Batch { halt: bool, cmd: Vec<(String, String)> },
+}
+
+/// A payload with the access token, as it goes on the wire. Batch commands
+/// keep their order whatever map type `serde_json` was built with.
+struct Wire<'a> {
+    payload: &'a Payload,
+    auth: Option<&'a str>,
+}
+
+impl serde::Serialize for Wire<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Ordered<'a>(&'a [(String, String)]);
+        impl serde::Serialize for Ordered<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for (name, line) in self.0 {
+                    map.serialize_entry(name, line)?;
+                }
+                map.end()
+            }
+        }
+        match self.payload {
+            Payload::Params(Value::Object(params)) => {
+                let mut map = serializer.serialize_map(None)?;
+                for (key, value) in params {
+                    if key != "auth" || self.auth.is_none() {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                if let Some(auth) = self.auth {
+                    map.serialize_entry("auth", auth)?;
+                }
+                map.end()
+            }
+            Payload::Params(other) => other.serialize(serializer),
+            Payload::Batch { halt, cmd } => {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("halt", &u8::from(*halt))?;
+                map.serialize_entry("cmd", &Ordered(cmd))?;
+                if let Some(auth) = self.auth {
+                    map.serialize_entry("auth", auth)?;
+                }
+                map.end()
             }
         }
     }

@@ -3,7 +3,6 @@
 
 #![allow(dead_code)]
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,6 +22,8 @@ pub struct Req {
     pub query: String,
     pub headers: hyper::HeaderMap,
     pub body: Value,
+    /// The body as sent, for what JSON maps lose (the order of `cmd`).
+    pub raw: Vec<u8>,
     pub at: Instant,
 }
 
@@ -105,6 +106,7 @@ pub async fn serve(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> S
                             query: parts.uri.query().unwrap_or("").to_string(),
                             headers: parts.headers,
                             body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+                            raw: bytes.to_vec(),
                             at: Instant::now(),
                         };
                         seen.lock().unwrap().push(req.clone());
@@ -227,15 +229,44 @@ pub fn resolve(value: &mut Value, results: &Map<String, Value>) {
     }
 }
 
-/// Runs a `batch` body with `run(method, params) -> Ok(result) | Err(code)`.
-pub fn run_batch(body: &Value, mut run: impl FnMut(&str, &Value) -> Result<Value, String>) -> Value {
+/// The commands of a `batch` body in the order they were sent.
+pub fn ordered_cmd(raw: &[u8]) -> Vec<(String, String)> {
+    use serde::de::{Deserializer, MapAccess, Visitor};
+    struct Cmd(Vec<(String, String)>);
+    impl<'de> serde::Deserialize<'de> for Cmd {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cmd, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Cmd;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("cmd")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Cmd, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some((k, v)) = map.next_entry::<String, String>()? {
+                        out.push((k, v));
+                    }
+                    Ok(Cmd(out))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    #[derive(serde::Deserialize)]
+    struct Body {
+        cmd: Cmd,
+    }
+    serde_json::from_slice::<Body>(raw).unwrap().cmd.0
+}
+
+/// Runs a `batch` request with `run(method, params) -> Ok(result) | Err(code)`.
+pub fn run_batch(req: &Req, mut run: impl FnMut(&str, &Value) -> Result<Value, String>) -> Value {
+    let body = &req.body;
     let halt = matches!(body.get("halt"), Some(Value::Number(n)) if n.as_u64() == Some(1));
     let mut results = Map::new();
     let mut errors = Map::new();
-    let cmd = body["cmd"].as_object().cloned().unwrap_or_default();
-    for (name, line) in cmd {
-        let line = line.as_str().unwrap();
-        let (method, query) = line.split_once('?').unwrap_or((line, ""));
+    for (name, line) in ordered_cmd(&req.raw) {
+        let (method, query) = line.split_once('?').unwrap_or((&line, ""));
         let mut params = parse_query(query);
         resolve(&mut params, &results);
         match run(method, &params) {
