@@ -1,0 +1,155 @@
+//! List streams over loopback: paging by `start`, and the traversal by ID
+//! through batch with a resumable checkpoint.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use bitrix24::{Checkpoint, ExportOptions, ListSpec, Progress};
+use common::methods::LeadList;
+use common::{run_batch, serve, Reply, Server};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+/// The IDs the portal holds: every third number, so IDs and positions differ.
+fn ids(n: i64) -> Vec<i64> {
+    (1..=n).map(|i| i * 3).collect()
+}
+
+/// A list method over `ids`: paging by `start` with `total`/`next`, or with
+/// `start=-1`, no count; `filter[>ID]` and `order[ID]`. Like a careless
+/// portal, an empty `>ID` (a reference that did not resolve) is ignored.
+fn list(ids: &[i64], params: &Value, id_field: &str) -> (Vec<Value>, Option<u64>, Option<u64>) {
+    let bound = params["filter"][format!(">{id_field}")].clone();
+    let after: i64 = match &bound {
+        Value::String(s) => s.parse().unwrap_or(0),
+        Value::Number(n) => n.as_i64().unwrap(),
+        _ => 0,
+    };
+    let start: i64 = match &params["start"] {
+        Value::String(s) => s.parse().unwrap(),
+        Value::Number(n) => n.as_i64().unwrap(),
+        _ => 0,
+    };
+    let matching: Vec<i64> = ids.iter().copied().filter(|id| *id > after).collect();
+    let skip = start.max(0) as usize;
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(skip)
+        .take(50)
+        .map(|id| json!({id_field: id.to_string(), "TITLE": format!("lead {id}")}))
+        .collect();
+    if start < 0 {
+        return (page, None, None);
+    }
+    let next = (skip + 50 < matching.len()).then_some(skip as u64 + 50);
+    (page, Some(matching.len() as u64), next)
+}
+
+async fn portal(n: i64, wrap: Option<&'static str>, id_field: &'static str) -> Server {
+    let ids = ids(n);
+    serve(move |req| {
+        let wrapped = |items: Vec<Value>| match wrap {
+            Some(key) => json!({ key: items }),
+            None => Value::Array(items),
+        };
+        if req.method() == "batch" {
+            let out = run_batch(req, |_, params| Ok(wrapped(list(&ids, params, id_field).0)));
+            return Reply::Json(200, out);
+        }
+        let (items, total, next) = list(&ids, &req.body, id_field);
+        let mut body = json!({"result": wrapped(items), "total": total});
+        if let Some(next) = next {
+            body["next"] = json!(next);
+        }
+        Reply::Json(200, body)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn paging_by_start_yields_every_item_with_the_total() {
+    let server = portal(120, None, "ID").await;
+    let client = common::client(&server);
+    let reports = Arc::new(Mutex::new(Vec::<Progress>::new()));
+    let seen = reports.clone();
+    let items: Vec<Value> = client
+        .list(LeadList { select: vec!["ID".into()] }, ListSpec::new("ID"))
+        .on_progress(move |p| seen.lock().unwrap().push(*p))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 120);
+    let got: Vec<i64> = items.iter().map(|i| i["ID"].as_str().unwrap().parse().unwrap()).collect();
+    assert_eq!(got, ids(120));
+    assert_eq!(server.requests().len(), 3);
+    let starts: Vec<Value> = server.requests().iter().map(|r| r.body["start"].clone()).collect();
+    assert_eq!(starts, vec![json!(0), json!(50), json!(100)]);
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports[0].total, Some(120));
+    assert!(reports.last().unwrap().done);
+    assert_eq!(reports.last().unwrap().items, 120);
+}
+
+#[tokio::test]
+async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
+    for (n, requests) in [(5_000, 3), (5_120, 3), (49, 1), (0, 1)] {
+        let server = portal(n, None, "ID").await;
+        let client = common::client(&server);
+        let items: Vec<Value> = client
+            .export(LeadList { select: vec![] }, ListSpec::new("ID"), ExportOptions::default())
+            .all()
+            .await
+            .unwrap();
+        let got: Vec<i64> = items.iter().map(|i| i["ID"].as_str().unwrap().parse().unwrap()).collect();
+        assert_eq!(got, ids(n), "n = {n}");
+        assert_eq!(server.requests().len(), requests, "n = {n}");
+        let first = &server.requests()[0];
+        let cmd = common::ordered_cmd(&first.raw);
+        assert_eq!(cmd.len(), 50);
+        assert_eq!(cmd[0].1, "crm.lead.list?filter[%3EID]=0&order[ID]=ASC&select=&start=-1");
+        assert_eq!(cmd[1].0, "p1");
+        assert!(cmd[1].1.contains("filter[%3EID]=%24result%5Bp0%5D%5B49%5D%5BID%5D"), "{}", cmd[1].1);
+    }
+}
+
+#[tokio::test]
+async fn an_export_resumes_from_its_checkpoint() {
+    let server = portal(5_120, Some("items"), "id").await;
+    let client = common::client(&server);
+    let spec = ListSpec::new("id").items_in("items");
+    let mut stream = client.export::<_, Value>(LeadList { select: vec![] }, spec.clone(), ExportOptions::default());
+    let mut first = Vec::new();
+    while first.len() < 3_000 {
+        first.push(stream.next().await.unwrap().unwrap());
+    }
+    let checkpoint = stream.checkpoint().unwrap();
+    assert_eq!(checkpoint, Checkpoint { last_id: 9_000 });
+    assert_eq!(stream.progress().items, 3_000);
+    drop(stream);
+    let options = ExportOptions {
+        after: Some(checkpoint),
+        pages_per_request: 10,
+    };
+    let rest: Vec<Value> = client
+        .export(LeadList { select: vec![] }, spec, options)
+        .all()
+        .await
+        .unwrap();
+    let all: Vec<i64> = first
+        .iter()
+        .chain(&rest)
+        .map(|i| i["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(all, ids(5_120));
+}
+
+#[tokio::test]
+async fn a_failing_list_ends_the_stream_with_the_error() {
+    let server = serve(|_| Reply::error(400, "ACCESS_DENIED")).await;
+    let client = common::client(&server);
+    let mut stream = client.export_raw::<Value>("crm.lead.list", json!({}), ListSpec::new("ID"), ExportOptions::default());
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(err.api().unwrap().code, "ACCESS_DENIED");
+    assert!(stream.next().await.is_none());
+}
