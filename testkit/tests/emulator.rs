@@ -773,3 +773,165 @@ async fn pages_can_come_from_another_directory() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Sends until an answer arrives, as a client may for reads: 500s, 503s and
+/// dropped connections are tried again.
+async fn read_with_retries(http: &reqwest::Client, url: &str, body: &Value) -> Value {
+    for _ in 0..200 {
+        match http.post(url).json(body).send().await {
+            Ok(response) if response.status() == 200 => return response.json().await.unwrap(),
+            Ok(response) if response.status() == 503 => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Ok(response) if response.status() == 500 => {}
+            Ok(response) => panic!(
+                "unexpected {}: {}",
+                response.status(),
+                response.text().await.unwrap()
+            ),
+            Err(_) => {}
+        }
+    }
+    panic!("no answer after 200 tries");
+}
+
+#[tokio::test]
+async fn a_by_id_batch_export_of_20000_leads_under_faults_returns_each_once() {
+    let faults = Faults {
+        error_500: 0.10,
+        drop_before: 0.025,
+        drop_after: 0.025,
+        ..Faults::none()
+    };
+    let portal = Emulator::start(
+        Config::default()
+            .rate_limit(50, 20.0)
+            .faults(faults)
+            .seed(2),
+    )
+    .await
+    .unwrap();
+    portal.insert_many(
+        Entity::Lead,
+        20_000,
+        |i| json!({"TITLE": format!("lead {i}")}),
+    );
+    let http = reqwest::Client::new();
+    let base = portal.webhook_url();
+
+    let first = read_with_retries(
+        &http,
+        &format!("{base}crm.lead.list"),
+        &json!({"select": ["ID"], "start": 0}),
+    )
+    .await;
+    let total = first["total"].as_u64().unwrap() as usize;
+    let mut seen: Vec<i64> = Vec::with_capacity(total);
+    let mut last = 0i64;
+    while seen.len() < total {
+        let pages = (total - seen.len()).div_ceil(50).min(50);
+        // Names that sort in command order, so a sorted map keeps it.
+        let cmd: serde_json::Map<String, Value> = (0..pages)
+            .map(|i| {
+                let after = if i == 0 {
+                    last.to_string()
+                } else {
+                    format!("$result[c{:02}][49][ID]", i - 1)
+                };
+                let query =
+                    format!("crm.lead.list?start=-1&order[ID]=ASC&select[]=ID&filter[>ID]={after}");
+                (format!("c{i:02}"), json!(query))
+            })
+            .collect();
+        let answer = read_with_retries(
+            &http,
+            &format!("{base}batch"),
+            &json!({"halt": 1, "cmd": cmd}),
+        )
+        .await;
+        let results = &answer["result"]["result"];
+        for i in 0..pages {
+            for item in results[format!("c{i:02}")].as_array().unwrap() {
+                last = item["ID"].as_str().unwrap().parse().unwrap();
+                seen.push(last);
+            }
+        }
+    }
+    assert_eq!(seen.len(), 20_000);
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "every lead exactly once, in ID order"
+    );
+    let counters = portal.counters();
+    assert!(
+        counters.injected_500 > 0 && counters.dropped_before + counters.dropped_after > 0,
+        "{counters:?}"
+    );
+    let batches = counters.calls_for("batch");
+    assert!(
+        (8..=8 + counters.dropped_after).contains(&batches),
+        "{counters:?}"
+    );
+    let faulted = counters.injected_500 + counters.dropped_before + counters.dropped_after;
+    assert_eq!(
+        counters.requests,
+        9 + faulted,
+        "one count request, 8 batches, and the retries"
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_calls_on_an_expired_token() {
+    let portal = Emulator::start(Config::unlimited()).await.unwrap();
+    let tokens = portal.issue_tokens();
+    portal.expire_access_tokens();
+    let http = reqwest::Client::new();
+    let calls = (0..50).map(|_| {
+        let http = http.clone();
+        let url = format!("{}crm.lead.fields", portal.oauth_url());
+        let auth = tokens.access_token.clone();
+        async move {
+            http.post(url)
+                .json(&json!({"auth": auth}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let mut handles = Vec::new();
+    for call in calls {
+        handles.push(tokio::spawn(call));
+    }
+    for handle in handles {
+        assert_eq!(handle.await.unwrap(), 401);
+    }
+    let oauth = &portal.config().oauth;
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", oauth.client_id.as_str()),
+        ("client_secret", oauth.client_secret.as_str()),
+        ("refresh_token", tokens.refresh_token.as_str()),
+    ];
+    let (a, b) = tokio::join!(
+        http.post(portal.token_url()).form(&form).send(),
+        http.post(portal.token_url()).form(&form).send()
+    );
+    let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [200, 400],
+        "a refresh token is good for one renewal"
+    );
+    let counters = portal.counters();
+    assert_eq!(
+        (
+            counters.expired_token,
+            counters.refreshes,
+            counters.refresh_failures
+        ),
+        (50, 1, 1)
+    );
+}
