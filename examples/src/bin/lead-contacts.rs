@@ -1,0 +1,88 @@
+//! Attaches two contacts to a lead with `crm.lead.contact.items.set`, using
+//! bindings generated from the method's documentation page.
+//!
+//! With `B24_WEBHOOK_URL` set (`https://<portal>/rest/<user>/<key>/`) it calls
+//! your portal; `B24_LEAD_ID` and `B24_CONTACT_IDS` (comma-separated) choose
+//! the lead and contacts. Otherwise it starts a local in-process portal
+//! stand-in on loopback and calls that.
+
+bitrix24::bitrix_method!(
+    "../docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md"
+);
+
+use crm_lead_contact_items_set::{Items, Params};
+
+#[tokio::main]
+async fn main() {
+    if let Err(message) = run().await {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let (client, _stand_in) = match std::env::var("B24_WEBHOOK_URL") {
+        Ok(url) => {
+            let client = bitrix24::Client::webhook(&url).map_err(|e| e.to_string())?;
+            println!("portal: {client:?}");
+            (client, None)
+        }
+        Err(_) => {
+            let portal = bitrix24_testkit::mock::MockPortal::start().await;
+            portal.respond(
+                crm_lead_contact_items_set::METHOD,
+                200,
+                serde_json::json!({"result": true, "time": {"operating": 0}}),
+            );
+            let client =
+                bitrix24::Client::webhook(&portal.webhook_url()).map_err(|e| e.to_string())?;
+            println!(
+                "portal: local stand-in at {} (set B24_WEBHOOK_URL to use yours)",
+                portal.origin()
+            );
+            (client, Some(portal))
+        }
+    };
+
+    let lead: i64 = env_number("B24_LEAD_ID").unwrap_or(1);
+    let contacts: Vec<i64> = std::env::var("B24_CONTACT_IDS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1010, 1020]);
+    let params = Params {
+        id: lead,
+        items: contacts
+            .iter()
+            .enumerate()
+            .map(|(i, &contact_id)| Items {
+                contact_id,
+                sort: Some(10 * (i as i64 + 1)),
+                is_primary: Some(i == 0),
+            })
+            .collect(),
+    };
+    println!(
+        "calling {} with {}",
+        crm_lead_contact_items_set::METHOD,
+        serde_json::to_string(&params).map_err(|e| e.to_string())?
+    );
+    let ok: bool = crm_lead_contact_items_set::call(&client, params)
+        .await
+        .map_err(|e| format!("{} failed: {e}", crm_lead_contact_items_set::METHOD))?;
+    println!("result: {ok}");
+
+    if let Some(portal) = _stand_in {
+        let request = &portal.requests()[0];
+        println!(
+            "the stand-in received POST {}",
+            request
+                .path
+                .replace(bitrix24_testkit::mock::MOCK_WEBHOOK_KEY, "<key>")
+        );
+    }
+    Ok(())
+}
+
+fn env_number(name: &str) -> Option<i64> {
+    std::env::var(name).ok()?.trim().parse().ok()
+}

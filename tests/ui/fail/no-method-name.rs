@@ -1,0 +1,3 @@
+bitrix24::bitrix_method!("fixtures/no-method.md");
+
+fn main() {}

@@ -1,0 +1,3 @@
+bitrix24::bitrix_method!(crm_lead_add);
+
+fn main() {}
