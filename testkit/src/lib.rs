@@ -9,6 +9,8 @@
 //! - The [`server`] both run on: hyper on `127.0.0.1:0`, started on the
 //!   current tokio runtime, stopped on drop.
 
+#![warn(missing_docs)]
+
 pub mod emulator;
 pub mod mock;
 pub mod server;

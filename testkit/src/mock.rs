@@ -66,6 +66,20 @@ impl RecordedRequest {
     pub fn json(&self) -> Option<&Value> {
         self.body.json()
     }
+
+    /// The call's parameters as a portal reads them: the query string's
+    /// fields, then the body's (JSON or form) on top. Empty when the body is
+    /// neither.
+    pub fn params(&self) -> serde_json::Map<String, Value> {
+        let mut params = match self.query.as_deref().map(wire::parse_form) {
+            Some(Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        if let Body::Json(Value::Object(map)) = &self.body {
+            params.extend(map.clone());
+        }
+        params
+    }
 }
 
 /// One scripted answer.

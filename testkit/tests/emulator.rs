@@ -935,3 +935,55 @@ async fn fifty_concurrent_calls_on_an_expired_token() {
         (50, 1, 1)
     );
 }
+
+#[tokio::test]
+async fn one_bucket_per_portal_unless_asked_per_credential() {
+    for per_credential in [false, true] {
+        let config = Config {
+            bucket_per_credential: per_credential,
+            ..Config::default().rate_limit(3, 0.5)
+        };
+        let portal = Emulator::start(config).await.unwrap();
+        let http = reqwest::Client::new();
+        for _ in 0..3 {
+            assert_eq!(
+                post(&http, &portal.webhook_url(), "crm.lead.fields", json!({}))
+                    .await
+                    .status,
+                200
+            );
+        }
+        let tokens = portal.issue_tokens();
+        let oauth = post(
+            &http,
+            &portal.oauth_url(),
+            "crm.lead.fields",
+            json!({"auth": tokens.access_token}),
+        )
+        .await;
+        assert_eq!(
+            oauth.status,
+            if per_credential { 200 } else { 503 },
+            "per credential: {per_credential}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn overload_blocks_everything_until_lifted() {
+    let (portal, http) = unlimited().await;
+    portal.set_overloaded(true);
+    let blocked = post(&http, &portal.webhook_url(), "crm.lead.fields", json!({})).await;
+    assert_eq!(
+        (blocked.status, blocked.body["error"].as_str()),
+        (503, Some("OVERLOAD_LIMIT"))
+    );
+    portal.set_overloaded(false);
+    assert_eq!(
+        post(&http, &portal.webhook_url(), "crm.lead.fields", json!({}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(portal.counters().overload_limit, 1);
+}

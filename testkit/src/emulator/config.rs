@@ -11,6 +11,10 @@ use std::time::Duration;
 pub struct Config {
     /// The leaky bucket in front of every REST request; `None` turns it off.
     pub rate_limit: Option<RateLimit>,
+    /// One bucket per credential (webhook, OAuth application) instead of one
+    /// for the whole portal. The portal counts per source address, so all
+    /// loopback clients share one bucket by default.
+    pub bucket_per_credential: bool,
     /// The per-method execution time budget; `None` never blocks (the
     /// `time.operating` figures are reported either way).
     pub operating: Option<OperatingLimit>,
@@ -37,6 +41,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             rate_limit: Some(RateLimit::STANDARD),
+            bucket_per_credential: false,
             operating: None,
             faults: Faults::default(),
             seed: 0x05ee_db24,

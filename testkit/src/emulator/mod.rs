@@ -190,6 +190,12 @@ impl Emulator {
         self.portal.lock().rate_limit = limit;
     }
 
+    /// Blocks (or unblocks) the whole REST API with `503 OVERLOAD_LIMIT`, the
+    /// portal's manual block that a client must not retry.
+    pub fn set_overloaded(&self, overloaded: bool) {
+        self.portal.lock().overloaded = overloaded;
+    }
+
     /// Stores a record directly (no request, no limits) and returns its ID.
     /// `fields` is an object of field values, as `crm.*.add` takes.
     pub fn insert(&self, entity: Entity, fields: Value) -> i64 {

@@ -31,6 +31,9 @@ pub struct Counters {
     pub calls_by_method: BTreeMap<String, u64>,
     /// Requests refused with `503 QUERY_LIMIT_EXCEEDED`.
     pub query_limit_exceeded: u64,
+    /// Requests refused with `503 OVERLOAD_LIMIT` (see
+    /// [`Emulator::set_overloaded`](super::Emulator::set_overloaded)).
+    pub overload_limit: u64,
     /// Calls refused with `429 OPERATION_TIME_LIMIT` (batch commands included).
     pub operation_time_limit: u64,
     /// Requests refused with `401 expired_token`.
@@ -73,6 +76,7 @@ pub(crate) struct State {
     pub counters: Counters,
     pub faults: Faults,
     pub rate_limit: Option<RateLimit>,
+    pub overloaded: bool,
 }
 
 /// The emulated portal behind the HTTP server.
@@ -101,6 +105,7 @@ impl Portal {
             counters: Counters::default(),
             faults: config.faults.clone(),
             rate_limit: config.rate_limit,
+            overloaded: false,
         };
         Portal {
             config,
@@ -158,8 +163,21 @@ impl Portal {
         if route.v3 {
             return json_reply(&Fail::no_method(&route.method));
         }
+        if state.overloaded {
+            state.counters.overload_limit += 1;
+            return json_reply(&Fail::new(
+                503,
+                "OVERLOAD_LIMIT",
+                "REST API is blocked due to overload.",
+            ));
+        }
         if let Some(limit) = state.rate_limit {
-            if !state.buckets.admit(&identity, limit) {
+            let bucket = if self.config.bucket_per_credential {
+                identity.as_str()
+            } else {
+                "portal"
+            };
+            if !state.buckets.admit(bucket, limit) {
                 state.counters.query_limit_exceeded += 1;
                 return json_reply(&Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"));
             }
