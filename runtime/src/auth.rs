@@ -51,10 +51,15 @@ pub enum Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Credentials::Webhook { user, .. } => {
-                f.debug_struct("Webhook").field("user", user).field("key", &"***").finish()
-            }
-            Credentials::OAuth { .. } => f.debug_struct("OAuth").field("access_token", &"***").finish(),
+            Credentials::Webhook { user, .. } => f
+                .debug_struct("Webhook")
+                .field("user", user)
+                .field("key", &"***")
+                .finish(),
+            Credentials::OAuth { .. } => f
+                .debug_struct("OAuth")
+                .field("access_token", &"***")
+                .finish(),
         }
     }
 }
@@ -127,7 +132,10 @@ impl MemoryTokenStore {
 
     /// What the store holds now.
     pub fn get(&self) -> Option<Tokens> {
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -146,6 +154,9 @@ impl TokenStore for MemoryTokenStore {
 /// The default token endpoint of the authorization server.
 pub const DEFAULT_TOKEN_ENDPOINT: &str = "https://oauth.bitrix.info/oauth/token/";
 
+/// What [`OAuth::on_renewal`] keeps.
+type RenewalCallback = std::sync::Arc<dyn Fn(&Tokens) + Send + Sync>;
+
 /// An OAuth application that can renew its tokens: `client_id`,
 /// `client_secret`, the current token pair, and where to renew them.
 #[derive(Clone)]
@@ -155,7 +166,7 @@ pub struct OAuth {
     pub(crate) tokens: Tokens,
     pub(crate) endpoint: String,
     pub(crate) store: Option<std::sync::Arc<dyn TokenStore>>,
-    pub(crate) on_renewal: Option<std::sync::Arc<dyn Fn(&Tokens) + Send + Sync>>,
+    pub(crate) on_renewal: Option<RenewalCallback>,
 }
 
 impl fmt::Debug for OAuth {
@@ -172,7 +183,11 @@ impl fmt::Debug for OAuth {
 
 impl OAuth {
     /// An application with its current token pair.
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>, tokens: Tokens) -> OAuth {
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        tokens: Tokens,
+    ) -> OAuth {
         OAuth {
             client_id: client_id.into(),
             client_secret: Secret::new(client_secret),

@@ -231,7 +231,13 @@ impl Batch {
 
     /// Adds an untyped command. References may be written straight into
     /// string values (`"$result[lead][ID]"`).
-    pub fn add_raw(&mut self, name: &str, method: &str, retry: Retry, params: Value) -> Result<Key<Raw>, BatchError> {
+    pub fn add_raw(
+        &mut self,
+        name: &str,
+        method: &str,
+        retry: Retry,
+        params: Value,
+    ) -> Result<Key<Raw>, BatchError> {
         let (index, name) = self.push(name, method, retry, params)?;
         Ok(Key {
             index,
@@ -240,7 +246,13 @@ impl Batch {
         })
     }
 
-    fn push(&mut self, name: &str, method: &str, retry: Retry, params: Value) -> Result<(usize, Arc<str>), BatchError> {
+    fn push(
+        &mut self,
+        name: &str,
+        method: &str,
+        retry: Retry,
+        params: Value,
+    ) -> Result<(usize, Arc<str>), BatchError> {
         if !valid_name(name) {
             return Err(BatchError::InvalidName(name.to_string()));
         }
@@ -305,7 +317,11 @@ impl Batch {
         if a == b {
             return;
         }
-        let (big, small) = if self.size[a] >= self.size[b] { (a, b) } else { (b, a) };
+        let (big, small) = if self.size[a] >= self.size[b] {
+            (a, b)
+        } else {
+            (b, a)
+        };
         self.parent[small] = big;
         self.size[big] += self.size[small];
     }
@@ -447,7 +463,10 @@ impl BatchResults {
 
     /// Every command's name and outcome, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&Result<CommandResult, CallError>>)> {
-        self.names.iter().map(|n| &**n).zip(self.outcomes.iter().map(Option::as_ref))
+        self.names
+            .iter()
+            .map(|n| &**n)
+            .zip(self.outcomes.iter().map(Option::as_ref))
     }
 
     /// How many `batch` requests were made.
@@ -466,13 +485,16 @@ impl Client {
         let plan = batch.plan();
         let halt = batch.halt;
         let commands = batch.commands;
-        let mut outcomes: Vec<Option<Result<CommandResult, CallError>>> = vec![None; commands.len()];
+        let mut outcomes: Vec<Option<Result<CommandResult, CallError>>> =
+            vec![None; commands.len()];
         let mut requests = 0;
         if halt {
             for request in plan {
                 requests += 1;
                 let results = self.batch_request(&commands, request, true).await;
-                let failed = results.iter().any(|(_, r)| r.as_ref().is_some_and(|r| r.is_err()));
+                let failed = results
+                    .iter()
+                    .any(|(_, r)| r.as_ref().is_some_and(|r| r.is_err()));
                 for (index, outcome) in results {
                     outcomes[index] = outcome;
                 }
@@ -526,12 +548,24 @@ impl Client {
         let spec = Spec {
             method: "batch",
             api: ApiVersion::V2,
-            retry: if all_safe { Retry::Idempotent } else { Retry::Unsafe },
+            retry: if all_safe {
+                Retry::Idempotent
+            } else {
+                Retry::Unsafe
+            },
             idempotent: false,
         };
-        let envelope = match self.execute(&spec, Payload::Batch { halt, cmd }, &methods).await {
+        let envelope = match self
+            .execute(&spec, Payload::Batch { halt, cmd }, &methods)
+            .await
+        {
             Ok(envelope) => envelope,
-            Err(error) => return request.iter().map(|&i| (i, Some(Err(error.clone())))).collect(),
+            Err(error) => {
+                return request
+                    .iter()
+                    .map(|&i| (i, Some(Err(error.clone()))))
+                    .collect()
+            }
         };
         let parts = read_parts(&envelope.result);
         let operating = &self.shared().operating;
@@ -621,7 +655,10 @@ mod tests {
     #[test]
     fn names_are_never_numeric_nor_duplicated() {
         let mut batch = Batch::new();
-        assert_eq!(raw(&mut batch, "0", json!({})).unwrap_err(), BatchError::InvalidName("0".into()));
+        assert_eq!(
+            raw(&mut batch, "0", json!({})).unwrap_err(),
+            BatchError::InvalidName("0".into())
+        );
         assert!(raw(&mut batch, "a[b]", json!({})).is_err());
         raw(&mut batch, "lead_1", json!({})).unwrap();
         assert_eq!(
@@ -643,11 +680,19 @@ mod tests {
             raw(&mut batch, "bad", json!({"id": "$result[later]"})),
             Err(BatchError::UnknownReference { .. })
         ));
-        raw(&mut batch, "ok", json!({"id": "$result[lead]", "x": "$result_total[lead]"})).unwrap();
+        raw(
+            &mut batch,
+            "ok",
+            json!({"id": "$result[lead]", "x": "$result_total[lead]"}),
+        )
+        .unwrap();
         let mut value = json!({"id": 0, "items": [{"contact_id": 1}]});
         *locate(&mut value, "items.0.contact_id").unwrap() = json!("r");
         *locate(&mut value, "fields.NEW").unwrap() = json!("s");
-        assert_eq!(value, json!({"id": 0, "items": [{"contact_id": "r"}], "fields": {"NEW": "s"}}));
+        assert_eq!(
+            value,
+            json!({"id": 0, "items": [{"contact_id": "r"}], "fields": {"NEW": "s"}})
+        );
         assert!(locate(&mut value, "items.5").is_none());
     }
 
@@ -660,7 +705,12 @@ mod tests {
         }
         raw(&mut batch, "c0", json!({})).unwrap();
         for i in 1..30 {
-            raw(&mut batch, &format!("c{i}"), json!({"id": format!("$result[c{}]", i - 1)})).unwrap();
+            raw(
+                &mut batch,
+                &format!("c{i}"),
+                json!({"id": format!("$result[c{}]", i - 1)}),
+            )
+            .unwrap();
         }
         for i in 0..30 {
             raw(&mut batch, &format!("b{i}"), json!({})).unwrap();
@@ -668,7 +718,10 @@ mod tests {
         let plan = batch.plan();
         assert!(plan.iter().all(|r| r.len() <= MAX_BATCH));
         let chain: Vec<usize> = (30..60).collect();
-        assert!(plan.iter().any(|r| chain.iter().all(|c| r.contains(c))), "{plan:?}");
+        assert!(
+            plan.iter().any(|r| chain.iter().all(|c| r.contains(c))),
+            "{plan:?}"
+        );
         assert_eq!(plan.iter().map(Vec::len).sum::<usize>(), 90);
         assert!(plan.iter().all(|r| r.windows(2).all(|w| w[0] < w[1])));
     }
@@ -678,7 +731,12 @@ mod tests {
         let mut batch = Batch::new();
         raw(&mut batch, "c0", json!({})).unwrap();
         for i in 1..MAX_BATCH {
-            raw(&mut batch, &format!("c{i}"), json!({"id": format!("$result[c{}][ID]", i - 1)})).unwrap();
+            raw(
+                &mut batch,
+                &format!("c{i}"),
+                json!({"id": format!("$result[c{}][ID]", i - 1)}),
+            )
+            .unwrap();
         }
         let err = raw(&mut batch, "c50", json!({"id": "$result[c49]"})).unwrap_err();
         assert_eq!(
@@ -695,7 +753,10 @@ mod tests {
     #[test]
     fn command_errors_keep_code_description_and_body() {
         let api = command_error(&json!({"error": "NOT_FOUND", "error_description": "Not found"}));
-        assert_eq!((api.code.as_str(), api.description.as_str(), api.status), ("NOT_FOUND", "Not found", 0));
+        assert_eq!(
+            (api.code.as_str(), api.description.as_str(), api.status),
+            ("NOT_FOUND", "Not found", 0)
+        );
         assert!(api.body.contains("NOT_FOUND"));
     }
 }

@@ -152,7 +152,9 @@ impl ClientBuilder {
                 portal::parse_secure(&oauth.endpoint)?;
                 Some(TokenManager::renewing(oauth))
             }
-            (Credentials::OAuth { access_token }, None) => Some(TokenManager::fixed(access_token.clone())),
+            (Credentials::OAuth { access_token }, None) => {
+                Some(TokenManager::fixed(access_token.clone()))
+            }
         };
         let shared = Arc::new(Shared {
             portal,
@@ -206,7 +208,11 @@ impl Client {
         Client::from_shared(self.inner.shared.clone(), timeout, DEFAULT_CONNECT_TIMEOUT)
     }
 
-    fn from_shared(shared: Arc<Shared>, timeout: Duration, connect_timeout: Duration) -> Result<Client, Error> {
+    fn from_shared(
+        shared: Arc<Shared>,
+        timeout: Duration,
+        connect_timeout: Duration,
+    ) -> Result<Client, Error> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(connect_timeout.min(timeout))
@@ -229,7 +235,11 @@ impl Client {
 
     /// How many times the OAuth tokens were renewed.
     pub fn token_renewals(&self) -> u64 {
-        self.inner.shared.tokens.as_ref().map_or(0, TokenManager::renewals)
+        self.inner
+            .shared
+            .tokens
+            .as_ref()
+            .map_or(0, TokenManager::renewals)
     }
 
     /// The rate limit this client mirrors.
@@ -248,7 +258,11 @@ impl Client {
     }
 
     /// Calls a generated method with options, e.g. marked safe to repeat.
-    pub async fn call_with<P: Call>(&self, params: P, options: CallOptions) -> Result<P::Output, P::Error> {
+    pub async fn call_with<P: Call>(
+        &self,
+        params: P,
+        options: CallOptions,
+    ) -> Result<P::Output, P::Error> {
         let body = encode_params(&params)?;
         let spec = Spec {
             method: P::METHOD,
@@ -268,7 +282,12 @@ impl Client {
 
     /// Calls any method by name with JSON parameters and returns the envelope.
     /// The method counts as [`Retry::Unsafe`]: see [`Client::call_raw_with`].
-    pub async fn call_raw(&self, method: &str, api: ApiVersion, params: Value) -> Result<Envelope, CallError> {
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        api: ApiVersion,
+        params: Value,
+    ) -> Result<Envelope, CallError> {
         self.call_raw_with(method, api, Retry::Unsafe, params, CallOptions::default())
             .await
     }
@@ -309,7 +328,10 @@ impl Client {
             operating = tracing::field::Empty,
         );
         let started = Instant::now();
-        let outcome = self.attempts(spec, payload, also_wait_for).instrument(span.clone()).await;
+        let outcome = self
+            .attempts(spec, payload, also_wait_for)
+            .instrument(span.clone())
+            .await;
         let (envelope_or_error, retries) = outcome;
         span.record("retries", retries);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -346,7 +368,11 @@ impl Client {
                 if let Some(until) = shared.operating.blocked_until(method) {
                     let wait = until.saturating_duration_since(Instant::now());
                     operating_waited += wait;
-                    tracing::debug!(method, wait_ms = wait.as_millis() as u64, "waiting for the method's time budget");
+                    tracing::debug!(
+                        method,
+                        wait_ms = wait.as_millis() as u64,
+                        "waiting for the method's time budget"
+                    );
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -365,14 +391,14 @@ impl Client {
             };
             let attempt = self.send(&url, &wire, key.as_deref()).await;
             let error = match attempt {
-                Sent::Answer(Ok(envelope)) => {
+                Attempt::Answer(Ok(envelope)) => {
                     if let Some(time) = &envelope.time {
                         shared.operating.record(spec.method, time);
                     }
                     return (Ok(envelope), retries);
                 }
-                Sent::Answer(Err(error)) => error,
-                Sent::NotSent(error) => {
+                Attempt::Answer(Err(error)) => error,
+                Attempt::NotSent(error) => {
                     if retries < policy.max_retries {
                         retries += 1;
                         tokio::time::sleep(policy.backoff(retries)).await;
@@ -380,7 +406,7 @@ impl Client {
                     }
                     return (Err(CallError::Transport(error)), retries);
                 }
-                Sent::NoAnswer(error) => {
+                Attempt::NoAnswer(error) => {
                     if !safe {
                         return (Err(CallError::OutcomeUnknown(error)), retries);
                     }
@@ -429,7 +455,8 @@ impl Client {
                         return (Err(error), retries);
                     }
                     renewed = true;
-                    if let Err(failure) = tokens.renew(&self.inner.http, generation, failures).await {
+                    if let Err(failure) = tokens.renew(&self.inner.http, generation, failures).await
+                    {
                         return (Err(failure), retries);
                     }
                     continue;
@@ -468,10 +495,10 @@ impl Client {
         }
     }
 
-    async fn send(&self, url: &reqwest::Url, wire: &Wire<'_>, key: Option<&str>) -> Sent {
+    async fn send(&self, url: &reqwest::Url, wire: &Wire<'_>, key: Option<&str>) -> Attempt {
         let body = match serde_json::to_vec(wire) {
             Ok(body) => body,
-            Err(e) => return Sent::Answer(Err(encode_error(e))),
+            Err(e) => return Attempt::Answer(Err(encode_error(e))),
         };
         let mut request = self
             .inner
@@ -491,19 +518,19 @@ impl Client {
                 let connect = error.is_connect();
                 let transport = TransportError::from_reqwest(error);
                 return if connect {
-                    Sent::NotSent(transport)
+                    Attempt::NotSent(transport)
                 } else {
-                    Sent::NoAnswer(transport)
+                    Attempt::NoAnswer(transport)
                 };
             }
         };
         let status = response.status().as_u16();
         match response.text().await {
-            Ok(body) => Sent::Answer(envelope::read(status, body)),
+            Ok(body) => Attempt::Answer(envelope::read(status, body)),
             Err(error) => {
                 let mut transport = TransportError::from_reqwest(error);
                 transport.status = Some(status);
-                Sent::NoAnswer(transport)
+                Attempt::NoAnswer(transport)
             }
         }
     }
@@ -514,7 +541,10 @@ pub(crate) enum Payload {
     /// A method's parameters (a JSON object).
     Params(Value),
     /// A `batch`: `halt` and the commands, in their order.
-    Batch { halt: bool, cmd: Vec<(String, String)> },
+    Batch {
+        halt: bool,
+        cmd: Vec<(String, String)>,
+    },
 }
 
 /// A payload with the access token, as it goes on the wire. Batch commands
@@ -573,7 +603,7 @@ pub(crate) struct Spec<'a> {
 }
 
 /// How one attempt ended.
-enum Sent {
+enum Attempt {
     /// The portal answered (with a result or an error).
     Answer(Result<Envelope, CallError>),
     /// The request never left: the connection could not be made.

@@ -74,7 +74,8 @@ pub fn read(status: u16, body: String) -> Result<Envelope, CallError> {
             body,
         }));
     };
-    let number = |v: Option<&Value>| v.and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    let number =
+        |v: Option<&Value>| v.and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
     Ok(Envelope {
         total: number(map.get("total")),
         next: number(map.get("next")),
@@ -99,7 +100,11 @@ mod tests {
 
     #[test]
     fn success_and_paging() {
-        let env = read(200, r#"{"result":[1],"total":"51","next":50,"time":{"operating":0.1}}"#.into()).unwrap();
+        let env = read(
+            200,
+            r#"{"result":[1],"total":"51","next":50,"time":{"operating":0.1}}"#.into(),
+        )
+        .unwrap();
         assert_eq!(env.total, Some(51));
         assert_eq!(env.next, Some(50));
         assert!(env.time.is_some());
@@ -108,19 +113,30 @@ mod tests {
     #[test]
     fn errors_of_both_generations_keep_the_body() {
         let body = r#"{"error":"NOT_FOUND","error_description":"Not found."}"#;
-        let Err(CallError::Api(api)) = read(400, body.into()) else { panic!() };
-        assert_eq!((api.code.as_str(), api.description.as_str(), api.status), ("NOT_FOUND", "Not found.", 400));
+        let Err(CallError::Api(api)) = read(400, body.into()) else {
+            panic!()
+        };
+        assert_eq!(
+            (api.code.as_str(), api.description.as_str(), api.status),
+            ("NOT_FOUND", "Not found.", 400)
+        );
         assert_eq!(api.body, body);
         let v3 = r#"{"error":{"code":"BITRIX_REST_V3_EXCEPTION","message":"bad"}}"#;
-        let Err(CallError::Api(api)) = read(400, v3.into()) else { panic!() };
+        let Err(CallError::Api(api)) = read(400, v3.into()) else {
+            panic!()
+        };
         assert_eq!(api.code, "BITRIX_REST_V3_EXCEPTION");
     }
 
     #[test]
     fn garbage_is_a_decode_error_with_the_raw_body() {
-        let Err(CallError::Decode(e)) = read(200, "<html>oops".into()) else { panic!() };
+        let Err(CallError::Decode(e)) = read(200, "<html>oops".into()) else {
+            panic!()
+        };
         assert_eq!(e.body, "<html>oops");
-        let Err(CallError::Transport(t)) = read(502, "Bad Gateway".into()) else { panic!() };
+        let Err(CallError::Transport(t)) = read(502, "Bad Gateway".into()) else {
+            panic!()
+        };
         assert_eq!(t.body.as_deref(), Some("Bad Gateway"));
     }
 }

@@ -75,18 +75,30 @@ pub enum SystemErrorKind {
 impl SystemErrorKind {
     /// Every kind with its code.
     pub const ALL: &'static [(&'static str, SystemErrorKind)] = &[
-        ("INTERNAL_SERVER_ERROR", SystemErrorKind::InternalServerError),
+        (
+            "INTERNAL_SERVER_ERROR",
+            SystemErrorKind::InternalServerError,
+        ),
         ("ERROR_UNEXPECTED_ANSWER", SystemErrorKind::UnexpectedAnswer),
         ("QUERY_LIMIT_EXCEEDED", SystemErrorKind::QueryLimitExceeded),
         ("OPERATION_TIME_LIMIT", SystemErrorKind::OperationTimeLimit),
-        ("ERROR_BATCH_METHOD_NOT_ALLOWED", SystemErrorKind::BatchMethodNotAllowed),
-        ("ERROR_BATCH_LENGTH_EXCEEDED", SystemErrorKind::BatchLengthExceeded),
+        (
+            "ERROR_BATCH_METHOD_NOT_ALLOWED",
+            SystemErrorKind::BatchMethodNotAllowed,
+        ),
+        (
+            "ERROR_BATCH_LENGTH_EXCEEDED",
+            SystemErrorKind::BatchLengthExceeded,
+        ),
         ("NO_AUTH_FOUND", SystemErrorKind::NoAuthFound),
         ("INVALID_REQUEST", SystemErrorKind::InvalidRequest),
         ("OVERLOAD_LIMIT", SystemErrorKind::OverloadLimit),
         ("ACCESS_DENIED", SystemErrorKind::AccessDenied),
         ("INVALID_CREDENTIALS", SystemErrorKind::InvalidCredentials),
-        ("ERROR_MANIFEST_IS_NOT_AVAILABLE", SystemErrorKind::ManifestIsNotAvailable),
+        (
+            "ERROR_MANIFEST_IS_NOT_AVAILABLE",
+            SystemErrorKind::ManifestIsNotAvailable,
+        ),
         ("insufficient_scope", SystemErrorKind::InsufficientScope),
         ("expired_token", SystemErrorKind::ExpiredToken),
         ("invalid_token", SystemErrorKind::InvalidToken),
@@ -210,7 +222,11 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response (HTTP {}): {}", self.status, self.message)
+        write!(
+            f,
+            "cannot decode the response (HTTP {}): {}",
+            self.status, self.message
+        )
     }
 }
 

@@ -33,14 +33,17 @@ mod retry;
 pub mod wire;
 
 pub use auth::{
-    BoxFuture, Credentials, MemoryTokenStore, OAuth, Secret, StoreError, TokenStore, Tokens, DEFAULT_TOKEN_ENDPOINT,
+    BoxFuture, Credentials, MemoryTokenStore, OAuth, Secret, StoreError, TokenStore, Tokens,
+    DEFAULT_TOKEN_ENDPOINT,
 };
 pub use batch::{Batch, BatchError, BatchResults, CommandResult, Key, Raw, Ref, MAX_BATCH};
 pub use bitrix24_macros::bitrix_api;
 pub use bitrix24_macros::bitrix_method;
 pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use envelope::Envelope;
-pub use error::{ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError};
+pub use error::{
+    ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError,
+};
 pub use limit::RateLimit;
 pub use list::{Checkpoint, ExportOptions, Items, ListSpec, Progress};
 pub use portal::Portal;

@@ -174,7 +174,10 @@ impl Operating {
         let now = Instant::now();
         let mut methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
         let budget = methods.entry(method.to_string()).or_default();
-        let from_reset = budget.reset_at.and_then(until_unix).map(|d| now + d + RESET_SLACK);
+        let from_reset = budget
+            .reset_at
+            .and_then(until_unix)
+            .map(|d| now + d + RESET_SLACK);
         let already = budget.blocked_until.filter(|t| *t > now);
         let until = match (from_reset, already) {
             // The reset the portal announced is still ahead: wait for it.
@@ -207,7 +210,10 @@ impl Operating {
 
 /// How long until a Unix time, if it is ahead.
 fn until_unix(at: f64) -> Option<Duration> {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
     (at > now).then(|| Duration::from_secs_f64(at - now))
 }
 
@@ -238,12 +244,21 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_blocked_method_waits_for_its_reset_and_others_do_not() {
         let operating = Operating::default();
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
-        operating.record("crm.item.list", &serde_json::json!({"operating": 470.5, "operating_reset_at": now + 5.0}));
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        operating.record(
+            "crm.item.list",
+            &serde_json::json!({"operating": 470.5, "operating_reset_at": now + 5.0}),
+        );
         assert_eq!(operating.operating("crm.item.list"), Some(470.5));
         let until = operating.block("crm.item.list", None);
         let wait = until - Instant::now();
-        assert!(wait > Duration::from_secs(4) && wait < Duration::from_secs(7), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(4) && wait < Duration::from_secs(7),
+            "{wait:?}"
+        );
         assert!(operating.blocked_until("crm.item.list").is_some());
         assert!(operating.blocked_until("crm.lead.list").is_none());
         // Blocked again with no new reset time: a whole basket.

@@ -86,7 +86,9 @@ impl ListSpec {
 
     fn id(&self, item: &Value) -> Option<i64> {
         let value = item.get(&self.id_field)?;
-        value.as_i64().or_else(|| value.as_str()?.trim().parse().ok())
+        value
+            .as_i64()
+            .or_else(|| value.as_str()?.trim().parse().ok())
     }
 }
 
@@ -131,6 +133,9 @@ pub struct Progress {
     pub done: bool,
 }
 
+/// What [`Items::on_progress`] keeps.
+type ProgressFn = Box<dyn FnMut(&Progress) + Send>;
+
 enum Cursor {
     Offset(u64),
     AfterId(i64),
@@ -158,7 +163,7 @@ pub struct Items<T> {
     pending: Option<BoxFuture<'static, Result<Page, CallError>>>,
     failed: Option<CallError>,
     progress: Progress,
-    on_progress: Option<Box<dyn FnMut(&Progress) + Send>>,
+    on_progress: Option<ProgressFn>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -172,7 +177,13 @@ impl<T> std::fmt::Debug for Items<T> {
 }
 
 impl<T: DeserializeOwned> Items<T> {
-    fn new(client: &Client, method: &str, params: Result<Value, CallError>, spec: ListSpec, cursor: Cursor) -> Items<T> {
+    fn new(
+        client: &Client,
+        method: &str,
+        params: Result<Value, CallError>,
+        spec: ListSpec,
+        cursor: Cursor,
+    ) -> Items<T> {
         let (params, failed) = match params {
             Ok(Value::Object(map)) => (Value::Object(map), None),
             Ok(_) => (
@@ -242,10 +253,12 @@ impl<T: DeserializeOwned> Items<T> {
         let spec = self.spec.clone();
         let pages = self.pages_per_request;
         Some(match cursor {
-            Cursor::Offset(start) => Box::pin(async move { fetch_offset(&client, &method, &params, &spec, start).await }),
-            Cursor::AfterId(after) => {
-                Box::pin(async move { fetch_by_id(&client, &method, &params, &spec, after, pages).await })
+            Cursor::Offset(start) => {
+                Box::pin(async move { fetch_offset(&client, &method, &params, &spec, start).await })
             }
+            Cursor::AfterId(after) => Box::pin(async move {
+                fetch_by_id(&client, &method, &params, &spec, after, pages).await
+            }),
         })
     }
 
@@ -294,7 +307,9 @@ impl<T: DeserializeOwned> Stream for Items<T> {
                     }
                 }
             }
-            let Some(pending) = this.pending.as_mut() else { continue };
+            let Some(pending) = this.pending.as_mut() else {
+                continue;
+            };
             let page = match pending.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(page) => page,
@@ -331,7 +346,13 @@ async fn fetch_offset(
         map.insert("start".into(), Value::from(start));
     }
     let envelope = client
-        .call_raw_with(method, ApiVersion::V2, Retry::Read, params, CallOptions::default())
+        .call_raw_with(
+            method,
+            ApiVersion::V2,
+            Retry::Read,
+            params,
+            CallOptions::default(),
+        )
         .await?;
     let (status, next, total) = (envelope.status, envelope.next, envelope.total);
     let items = spec.items(envelope.result).map_err(|message| {
@@ -342,7 +363,9 @@ async fn fetch_offset(
         })
     })?;
     // A `next` that does not move forward would loop.
-    let next = next.filter(|n| *n > start && !items.is_empty()).map(Cursor::Offset);
+    let next = next
+        .filter(|n| *n > start && !items.is_empty())
+        .map(Cursor::Offset);
     Ok(Page {
         items,
         next,
@@ -379,7 +402,9 @@ async fn fetch_by_id(
             Value::String(text)
         };
         let mut params = params.clone();
-        let map = params.as_object_mut().expect("list parameters are an object");
+        let map = params
+            .as_object_mut()
+            .expect("list parameters are an object");
         let filter = map
             .entry(spec.filter_key.clone())
             .or_insert_with(|| Value::Object(Map::new()));
@@ -395,11 +420,13 @@ async fn fetch_by_id(
         map.insert("start".into(), Value::from(-1));
         let key = batch
             .add_raw(&format!("p{page}"), method, Retry::Read, params)
-            .map_err(|e| CallError::Decode(DecodeError {
-                message: e.to_string(),
-                status: 0,
-                body: String::new(),
-            }))?;
+            .map_err(|e| {
+                CallError::Decode(DecodeError {
+                    message: e.to_string(),
+                    status: 0,
+                    body: String::new(),
+                })
+            })?;
         keys.push(key);
     }
     let results = client.batch(batch).await;
@@ -451,11 +478,22 @@ async fn fetch_by_id(
 impl Client {
     /// Every item of a list method, page after page over `start`/`next`.
     pub fn list<P: Call, T: DeserializeOwned>(&self, params: P, spec: ListSpec) -> Items<T> {
-        Items::new(self, P::METHOD, encode_params(&params), spec, Cursor::Offset(0))
+        Items::new(
+            self,
+            P::METHOD,
+            encode_params(&params),
+            spec,
+            Cursor::Offset(0),
+        )
     }
 
     /// [`Client::list`] for a method by name with JSON parameters.
-    pub fn list_raw<T: DeserializeOwned>(&self, method: &str, params: Value, spec: ListSpec) -> Items<T> {
+    pub fn list_raw<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: Value,
+        spec: ListSpec,
+    ) -> Items<T> {
         Items::new(self, method, Ok(params), spec, Cursor::Offset(0))
     }
 
@@ -464,7 +502,12 @@ impl Client {
     /// per `batch` request. Each item comes once, in ID order; resume from
     /// [`Items::checkpoint`]. The parameters' own order and `>ID` filter are
     /// replaced.
-    pub fn export<P: Call, T: DeserializeOwned>(&self, params: P, spec: ListSpec, options: ExportOptions) -> Items<T> {
+    pub fn export<P: Call, T: DeserializeOwned>(
+        &self,
+        params: P,
+        spec: ListSpec,
+        options: ExportOptions,
+    ) -> Items<T> {
         self.export_inner(P::METHOD, encode_params(&params), spec, options)
     }
 
@@ -507,7 +550,13 @@ mod tests {
         assert_eq!(bare.items(json!([{"ID": "3"}])).unwrap().len(), 1);
         assert_eq!(bare.id(&json!({"ID": "3"})), Some(3));
         let tasks = ListSpec::new("id").items_in("tasks");
-        assert_eq!(tasks.items(json!({"tasks": [{"id": 4}, {"id": 5}]})).unwrap().len(), 2);
+        assert_eq!(
+            tasks
+                .items(json!({"tasks": [{"id": 4}, {"id": 5}]}))
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(tasks.items(json!([])).unwrap().len(), 0);
         assert_eq!(tasks.id(&json!({"id": 4})), Some(4));
         assert!(bare.items(json!(5)).is_err());

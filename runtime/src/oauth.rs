@@ -63,7 +63,10 @@ impl TokenManager {
 
     /// The generation and the access token to send.
     pub(crate) fn current(&self) -> (u64, Secret) {
-        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// How many renewals failed so far: read it with [`TokenManager::current`]
@@ -81,7 +84,12 @@ impl TokenManager {
     /// already renewed it, returns at once; when a renewal failed after this
     /// call was sent (`failures` is the count read then), returns that
     /// failure instead of trying again.
-    pub(crate) async fn renew(&self, http: &reqwest::Client, seen: u64, failures: u64) -> Result<(), CallError> {
+    pub(crate) async fn renew(
+        &self,
+        http: &reqwest::Client,
+        seen: u64,
+        failures: u64,
+    ) -> Result<(), CallError> {
         let Some(app) = &self.app else {
             return Err(CallError::Transport(TransportError::new(
                 "the access token expired and this client has no refresh token",
@@ -97,7 +105,10 @@ impl TokenManager {
             }
         }
         let attempt = self.failures() + self.renewals() + 1;
-        let refresh_token = state.refresh_token.clone().unwrap_or_else(|| app.tokens.refresh_token.clone());
+        let refresh_token = state
+            .refresh_token
+            .clone()
+            .unwrap_or_else(|| app.tokens.refresh_token.clone());
         let span = tracing::debug_span!("bitrix24.oauth.refresh", attempt);
         let _enter = span.enter();
         match request(http, app, &refresh_token).await {
@@ -131,7 +142,11 @@ impl TokenManager {
     }
 }
 
-async fn request(http: &reqwest::Client, app: &OAuth, refresh_token: &Secret) -> Result<Tokens, CallError> {
+async fn request(
+    http: &reqwest::Client,
+    app: &OAuth,
+    refresh_token: &Secret,
+) -> Result<Tokens, CallError> {
     let failed = |e: reqwest::Error| {
         let mut t = TransportError::from_reqwest(e);
         t.message = format!("token renewal failed: {}", t.message);
@@ -157,7 +172,9 @@ async fn request(http: &reqwest::Client, app: &OAuth, refresh_token: &Secret) ->
             return Ok(Tokens {
                 access_token: Secret::new(access),
                 refresh_token: Secret::new(refresh),
-                expires: parsed.get("expires").and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())),
+                expires: parsed
+                    .get("expires")
+                    .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())),
             });
         }
     }
@@ -167,7 +184,11 @@ async fn request(http: &reqwest::Client, app: &OAuth, refresh_token: &Secret) ->
         text("error_description").unwrap_or_else(|| format!("HTTP {status}"))
     );
     // The body of an error answer carries no token; a success body would.
-    let body = if text("access_token").is_some() { String::new() } else { body };
+    let body = if text("access_token").is_some() {
+        String::new()
+    } else {
+        body
+    };
     Err(CallError::Api(ApiError {
         code,
         description,
@@ -175,4 +196,3 @@ async fn request(http: &reqwest::Client, app: &OAuth, refresh_token: &Secret) ->
         body,
     }))
 }
-

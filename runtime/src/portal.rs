@@ -23,11 +23,14 @@ impl Portal {
             .path_segments()
             .map(|s| s.filter(|p| !p.is_empty()).collect())
             .unwrap_or_default();
-        let rest = segments
+        let rest = segments.iter().rposition(|s| *s == "rest").ok_or_else(|| {
+            Error::InvalidUrl("a webhook URL looks like https://<portal>/rest/<user>/<key>/".into())
+        })?;
+        let tail: Vec<&str> = segments[rest + 1..]
             .iter()
-            .rposition(|s| *s == "rest")
-            .ok_or_else(|| Error::InvalidUrl("a webhook URL looks like https://<portal>/rest/<user>/<key>/".into()))?;
-        let tail: Vec<&str> = segments[rest + 1..].iter().copied().filter(|s| *s != "api").collect();
+            .copied()
+            .filter(|s| *s != "api")
+            .collect();
         let [user, key] = tail[..] else {
             return Err(Error::InvalidUrl(
                 "a webhook URL looks like https://<portal>/rest/<user>/<key>/ (user and key missing or extra segments)".into(),
@@ -49,7 +52,11 @@ impl Portal {
     /// From a portal address (`https://<portal>/`) and an OAuth access token.
     pub fn oauth(portal: &str, access_token: impl Into<String>) -> Result<Portal, Error> {
         let mut origin = parse_secure(portal)?;
-        let path = origin.path().trim_end_matches('/').trim_end_matches("/rest").to_string();
+        let path = origin
+            .path()
+            .trim_end_matches('/')
+            .trim_end_matches("/rest")
+            .to_string();
         origin.set_path(&format!("{path}/"));
         origin.set_query(None);
         origin.set_fragment(None);
@@ -68,7 +75,9 @@ impl Portal {
             ApiVersion::V3 => "rest/api/",
         };
         let path = match &self.credentials {
-            Credentials::Webhook { user, key } => format!("{version}{user}/{}/{method}", key.expose()),
+            Credentials::Webhook { user, key } => {
+                format!("{version}{user}/{}/{method}", key.expose())
+            }
             Credentials::OAuth { .. } => format!("{version}{method}"),
         };
         let mut url = self.origin.clone();
@@ -125,7 +134,10 @@ mod tests {
             "https://b24.example.com/rest/api/1/abc123/tasks.task.get"
         );
         let no_slash = Portal::webhook("https://b24.example.com/rest/7/k").unwrap();
-        assert_eq!(no_slash.endpoint("x.y", ApiVersion::V2).path(), "/rest/7/k/x.y");
+        assert_eq!(
+            no_slash.endpoint("x.y", ApiVersion::V2).path(),
+            "/rest/7/k/x.y"
+        );
     }
 
     #[test]
@@ -137,8 +149,14 @@ mod tests {
             Portal::webhook("http://b24.example.com/rest/1/k/").unwrap_err(),
             Error::InsecureUrl("b24.example.com".into())
         );
-        assert!(matches!(Portal::webhook("https://b24.example.com/"), Err(Error::InvalidUrl(_))));
-        assert!(matches!(Portal::webhook("not a url"), Err(Error::InvalidUrl(_))));
+        assert!(matches!(
+            Portal::webhook("https://b24.example.com/"),
+            Err(Error::InvalidUrl(_))
+        ));
+        assert!(matches!(
+            Portal::webhook("not a url"),
+            Err(Error::InvalidUrl(_))
+        ));
     }
 
     #[test]
@@ -148,6 +166,9 @@ mod tests {
         assert!(!shown.contains("supersecretkey"), "{shown}");
         let oauth = Portal::oauth("https://b24.example.com", "tok3n").unwrap();
         assert!(!format!("{oauth:?}").contains("tok3n"));
-        assert_eq!(oauth.endpoint("user.current", ApiVersion::V2).as_str(), "https://b24.example.com/rest/user.current");
+        assert_eq!(
+            oauth.endpoint("user.current", ApiVersion::V2).as_str(),
+            "https://b24.example.com/rest/user.current"
+        );
     }
 }

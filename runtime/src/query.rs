@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn references_and_unicode_are_escaped_as_values() {
-        assert_eq!(encode(&json!({"id": "$result[lead]"})), "id=%24result%5Blead%5D");
+        assert_eq!(
+            encode(&json!({"id": "$result[lead]"})),
+            "id=%24result%5Blead%5D"
+        );
         assert_eq!(encode(&json!({"filter": {">ID": 7}})), "filter[%3EID]=7");
         assert_eq!(encode(&json!({"n": "Ä"})), "n=%C3%84");
         assert_eq!(encode(&json!({})), "");

@@ -95,7 +95,10 @@ mod tests {
         };
         for _ in 0..100 {
             let first = policy.backoff(1);
-            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(50) && first <= Duration::from_millis(100),
+                "{first:?}"
+            );
             let third = policy.backoff(3);
             assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
             assert!(policy.backoff(30) <= Duration::from_secs(1));

@@ -39,7 +39,10 @@ pub trait Codec {
 fn describe(value: &Value) -> String {
     let text = value.to_string();
     if text.len() > 80 {
-        format!("{}…", &text[..text.char_indices().nth(77).map_or(text.len(), |(i, _)| i)])
+        format!(
+            "{}…",
+            &text[..text.char_indices().nth(77).map_or(text.len(), |(i, _)| i)]
+        )
     } else {
         text
     }
@@ -51,9 +54,11 @@ impl Codec for IntCodec {
     type Value = i64;
     fn read(value: Value) -> Result<i64, String> {
         match &value {
-            Value::Number(n) => n
-                .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18).map(|f| f as i64)),
+            Value::Number(n) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18)
+                    .map(|f| f as i64)
+            }),
             Value::String(s) => s.trim().parse().ok(),
             Value::Bool(b) => Some(i64::from(*b)),
             _ => None,
@@ -177,13 +182,22 @@ impl Codec for DateTimeCodec {
         if let Ok(parsed) = DateTime::parse_from_rfc3339(text) {
             return Ok(parsed);
         }
-        for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y"] {
+        for format in [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S",
+            "%d.%m.%Y %H:%M:%S",
+            "%d.%m.%Y",
+        ] {
             if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, format) {
                 return Ok(naive.and_utc().fixed_offset());
             }
         }
         if let Ok(date) = DateCodec::read(value.clone()) {
-            return Ok(date.and_hms_opt(0, 0, 0).ok_or_else(fail)?.and_utc().fixed_offset());
+            return Ok(date
+                .and_hms_opt(0, 0, 0)
+                .ok_or_else(fail)?
+                .and_utc()
+                .fixed_offset());
         }
         Err(fail())
     }
@@ -250,14 +264,19 @@ macro_rules! scalar_helpers {
             use super::*;
             type T = <$codec as Codec>::Value;
             /// Writes the value (callers skip `None`).
-            pub fn serialize<S: Serializer>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
+            pub fn serialize<S: Serializer>(
+                value: &Option<T>,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
                 match value {
                     Some(v) => <$codec>::write(v, serializer),
                     None => serializer.serialize_none(),
                 }
             }
             /// Reads the value leniently.
-            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Option<T>, D::Error> {
                 let value = Value::deserialize(deserializer)?;
                 if <$codec>::blank(&value) {
                     return Ok(None);
@@ -281,7 +300,9 @@ macro_rules! scalar_helpers {
                 serializer.collect_seq(value.iter().map(One))
             }
             /// Reads the list leniently.
-            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Vec<T>, D::Error> {
                 read(Value::deserialize(deserializer)?).map_err(D::Error::custom)
             }
             pub(crate) fn read(value: Value) -> Result<Vec<T>, String> {
@@ -294,14 +315,19 @@ macro_rules! scalar_helpers {
             use super::*;
             type T = <$codec as Codec>::Value;
             /// Writes the list (callers skip `None`).
-            pub fn serialize<S: Serializer>(value: &Option<Vec<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+            pub fn serialize<S: Serializer>(
+                value: &Option<Vec<T>>,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
                 match value {
                     Some(v) => super::$vec::serialize(v, serializer),
                     None => serializer.serialize_none(),
                 }
             }
             /// Reads the list leniently; null reads as `None`.
-            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<T>>, D::Error> {
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Option<Vec<T>>, D::Error> {
                 let value = Value::deserialize(deserializer)?;
                 if value.is_null() {
                     return Ok(None);
@@ -318,18 +344,29 @@ scalar_helpers!(StringCodec, string, opt_string, vec_string, opt_vec_string);
 scalar_helpers!(YnCodec, yn, opt_yn, vec_yn, opt_vec_yn);
 scalar_helpers!(FlagCodec, flag, opt_flag, vec_flag, opt_vec_flag);
 scalar_helpers!(DateCodec, date, opt_date, vec_date, opt_vec_date);
-scalar_helpers!(DateTimeCodec, datetime, opt_datetime, vec_datetime, opt_vec_datetime);
+scalar_helpers!(
+    DateTimeCodec,
+    datetime,
+    opt_datetime,
+    vec_datetime,
+    opt_vec_datetime
+);
 scalar_helpers!(ObjectCodec, object, opt_object, vec_object, opt_vec_object);
 
 /// `opt`: an optional struct, enum or JSON value; null, `""` and `[]` read as `None`.
 pub mod opt {
     use super::*;
     /// Writes the value (callers skip `None`).
-    pub fn serialize<S: Serializer, T: Serialize>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
     }
     /// Reads the value leniently.
-    pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
         let value = Value::deserialize(deserializer)?;
         let blank = match &value {
             Value::Null => true,
@@ -348,11 +385,16 @@ pub mod opt {
 pub mod list {
     use super::*;
     /// Writes the list.
-    pub fn serialize<S: Serializer, T: Serialize>(value: &[T], serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &[T],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(value)
     }
     /// Reads the list: an array, an index-keyed object, or a single element.
-    pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        deserializer: D,
+    ) -> Result<Vec<T>, D::Error> {
         read(Value::deserialize(deserializer)?).map_err(D::Error::custom)
     }
     pub(crate) fn read<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, String> {
@@ -367,11 +409,16 @@ pub mod list {
 pub mod opt_list {
     use super::*;
     /// Writes the list (callers skip `None`).
-    pub fn serialize<S: Serializer, T: Serialize>(value: &Option<Vec<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Vec<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
     }
     /// Reads the list leniently; null reads as `None`.
-    pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<Vec<T>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        deserializer: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if value.is_null() {
             return Ok(None);
@@ -398,7 +445,11 @@ mod tests {
         sort: Option<i64>,
         #[serde(default, with = "opt_yn", skip_serializing_if = "Option::is_none")]
         primary: Option<bool>,
-        #[serde(default, with = "opt_datetime", skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            with = "opt_datetime",
+            skip_serializing_if = "Option::is_none"
+        )]
         at: Option<DateTime>,
         #[serde(default, with = "opt_object", skip_serializing_if = "Option::is_none")]
         extra: Option<Object>,
@@ -426,15 +477,27 @@ mod tests {
 
     #[test]
     fn flags_in_every_spelling() {
-        for (v, b) in [(json!("Y"), true), (json!("N"), false), (json!(1), true), (json!("0"), false), (json!(true), true)] {
+        for (v, b) in [
+            (json!("Y"), true),
+            (json!("N"), false),
+            (json!(1), true),
+            (json!("0"), false),
+            (json!(true), true),
+        ] {
             assert_eq!(FlagCodec::read(v).unwrap(), b);
         }
-        assert!(YnCodec::read(json!("maybe")).unwrap_err().contains("expected Y or N"));
+        assert!(YnCodec::read(json!("maybe"))
+            .unwrap_err()
+            .contains("expected Y or N"));
     }
 
     #[test]
     fn bad_values_are_errors_that_say_what_came() {
         let err = serde_json::from_value::<Sample>(json!({"id": "abc"})).unwrap_err();
-        assert!(err.to_string().contains("expected an integer, found \"abc\""), "{err}");
+        assert!(
+            err.to_string()
+                .contains("expected an integer, found \"abc\""),
+            "{err}"
+        );
     }
 }

@@ -59,7 +59,9 @@ async fn linked_commands_split_into_requests_of_fifty_without_breaking_chains() 
             .unwrap();
         pairs.push((lead, bind));
     }
-    let reads: Vec<_> = (0..30).map(|i| batch.add(&format!("get{i}"), LeadGet { id: i }).unwrap()).collect();
+    let reads: Vec<_> = (0..30)
+        .map(|i| batch.add(&format!("get{i}"), LeadGet { id: i }).unwrap())
+        .collect();
     assert_eq!(batch.len(), 150);
     let results = client.batch(batch).await;
     assert_eq!(results.requests(), 3);
@@ -78,9 +80,13 @@ async fn linked_commands_split_into_requests_of_fifty_without_breaking_chains() 
     for (i, (lead, bind)) in pairs.iter().enumerate() {
         let id = results.get(lead).unwrap().unwrap();
         assert!(results.get(bind).unwrap().unwrap());
-        let (bound, items) = bindings.iter().find(|(b, _)| *b == id.to_string()).unwrap();
-        assert_eq!(bound, &id.to_string());
-        assert_eq!(items, &json!({"0": {"contact_id": i.to_string()}}), "PHP arrays");
+        let key = id.to_string();
+        let (_, items) = bindings.iter().find(|(b, _)| *b == key).unwrap();
+        assert_eq!(
+            items,
+            &json!({"0": {"contact_id": i.to_string()}}),
+            "PHP arrays"
+        );
     }
     assert_eq!(results.get(&reads[3]).unwrap().unwrap(), json!({"ID": "3"}));
 }
@@ -116,7 +122,9 @@ async fn each_command_gets_its_typed_error_and_halt_stops_the_rest() {
     let client = common::client(&server);
     let mut batch = Batch::new().halt(true);
     let first = batch.add("first", LeadGet { id: 1 }).unwrap();
-    let broken = batch.add_raw("broken", "fail.method", Retry::Read, json!({})).unwrap();
+    let broken = batch
+        .add_raw("broken", "fail.method", Retry::Read, json!({}))
+        .unwrap();
     let mut later = Vec::new();
     for i in 0..60 {
         later.push(batch.add(&format!("later{i}"), LeadGet { id: i }).unwrap());
@@ -124,18 +132,32 @@ async fn each_command_gets_its_typed_error_and_halt_stops_the_rest() {
     let results = client.batch(batch).await;
     assert_eq!(results.requests(), 1, "halted before the second request");
     assert!(results.get(&first).unwrap().is_ok());
-    let Some(Err(CallError::Api(api))) = results.raw(&broken) else { panic!() };
+    let Some(Err(CallError::Api(api))) = results.raw(&broken) else {
+        panic!()
+    };
     assert_eq!(api.code, "ERROR_METHOD_NOT_FOUND");
     assert!(results.get(&later[0]).is_none(), "did not run");
     assert!(results.get(&later[59]).is_none());
 
     let mut batch = Batch::new();
     let get = batch.add("get", LeadGet { id: 1 }).unwrap();
-    let bad = batch.add_linked("bad", ItemsSet { id: 0, items: vec![] }, [("id", get.result().at("MISSING"))]).unwrap();
+    let bad = batch
+        .add_linked(
+            "bad",
+            ItemsSet {
+                id: 0,
+                items: vec![],
+            },
+            [("id", get.result().at("MISSING"))],
+        )
+        .unwrap();
     let results = client.batch(batch).await;
     let err = results.get(&bad).unwrap().unwrap_err();
     assert_eq!(err.0.api().unwrap().code, "INVALID_ARG");
-    assert_eq!(results.by_name("get").unwrap().as_ref().unwrap().result, json!({"ID": "1"}));
+    assert_eq!(
+        results.by_name("get").unwrap().as_ref().unwrap().result,
+        json!({"ID": "1"})
+    );
 }
 
 #[tokio::test]
@@ -146,15 +168,29 @@ async fn a_batch_with_a_write_is_never_resent_after_an_unknown_outcome() {
     let add = batch.add("add", LeadAdd::default()).unwrap();
     let get = batch.add("get", LeadGet { id: 1 }).unwrap();
     let results = client.batch(batch).await;
-    assert!(matches!(results.get(&add).unwrap().unwrap_err().0, CallError::OutcomeUnknown(_)));
-    assert!(matches!(results.get(&get).unwrap().unwrap_err().0, CallError::OutcomeUnknown(_)));
+    assert!(matches!(
+        results.get(&add).unwrap().unwrap_err().0,
+        CallError::OutcomeUnknown(_)
+    ));
+    assert!(matches!(
+        results.get(&get).unwrap().unwrap_err().0,
+        CallError::OutcomeUnknown(_)
+    ));
     assert_eq!(server.requests().len(), 1);
 
     // Reads and idempotent writes only: retried.
     let server = serve(|_| Reply::Drop).await;
     let mut batch = Batch::new();
     batch.add("get", LeadGet { id: 1 }).unwrap();
-    batch.add("set", ItemsSet { id: 1, items: vec![] }).unwrap();
+    batch
+        .add(
+            "set",
+            ItemsSet {
+                id: 1,
+                items: vec![],
+            },
+        )
+        .unwrap();
     common::client(&server).batch(batch).await;
     assert_eq!(server.requests().len(), 5);
 }

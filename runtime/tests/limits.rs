@@ -10,7 +10,10 @@ use common::{serve, Reply};
 use serde_json::json;
 
 fn unix_now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,7 +44,8 @@ async fn every_clone_and_task_shares_one_bucket() {
     arrivals.sort();
     let (mut level, mut at) = (0.0f64, arrivals[0]);
     for arrival in arrivals {
-        level = (level - arrival.duration_since(at).as_secs_f64() * limit.per_second).max(0.0) + 1.0;
+        level =
+            (level - arrival.duration_since(at).as_secs_f64() * limit.per_second).max(0.0) + 1.0;
         at = arrival;
         assert!(level <= f64::from(limit.burst) + 1.0, "bucket at {level}");
     }
@@ -87,10 +91,18 @@ async fn a_method_over_its_time_budget_waits_for_its_reset_and_others_go_on() {
     // Another method is not held back.
     client.call(LeadGet { id: 1 }).await.unwrap();
     assert!(started.elapsed() < Duration::from_millis(500));
-    assert_eq!(server.count("crm.item.list"), 2, "the queued call waits without sending");
+    assert_eq!(
+        server.count("crm.item.list"),
+        2,
+        "the queued call waits without sending"
+    );
     blocked.await.unwrap().unwrap();
     queued.await.unwrap().unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(800), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(800),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.count("crm.item.list"), 4);
 }
 
@@ -111,7 +123,16 @@ async fn waiting_longer_than_the_policy_allows_returns_the_error() {
 
 #[test]
 fn presets_mirror_the_portal() {
-    assert_eq!((RateLimit::STANDARD.burst, RateLimit::STANDARD.per_second), (50, 2.0));
-    assert_eq!((RateLimit::ENTERPRISE.burst, RateLimit::ENTERPRISE.per_second), (250, 5.0));
+    assert_eq!(
+        (RateLimit::STANDARD.burst, RateLimit::STANDARD.per_second),
+        (50, 2.0)
+    );
+    assert_eq!(
+        (
+            RateLimit::ENTERPRISE.burst,
+            RateLimit::ENTERPRISE.per_second
+        ),
+        (250, 5.0)
+    );
     assert_eq!(RateLimit::default(), RateLimit::STANDARD);
 }

@@ -74,16 +74,28 @@ async fn paging_by_start_yields_every_item_with_the_total() {
     let reports = Arc::new(Mutex::new(Vec::<Progress>::new()));
     let seen = reports.clone();
     let items: Vec<Value> = client
-        .list(LeadList { select: vec!["ID".into()] }, ListSpec::new("ID"))
+        .list(
+            LeadList {
+                select: vec!["ID".into()],
+            },
+            ListSpec::new("ID"),
+        )
         .on_progress(move |p| seen.lock().unwrap().push(*p))
         .all()
         .await
         .unwrap();
     assert_eq!(items.len(), 120);
-    let got: Vec<i64> = items.iter().map(|i| i["ID"].as_str().unwrap().parse().unwrap()).collect();
+    let got: Vec<i64> = items
+        .iter()
+        .map(|i| i["ID"].as_str().unwrap().parse().unwrap())
+        .collect();
     assert_eq!(got, ids(120));
     assert_eq!(server.requests().len(), 3);
-    let starts: Vec<Value> = server.requests().iter().map(|r| r.body["start"].clone()).collect();
+    let starts: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|r| r.body["start"].clone())
+        .collect();
     assert_eq!(starts, vec![json!(0), json!(50), json!(100)]);
     let reports = reports.lock().unwrap();
     assert_eq!(reports[0].total, Some(120));
@@ -97,19 +109,35 @@ async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
         let server = portal(n, None, "ID").await;
         let client = common::client(&server);
         let items: Vec<Value> = client
-            .export(LeadList { select: vec![] }, ListSpec::new("ID"), ExportOptions::default())
+            .export(
+                LeadList { select: vec![] },
+                ListSpec::new("ID"),
+                ExportOptions::default(),
+            )
             .all()
             .await
             .unwrap();
-        let got: Vec<i64> = items.iter().map(|i| i["ID"].as_str().unwrap().parse().unwrap()).collect();
+        let got: Vec<i64> = items
+            .iter()
+            .map(|i| i["ID"].as_str().unwrap().parse().unwrap())
+            .collect();
         assert_eq!(got, ids(n), "n = {n}");
         assert_eq!(server.requests().len(), requests, "n = {n}");
         let first = &server.requests()[0];
         let cmd = common::ordered_cmd(&first.raw);
         assert_eq!(cmd.len(), 50);
-        assert_eq!(cmd[0].1, "crm.lead.list?filter[%3EID]=0&order[ID]=ASC&select=&start=-1");
+        assert_eq!(
+            cmd[0].1,
+            "crm.lead.list?filter[%3EID]=0&order[ID]=ASC&select=&start=-1"
+        );
         assert_eq!(cmd[1].0, "p1");
-        assert!(cmd[1].1.contains("filter[%3EID]=%24result%5Bp0%5D%5B49%5D%5BID%5D"), "{}", cmd[1].1);
+        assert!(
+            cmd[1]
+                .1
+                .contains("filter[%3EID]=%24result%5Bp0%5D%5B49%5D%5BID%5D"),
+            "{}",
+            cmd[1].1
+        );
     }
 }
 
@@ -118,7 +146,11 @@ async fn an_export_resumes_from_its_checkpoint() {
     let server = portal(5_120, Some("items"), "id").await;
     let client = common::client(&server);
     let spec = ListSpec::new("id").items_in("items");
-    let mut stream = client.export::<_, Value>(LeadList { select: vec![] }, spec.clone(), ExportOptions::default());
+    let mut stream = client.export::<_, Value>(
+        LeadList { select: vec![] },
+        spec.clone(),
+        ExportOptions::default(),
+    );
     let mut first = Vec::new();
     while first.len() < 3_000 {
         first.push(stream.next().await.unwrap().unwrap());
@@ -148,7 +180,12 @@ async fn an_export_resumes_from_its_checkpoint() {
 async fn a_failing_list_ends_the_stream_with_the_error() {
     let server = serve(|_| Reply::error(400, "ACCESS_DENIED")).await;
     let client = common::client(&server);
-    let mut stream = client.export_raw::<Value>("crm.lead.list", json!({}), ListSpec::new("ID"), ExportOptions::default());
+    let mut stream = client.export_raw::<Value>(
+        "crm.lead.list",
+        json!({}),
+        ListSpec::new("ID"),
+        ExportOptions::default(),
+    );
     let err = stream.next().await.unwrap().unwrap_err();
     assert_eq!(err.api().unwrap().code, "ACCESS_DENIED");
     assert!(stream.next().await.is_none());

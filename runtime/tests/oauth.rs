@@ -35,7 +35,11 @@ fn renewed() -> Reply {
     )
 }
 
-fn app_client(server: &Server, store: Arc<MemoryTokenStore>, renewals: Arc<Mutex<Vec<Tokens>>>) -> Client {
+fn app_client(
+    server: &Server,
+    store: Arc<MemoryTokenStore>,
+    renewals: Arc<Mutex<Vec<Tokens>>>,
+) -> Client {
     let oauth = OAuth::new("app.id", "app-secret", Tokens::new("old", "refresh1"))
         .token_endpoint(format!("{}oauth/token/", server.url()))
         .store(store)
@@ -62,10 +66,23 @@ async fn fifty_concurrent_calls_on_an_expired_token_renew_it_once() {
     for call in calls {
         call.await.unwrap().unwrap();
     }
-    assert_eq!(server.count(""), 1, "exactly one request to the token endpoint");
+    assert_eq!(
+        server.count(""),
+        1,
+        "exactly one request to the token endpoint"
+    );
     assert_eq!(client.token_renewals(), 1);
-    let renewal = server.requests().into_iter().find(|r| r.path == "/oauth/token/").unwrap();
-    for part in ["grant_type=refresh_token", "client_id=app.id", "client_secret=app-secret", "refresh_token=refresh1"] {
+    let renewal = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/oauth/token/")
+        .unwrap();
+    for part in [
+        "grant_type=refresh_token",
+        "client_id=app.id",
+        "client_secret=app-secret",
+        "refresh_token=refresh1",
+    ] {
         assert!(renewal.query.contains(part), "{}", renewal.query);
     }
     assert_eq!(store.get().unwrap().refresh_token.expose(), "refresh2");
@@ -80,7 +97,13 @@ async fn fifty_concurrent_calls_on_an_expired_token_renew_it_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_renewal_is_reported_to_every_waiting_call_and_not_looped() {
-    let server = portal(|| Reply::Json(400, json!({"error": "invalid_grant", "error_description": "Invalid grant"}))).await;
+    let server = portal(|| {
+        Reply::Json(
+            400,
+            json!({"error": "invalid_grant", "error_description": "Invalid grant"}),
+        )
+    })
+    .await;
     let store = Arc::new(MemoryTokenStore::default());
     let client = app_client(&server, store.clone(), Arc::default());
     let calls: Vec<_> = (0..20)
@@ -124,14 +147,22 @@ async fn a_token_that_expires_again_after_renewal_is_reported() {
 
 #[tokio::test]
 async fn tokens_load_from_a_store_and_secrets_stay_hidden() {
-    let store = Arc::new(MemoryTokenStore::new(Some(Tokens::new("acc-secret", "ref-secret"))));
+    let store = Arc::new(MemoryTokenStore::new(Some(Tokens::new(
+        "acc-secret",
+        "ref-secret",
+    ))));
     let oauth = OAuth::from_store("id", "cl-secret", store).await.unwrap();
     let shown = format!("{oauth:?}");
     for secret in ["acc-secret", "ref-secret", "cl-secret"] {
         assert!(!shown.contains(secret), "{shown}");
     }
-    let client = Client::oauth_app("https://b24.example.com", oauth).build().unwrap();
+    let client = Client::oauth_app("https://b24.example.com", oauth)
+        .build()
+        .unwrap();
     assert!(!format!("{client:?}").contains("secret"));
-    let insecure = OAuth::new("id", "s", Tokens::new("a", "r")).token_endpoint("http://oauth.example.com/oauth/token/");
-    assert!(Client::oauth_app("https://b24.example.com", insecure).build().is_err());
+    let insecure = OAuth::new("id", "s", Tokens::new("a", "r"))
+        .token_endpoint("http://oauth.example.com/oauth/token/");
+    assert!(Client::oauth_app("https://b24.example.com", insecure)
+        .build()
+        .is_err());
 }

@@ -15,7 +15,11 @@ fn flaky(n: usize, first: fn() -> Reply) -> impl Fn(&common::Req) -> Reply {
     flaky_then(n, first, json!(7))
 }
 
-fn flaky_then(n: usize, first: fn() -> Reply, result: serde_json::Value) -> impl Fn(&common::Req) -> Reply {
+fn flaky_then(
+    n: usize,
+    first: fn() -> Reply,
+    result: serde_json::Value,
+) -> impl Fn(&common::Req) -> Reply {
     let seen = AtomicUsize::new(0);
     move |_| {
         if seen.fetch_add(1, Ordering::SeqCst) < n {
@@ -46,7 +50,9 @@ async fn overload_limit_is_not_retried() {
 async fn a_500_on_a_write_is_an_unknown_outcome_and_never_repeated() {
     let server = serve(|_| Reply::error(500, "INTERNAL_SERVER_ERROR")).await;
     let err = client(&server).call(LeadAdd::default()).await.unwrap_err();
-    let CallError::OutcomeUnknown(t) = err.0 else { panic!("{err}") };
+    let CallError::OutcomeUnknown(t) = err.0 else {
+        panic!("{err}")
+    };
     assert_eq!(t.status, Some(500));
     assert!(t.body.unwrap().contains("INTERNAL_SERVER_ERROR"));
     assert_eq!(server.count("crm.lead.add"), 1);
@@ -58,8 +64,16 @@ async fn a_500_on_a_read_or_idempotent_write_is_retried() {
     client(&server).call(LeadGet { id: 1 }).await.unwrap();
     assert_eq!(server.count("crm.lead.get"), 3);
 
-    let server = serve(flaky_then(1, || Reply::Text(502, "Bad Gateway".into()), json!(true))).await;
-    let set = ItemsSet { id: 1, items: vec![] };
+    let server = serve(flaky_then(
+        1,
+        || Reply::Text(502, "Bad Gateway".into()),
+        json!(true),
+    ))
+    .await;
+    let set = ItemsSet {
+        id: 1,
+        items: vec![],
+    };
     assert!(client(&server).call(set).await.unwrap());
     assert_eq!(server.count("crm.lead.contact.items.set"), 2);
 }
@@ -89,10 +103,15 @@ async fn the_caller_can_mark_a_write_idempotent() {
 
 #[tokio::test]
 async fn a_timeout_on_a_write_is_an_unknown_outcome() {
-    let server = serve(|_| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok(json!(1))))).await;
-    let client = client(&server).with_timeout(Duration::from_millis(200)).unwrap();
+    let server =
+        serve(|_| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok(json!(1))))).await;
+    let client = client(&server)
+        .with_timeout(Duration::from_millis(200))
+        .unwrap();
     let err = client.call(LeadAdd::default()).await.unwrap_err();
-    let CallError::OutcomeUnknown(t) = err.0 else { panic!("{err}") };
+    let CallError::OutcomeUnknown(t) = err.0 else {
+        panic!("{err}")
+    };
     assert!(t.timeout);
     assert_eq!(server.count("crm.lead.add"), 1);
 }
@@ -102,10 +121,12 @@ async fn a_refused_connection_is_safe_to_retry_for_any_method() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let client = bitrix24::Client::builder(bitrix24::Portal::webhook(&format!("http://{addr}/rest/1/k/")))
-        .retry_policy(common::fast())
-        .build()
-        .unwrap();
+    let client = bitrix24::Client::builder(bitrix24::Portal::webhook(&format!(
+        "http://{addr}/rest/1/k/"
+    )))
+    .retry_policy(common::fast())
+    .build()
+    .unwrap();
     let err = client.call(LeadAdd::default()).await.unwrap_err();
     // Nothing was sent: a plain transport error, not an unknown outcome.
     assert!(matches!(err.0, CallError::Transport(_)), "{err:?}");
@@ -115,16 +136,32 @@ async fn a_refused_connection_is_safe_to_retry_for_any_method() {
 #[tokio::test]
 async fn rest_v3_calls_carry_one_idempotency_key_across_retries() {
     let server = serve(flaky(2, || Reply::Drop)).await;
-    let out = client(&server).call(TaskAdd { fields: json!({"title": "x"}) }).await.unwrap();
+    let out = client(&server)
+        .call(TaskAdd {
+            fields: json!({"title": "x"}),
+        })
+        .await
+        .unwrap();
     assert_eq!(out, json!(7));
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
-    assert!(requests.iter().all(|r| r.path == "/rest/api/1/secretkey/tasks.task.add"));
-    let keys: Vec<_> = requests.iter().map(|r| r.header("idempotency-key").unwrap()).collect();
+    assert!(requests
+        .iter()
+        .all(|r| r.path == "/rest/api/1/secretkey/tasks.task.add"));
+    let keys: Vec<_> = requests
+        .iter()
+        .map(|r| r.header("idempotency-key").unwrap())
+        .collect();
     assert!(keys.iter().all(|k| k == &keys[0]));
     // A new call gets a new key.
-    client(&server).call(TaskAdd { fields: json!({}) }).await.unwrap();
-    assert_ne!(server.requests()[3].header("idempotency-key").unwrap(), keys[0]);
+    client(&server)
+        .call(TaskAdd { fields: json!({}) })
+        .await
+        .unwrap();
+    assert_ne!(
+        server.requests()[3].header("idempotency-key").unwrap(),
+        keys[0]
+    );
     // V2 calls carry none.
     let server = serve(|_| Reply::ok(json!(1))).await;
     client(&server).call(LeadAdd::default()).await.unwrap();

@@ -34,7 +34,9 @@ impl Req {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).map(|v| v.to_str().unwrap().to_string())
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
     }
 }
 
@@ -54,7 +56,10 @@ impl Reply {
     }
 
     pub fn error(status: u16, code: &str) -> Reply {
-        Reply::Json(status, json!({"error": code, "error_description": format!("{code} described")}))
+        Reply::Json(
+            status,
+            json!({"error": code, "error_description": format!("{code} described")}),
+        )
     }
 }
 
@@ -79,7 +84,10 @@ impl Server {
     }
 
     pub fn count(&self, method: &str) -> usize {
-        self.requests().iter().filter(|r| r.method() == method).count()
+        self.requests()
+            .iter()
+            .filter(|r| r.method() == method)
+            .count()
     }
 }
 
@@ -91,7 +99,9 @@ pub async fn serve(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> S
     let seen = requests.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             let handler = handler.clone();
             let seen = seen.clone();
             tokio::spawn(async move {
@@ -100,7 +110,11 @@ pub async fn serve(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> S
                     let seen = seen.clone();
                     async move {
                         let (parts, body) = request.into_parts();
-                        let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                        let bytes = body
+                            .collect()
+                            .await
+                            .map(|b| b.to_bytes())
+                            .unwrap_or_default();
                         let req = Req {
                             path: parts.uri.path().to_string(),
                             query: parts.uri.query().unwrap_or("").to_string(),
@@ -117,7 +131,9 @@ pub async fn serve(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> S
                                     tokio::time::sleep(wait).await;
                                     reply = *next;
                                 }
-                                Reply::Drop => return Err::<hyper::Response<Full<Bytes>>, _>(Dropped),
+                                Reply::Drop => {
+                                    return Err::<hyper::Response<Full<Bytes>>, _>(Dropped)
+                                }
                                 Reply::Json(status, value) => {
                                     return Ok(response(status, value.to_string()));
                                 }
@@ -159,7 +175,9 @@ pub fn parse_query(query: &str) -> Value {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode(key);
         let value = decode(value);
-        let (head, rest) = key.split_once('[').map_or((key.as_str(), ""), |(h, r)| (h, r));
+        let (head, rest) = key
+            .split_once('[')
+            .map_or((key.as_str(), ""), |(h, r)| (h, r));
         let mut path = vec![head.to_string()];
         for part in rest.split('[').filter(|p| !p.is_empty()) {
             path.push(part.trim_end_matches(']').to_string());
@@ -169,7 +187,11 @@ pub fn parse_query(query: &str) -> Value {
             if !slot.is_object() {
                 *slot = Value::Object(Map::new());
             }
-            slot = slot.as_object_mut().unwrap().entry(segment).or_insert(Value::Null);
+            slot = slot
+                .as_object_mut()
+                .unwrap()
+                .entry(segment)
+                .or_insert(Value::Null);
         }
         *slot = Value::String(value);
     }
@@ -211,7 +233,10 @@ pub fn resolve(value: &mut Value, results: &Map<String, Value>) {
             let mut found = results.get(&name).cloned().unwrap_or(Value::Null);
             for part in parts {
                 found = match found {
-                    Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i).cloned()),
+                    Value::Array(items) => part
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| items.get(i).cloned()),
                     Value::Object(map) => map.get(&part).cloned(),
                     _ => None,
                 }
@@ -324,7 +349,13 @@ pub mod methods {
     pub struct LeadAdd {
         pub fields: serde_json::Map<String, Value>,
     }
-    method!(LeadAdd, "crm.lead.add", Retry::Unsafe, ApiVersion::V2, Value);
+    method!(
+        LeadAdd,
+        "crm.lead.add",
+        Retry::Unsafe,
+        ApiVersion::V2,
+        Value
+    );
 
     #[derive(Debug, Clone, Serialize)]
     pub struct LeadGet {
@@ -336,7 +367,13 @@ pub mod methods {
     pub struct LeadList {
         pub select: Vec<String>,
     }
-    method!(LeadList, "crm.lead.list", Retry::Read, ApiVersion::V2, Value);
+    method!(
+        LeadList,
+        "crm.lead.list",
+        Retry::Read,
+        ApiVersion::V2,
+        Value
+    );
 
     #[derive(Debug, Clone, Serialize)]
     pub struct ItemsSet {
@@ -347,13 +384,25 @@ pub mod methods {
     pub struct Binding {
         pub contact_id: i64,
     }
-    method!(ItemsSet, "crm.lead.contact.items.set", Retry::Idempotent, ApiVersion::V2, bool);
+    method!(
+        ItemsSet,
+        "crm.lead.contact.items.set",
+        Retry::Idempotent,
+        ApiVersion::V2,
+        bool
+    );
 
     #[derive(Debug, Clone, Serialize)]
     pub struct TaskAdd {
         pub fields: Value,
     }
-    method!(TaskAdd, "tasks.task.add", Retry::Unsafe, ApiVersion::V3, Value);
+    method!(
+        TaskAdd,
+        "tasks.task.add",
+        Retry::Unsafe,
+        ApiVersion::V3,
+        Value
+    );
 }
 
 /// Fast retries and no client-side rate limit, for tests about other things.
