@@ -16,8 +16,9 @@
 //!
 //! Answers are kept per method, in order: each request takes the next queued
 //! answer, and the last one stays and is served to every later request.
-//! A method with nothing queued gets what a portal sends for an unknown
-//! method: `404 {"error":"ERROR_METHOD_NOT_FOUND",...}`.
+//! A method with nothing queued gets the answers queued for `"*"`, if any,
+//! else what a portal sends for an unknown method:
+//! `404 {"error":"ERROR_METHOD_NOT_FOUND",...}`.
 //!
 //! Requests to `/rest/...` are keyed by method name (`crm.lead.add`; a
 //! `.json` suffix and the webhook segments are dropped). Any other path is
@@ -31,6 +32,9 @@ use serde_json::{json, Value};
 
 use crate::server::{BoxFuture, Handler, Reply, Request, Response, Server};
 use crate::wire::{self, Body};
+
+/// The key whose answers serve every method that has none of its own.
+pub const ANY_METHOD: &str = "*";
 
 /// The webhook key in [`MockPortal::webhook_url`].
 pub const MOCK_WEBHOOK_KEY: &str = "mockwebhookkey0123456789";
@@ -159,7 +163,12 @@ impl Handler for MockHandler {
                     headers: request.headers.clone(),
                     body: wire::body(&request),
                 });
-                match script.answers.get_mut(&method_path) {
+                let key = if script.answers.contains_key(&method_path) {
+                    method_path.clone()
+                } else {
+                    ANY_METHOD.to_string()
+                };
+                match script.answers.get_mut(&key) {
                     Some(queue) if queue.len() > 1 => queue.pop_front(),
                     Some(queue) => queue.front().cloned(),
                     None => None,
@@ -229,8 +238,8 @@ impl MockPortal {
         self.server.origin()
     }
 
-    /// Queues a JSON answer for `method` (a REST method name, or a path such
-    /// as `/oauth/token/`). The last queued answer repeats.
+    /// Queues a JSON answer for `method` (a REST method name, a path such as
+    /// `/oauth/token/`, or [`ANY_METHOD`]). The last queued answer repeats.
     pub fn respond(&self, method: &str, status: u16, body: Value) -> &Self {
         self.respond_with(method, MockResponse::json(status, body))
     }

@@ -139,3 +139,26 @@ async fn the_server_stops_on_drop() {
         .await;
     assert!(result.is_err());
 }
+
+#[tokio::test]
+async fn the_wildcard_answers_methods_without_their_own_script() {
+    let portal = MockPortal::start().await;
+    portal.respond(
+        bitrix24_testkit::mock::ANY_METHOD,
+        200,
+        json!({"result": "any"}),
+    );
+    portal.respond("crm.lead.get", 200, json!({"result": "own"}));
+    let http = reqwest::Client::new();
+    let mut results = Vec::new();
+    for method in ["crm.lead.get", "crm.deal.get", "/oauth/token/"] {
+        let url = if method.starts_with('/') {
+            portal.token_url()
+        } else {
+            format!("{}{method}", portal.webhook_url())
+        };
+        let body: Value = http.post(url).send().await.unwrap().json().await.unwrap();
+        results.push(body["result"].as_str().unwrap().to_string());
+    }
+    assert_eq!(results, ["own", "any", "any"]);
+}

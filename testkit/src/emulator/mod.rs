@@ -42,6 +42,23 @@
 //!
 //! The order of checks is the portal's: authentication, then the rate limit,
 //! then faults, then the method.
+//!
+//! Choices where the docs leave room:
+//! - errors are `400 INVALID_ARG_VALUE` (bad or missing parameter) and
+//!   `400 NOT_FOUND` (no such record); error answers carry no `time`;
+//! - records come back as a portal sends them: IDs and numbers as text, flags
+//!   as `Y`/`N`, dates as `YYYY-MM-DDTHH:MM:SS+00:00`, unset fields as `null`;
+//!   unknown fields in `fields` are ignored, `UF_*` fields are kept;
+//! - a list without `select` (or with `*`) returns every single-valued field;
+//!   with `select`, only the fields named; without `order`, ID order;
+//! - batch commands run in the order the request lists them (read from the
+//!   raw body), but the priority among several `order` keys is alphabetical;
+//! - one leaky bucket for the whole portal, since the portal counts per source
+//!   address ([`Config::bucket_per_credential`] splits it); the operating
+//!   budget is per credential and method, a call costing its configured cost
+//!   or else its real running time;
+//! - faults are drawn in arrival order, so runs repeat exactly for sequential
+//!   clients; with concurrent requests the arrival order may vary.
 
 mod auth;
 mod batch;
