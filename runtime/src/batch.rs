@@ -484,6 +484,13 @@ impl Client {
     pub async fn batch(&self, mut batch: Batch) -> BatchResults {
         let plan = batch.plan();
         let halt = batch.halt;
+        // Commands outside any chain can be sent again on their own.
+        let standalone: Vec<bool> = (0..batch.commands.len())
+            .map(|i| {
+                let root = batch.find(i);
+                batch.size[root] == 1
+            })
+            .collect();
         let commands = batch.commands;
         let mut outcomes: Vec<Option<Result<CommandResult, CallError>>> =
             vec![None; commands.len()];
@@ -503,16 +510,37 @@ impl Client {
                 }
             }
         } else {
-            let concurrency = self.shared().batch_concurrency;
-            let commands = &commands;
-            let mut stream = futures_util::stream::iter(plan)
-                .map(|request| self.batch_request(commands, request, false))
-                .buffered(concurrency);
-            while let Some(results) = stream.next().await {
-                requests += 1;
-                for (index, outcome) in results {
-                    outcomes[index] = outcome;
+            let shared = self.shared();
+            let deadline = tokio::time::Instant::now() + shared.retry.max_operating_wait;
+            let mut plan = plan;
+            let mut round = 0;
+            loop {
+                let commands = &commands;
+                let mut stream = futures_util::stream::iter(plan)
+                    .map(|request| self.batch_request(commands, request, false))
+                    .buffered(shared.batch_concurrency);
+                while let Some(results) = stream.next().await {
+                    requests += 1;
+                    for (index, outcome) in results {
+                        outcomes[index] = outcome;
+                    }
                 }
+                // Commands refused before they ran (a method's time budget is
+                // spent) run again once it allows, when nothing links to them.
+                let again: Vec<usize> = (0..commands.len())
+                    .filter(|&i| standalone[i] && did_not_run(&outcomes[i]))
+                    .collect();
+                let too_late = again.iter().any(|&i| {
+                    shared
+                        .operating
+                        .blocked_until(&commands[i].method)
+                        .is_some_and(|until| until > deadline)
+                });
+                if again.is_empty() || round >= shared.retry.max_retries || too_late {
+                    break;
+                }
+                round += 1;
+                plan = again.chunks(MAX_BATCH).map(<[usize]>::to_vec).collect();
             }
         }
         BatchResults {
@@ -531,6 +559,7 @@ impl Client {
         let mut cmd = Vec::with_capacity(request.len());
         let mut methods: Vec<&str> = Vec::new();
         let mut all_safe = true;
+        let mut all_reads = true;
         for &index in &request {
             let command = &commands[index];
             let query = query::encode(&command.params);
@@ -544,14 +573,15 @@ impl Client {
                 methods.push(&command.method);
             }
             all_safe &= command.retry != Retry::Unsafe;
+            all_reads &= command.retry == Retry::Read;
         }
         let spec = Spec {
             method: "batch",
             api: ApiVersion::V2,
-            retry: if all_safe {
-                Retry::Idempotent
-            } else {
-                Retry::Unsafe
+            retry: match (all_reads, all_safe) {
+                (true, _) => Retry::Read,
+                (false, true) => Retry::Idempotent,
+                (false, false) => Retry::Unsafe,
             },
             idempotent: false,
         };
@@ -569,15 +599,19 @@ impl Client {
         };
         let parts = read_parts(&envelope.result);
         let operating = &self.shared().operating;
+        // Every time first, so a refused command sees its method's latest reset.
+        for &index in &request {
+            let command = &commands[index];
+            if let Some(time) = parts.time.and_then(|t| t.get(&*command.name)) {
+                operating.record(&command.method, time);
+            }
+        }
         request
             .iter()
             .map(|&index| {
                 let command = &commands[index];
                 let name = &*command.name;
                 let time = parts.time.and_then(|t| t.get(name)).cloned();
-                if let Some(time) = &time {
-                    operating.record(&command.method, time);
-                }
                 if let Some(error) = parts.errors.and_then(|e| e.get(name)) {
                     let api = command_error(error);
                     if api.code == "OPERATION_TIME_LIMIT" {
@@ -597,6 +631,12 @@ impl Client {
             })
             .collect()
     }
+}
+
+/// Whether a command was refused before it ran.
+fn did_not_run(outcome: &Option<Result<CommandResult, CallError>>) -> bool {
+    matches!(outcome, Some(Err(CallError::Api(api)))
+        if api.code == "OPERATION_TIME_LIMIT" || api.code == "QUERY_LIMIT_EXCEEDED")
 }
 
 struct Parts<'a> {

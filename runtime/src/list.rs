@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::auth::BoxFuture;
-use crate::batch::Batch;
+use crate::batch::{Batch, Key, Raw};
 use crate::client::{encode_params, CallOptions, Client};
 use crate::error::{CallError, DecodeError};
 use crate::{ApiVersion, Call, Retry};
@@ -387,6 +387,107 @@ async fn fetch_by_id(
     pages: usize,
 ) -> Result<Page, CallError> {
     let pages = pages.clamp(1, crate::MAX_BATCH);
+    let mut requests = 0;
+    let mut tries = 0;
+    let (results, keys) = loop {
+        let (batch, keys) = export_batch(method, params, spec, after, pages)?;
+        let results = client.batch(batch).await;
+        requests += results.requests() as u64;
+        // The first page refused before it ran: wait (the client holds the
+        // method until its budget allows) and ask again.
+        let refused = matches!(results.raw(&keys[0]), Some(Err(CallError::Api(api)))
+            if api.code == "OPERATION_TIME_LIMIT" || api.code == "QUERY_LIMIT_EXCEEDED");
+        if refused && tries < client.shared().retry.max_retries {
+            tries += 1;
+            continue;
+        }
+        break (results, keys);
+    };
+    let mut items = Vec::new();
+    let mut last_id = after;
+    let mut finished = false;
+    for (page, key) in keys.iter().enumerate() {
+        let command = match results.raw(key) {
+            Some(Ok(command)) => command,
+            Some(Err(error)) if page == 0 => return Err(error.clone()),
+            // A later page failed or did not run: go on from the last ID next time.
+            _ => break,
+        };
+        let got = spec.items(command.result.clone()).map_err(|message| {
+            CallError::Decode(DecodeError {
+                message,
+                status: 200,
+                body: command.result.to_string(),
+            })
+        })?;
+        let full = got.len() >= spec.page_size;
+        let (mut fresh, mut previous) = (0, i64::MIN);
+        for item in got {
+            let Some(id) = spec.id(&item) else {
+                return Err(unusable(
+                    format!("an item has no `{}`", spec.id_field),
+                    &item,
+                ));
+            };
+            if id <= previous {
+                return Err(unusable(
+                    format!(
+                        "the items are not ordered by `{}`: use paging by start",
+                        spec.id_field
+                    ),
+                    &item,
+                ));
+            }
+            previous = id;
+            // Never an item twice, whatever the portal did with the chain.
+            if id > last_id {
+                last_id = id;
+                items.push(item);
+                fresh += 1;
+            }
+        }
+        if full && fresh == 0 {
+            // The filter on the ID was not applied: going on would loop.
+            if page == 0 {
+                return Err(unusable(
+                    format!(
+                        "the portal ignored the `>{}` filter: use paging by start",
+                        spec.id_field
+                    ),
+                    &command.result,
+                ));
+            }
+            break;
+        }
+        if !full {
+            finished = true;
+            break;
+        }
+    }
+    Ok(Page {
+        items,
+        next: (!finished).then_some(Cursor::AfterId(last_id)),
+        total: None,
+        requests,
+    })
+}
+
+fn unusable(message: String, body: &Value) -> CallError {
+    CallError::Decode(DecodeError {
+        message,
+        status: 200,
+        body: body.to_string(),
+    })
+}
+
+/// The batch of one request of the traversal by ID, and its pages' keys.
+fn export_batch(
+    method: &str,
+    params: &Value,
+    spec: &ListSpec,
+    after: i64,
+    pages: usize,
+) -> Result<(Batch, Vec<Key<Raw>>), CallError> {
     let last = spec.page_size.saturating_sub(1);
     let mut batch = Batch::new();
     let mut keys = Vec::with_capacity(pages);
@@ -429,50 +530,7 @@ async fn fetch_by_id(
             })?;
         keys.push(key);
     }
-    let results = client.batch(batch).await;
-    let mut items = Vec::new();
-    let mut last_id = after;
-    let mut finished = false;
-    for (page, key) in keys.iter().enumerate() {
-        let command = match results.raw(key) {
-            Some(Ok(command)) => command,
-            Some(Err(error)) if page == 0 => return Err(error.clone()),
-            // A later page failed or did not run: go on from the last ID next time.
-            _ => break,
-        };
-        let got = spec.items(command.result.clone()).map_err(|message| {
-            CallError::Decode(DecodeError {
-                message,
-                status: 200,
-                body: command.result.to_string(),
-            })
-        })?;
-        let full = got.len() >= spec.page_size;
-        for item in got {
-            let Some(id) = spec.id(&item) else {
-                return Err(CallError::Decode(DecodeError {
-                    message: format!("an item has no `{}`", spec.id_field),
-                    status: 200,
-                    body: item.to_string(),
-                }));
-            };
-            // Never an item twice, whatever the portal did with the chain.
-            if id > last_id {
-                last_id = id;
-                items.push(item);
-            }
-        }
-        if !full {
-            finished = true;
-            break;
-        }
-    }
-    Ok(Page {
-        items,
-        next: (!finished).then_some(Cursor::AfterId(last_id)),
-        total: None,
-        requests: results.requests() as u64,
-    })
+    Ok((batch, keys))
 }
 
 impl Client {

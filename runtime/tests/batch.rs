@@ -194,3 +194,59 @@ async fn a_batch_with_a_write_is_never_resent_after_an_unknown_outcome() {
     common::client(&server).batch(batch).await;
     assert_eq!(server.requests().len(), 5);
 }
+
+#[tokio::test]
+async fn commands_refused_by_their_time_budget_run_again_once_it_allows() {
+    let refused = Arc::new(Mutex::new(0));
+    let seen = refused.clone();
+    let server = serve(move |req| {
+        let reset_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            + 0.2;
+        let mut out = run_batch(req, |method, params| {
+            // The first time round, id 7 finds the method's budget spent.
+            if method == "crm.lead.get" && params["id"] == json!("7") {
+                let mut refused = seen.lock().unwrap();
+                *refused += 1;
+                if *refused == 1 {
+                    return Err("OPERATION_TIME_LIMIT".into());
+                }
+            }
+            Ok(json!({"ID": params["id"]}))
+        });
+        let names: Vec<String> = out["result"]["result"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        out["result"]["result_time"] = json!({});
+        for name in names {
+            out["result"]["result_time"][&name] =
+                json!({"operating": 400.0, "operating_reset_at": reset_at});
+        }
+        Reply::Json(200, out)
+    })
+    .await;
+    let client = common::client(&server);
+    let mut batch = Batch::new();
+    let gets: Vec<_> = (0..10)
+        .map(|i| batch.add(&format!("get{i}"), LeadGet { id: i }).unwrap())
+        .collect();
+    let started = std::time::Instant::now();
+    let results = client.batch(batch).await;
+    for get in &gets {
+        assert!(results.get(get).unwrap().is_ok());
+    }
+    assert_eq!(results.requests(), 2);
+    assert_eq!(*refused.lock().unwrap(), 2);
+    // The second request waited for the announced reset.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(150));
+    let second = common::ordered_cmd(&server.requests()[1].raw);
+    assert_eq!(
+        second,
+        vec![("get7".to_string(), "crm.lead.get?id=7".to_string())]
+    );
+}

@@ -190,3 +190,28 @@ async fn a_failing_list_ends_the_stream_with_the_error() {
     assert_eq!(err.api().unwrap().code, "ACCESS_DENIED");
     assert!(stream.next().await.is_none());
 }
+
+#[tokio::test]
+async fn a_portal_that_ignores_the_id_filter_is_reported_not_looped() {
+    let server = serve(|req| {
+        let page: Vec<Value> = (1..=50).map(|id| json!({"ID": id})).collect();
+        let out = run_batch(req, |_, _| Ok(Value::Array(page.clone())));
+        Reply::Json(200, out)
+    })
+    .await;
+    let client = common::client(&server);
+    let options = ExportOptions {
+        after: Some(Checkpoint { last_id: 50 }),
+        pages_per_request: 2,
+    };
+    let err = client
+        .export_raw::<Value>("crm.lead.list", json!({}), ListSpec::new("ID"), options)
+        .all()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("ignored the `>ID` filter"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}

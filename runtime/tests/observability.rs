@@ -29,7 +29,8 @@ impl Visit for Fields<'_> {
         self.0.push((field.name().to_string(), value.to_string()));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
-        self.0.push((field.name().to_string(), format!("{value:?}")));
+        self.0
+            .push((field.name().to_string(), format!("{value:?}")));
     }
 }
 
@@ -64,16 +65,27 @@ impl Subscriber for Recorder {
 fn calls_are_traced_without_secrets() {
     let recorder = Recorder::default();
     tracing::subscriber::with_default(recorder.clone(), || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let server = serve(|req| {
                 if req.path.starts_with("/oauth/token/") {
-                    return Reply::Json(200, json!({"access_token": "fresh-access", "refresh_token": "fresh-refresh"}));
+                    return Reply::Json(
+                        200,
+                        json!({"access_token": "fresh-access", "refresh_token": "fresh-refresh"}),
+                    );
                 }
                 match (req.method(), req.body["auth"].as_str()) {
                     ("crm.lead.add", _) => Reply::Drop,
-                    (_, Some("stale-access")) => Reply::Json(401, json!({"error": "expired_token"})),
-                    _ => Reply::Json(200, json!({"result": {"ID": "1"}, "time": {"operating": 1.5}})),
+                    (_, Some("stale-access")) => {
+                        Reply::Json(401, json!({"error": "expired_token"}))
+                    }
+                    _ => Reply::Json(
+                        200,
+                        json!({"result": {"ID": "1"}, "time": {"operating": 1.5}}),
+                    ),
                 }
             })
             .await;
@@ -86,8 +98,12 @@ fn calls_are_traced_without_secrets() {
             .unwrap();
             webhook.call(LeadGet { id: 1 }).await.unwrap();
             assert!(webhook.call(LeadAdd::default()).await.is_err());
-            let oauth = OAuth::new("app", "client-secret", Tokens::new("stale-access", "stale-refresh"))
-                .token_endpoint(format!("{}oauth/token/", server.url()));
+            let oauth = OAuth::new(
+                "app",
+                "client-secret",
+                Tokens::new("stale-access", "stale-refresh"),
+            )
+            .token_endpoint(format!("{}oauth/token/", server.url()));
             let app = Client::oauth_app(&server.url(), oauth)
                 .retry_policy(common::fast())
                 .build()
@@ -96,19 +112,37 @@ fn calls_are_traced_without_secrets() {
         });
     });
     let spans = recorder.spans.lock().unwrap().clone();
-    let calls: Vec<_> = spans.iter().filter(|(name, _)| name == "bitrix24.call").collect();
+    let calls: Vec<_> = spans
+        .iter()
+        .filter(|(name, _)| name == "bitrix24.call")
+        .collect();
     assert_eq!(calls.len(), 3);
     let field = |span: &(String, Vec<(String, String)>), key: &str| {
-        span.1.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        span.1
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     };
     assert_eq!(field(calls[0], "method").as_deref(), Some("crm.lead.get"));
     assert_eq!(field(calls[0], "status").as_deref(), Some("200"));
     assert_eq!(field(calls[0], "operating").as_deref(), Some("1.5"));
     assert!(field(calls[0], "duration_ms").is_some());
     assert_eq!(field(calls[1], "retries").as_deref(), Some("0"));
-    assert!(spans.iter().any(|(name, _)| name == "bitrix24.oauth.refresh"));
+    assert!(spans
+        .iter()
+        .any(|(name, _)| name == "bitrix24.oauth.refresh"));
     let everything = format!("{spans:?} {:?}", recorder.events.lock().unwrap());
-    for secret in ["webhook-secret", "client-secret", "stale-access", "stale-refresh", "fresh-access", "fresh-refresh"] {
-        assert!(!everything.contains(secret), "{secret} leaked: {everything}");
+    for secret in [
+        "webhook-secret",
+        "client-secret",
+        "stale-access",
+        "stale-refresh",
+        "fresh-access",
+        "fresh-refresh",
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked: {everything}"
+        );
     }
 }
