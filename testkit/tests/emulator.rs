@@ -987,3 +987,54 @@ async fn overload_blocks_everything_until_lifted() {
     );
     assert_eq!(portal.counters().overload_limit, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_paced_exactly_by_the_bucket_model_is_never_refused() {
+    // 101 requests at burst 50, 20 per second: the model allows 50 at once
+    // and one more every 50 ms, 2.55 s in all. The clock starts once the
+    // first request has been answered, so the portal's bucket (which started
+    // when that request arrived) is never behind the client's.
+    let portal = Emulator::start(Config::default().rate_limit(50, 20.0))
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}crm.lead.fields", portal.webhook_url());
+    let first = http.post(&url).json(&json!({})).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let started = tokio::time::Instant::now();
+    let mut sends = Vec::new();
+    for i in 1..101u32 {
+        let due = started + Duration::from_millis(50) * i.saturating_sub(49);
+        let http = http.clone();
+        let url = url.clone();
+        sends.push(tokio::spawn(async move {
+            tokio::time::sleep_until(due).await;
+            http.post(url)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for send in sends {
+        assert_eq!(send.await.unwrap(), 200);
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(2550) && elapsed < Duration::from_millis(2805),
+        "{elapsed:?}"
+    );
+    assert_eq!(portal.counters().query_limit_exceeded, 0);
+    // One more right now finds the bucket full.
+    assert_eq!(
+        http.post(&url)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
+}
