@@ -38,7 +38,8 @@
 //! - request checks against the method pages in `pages/`, read with
 //!   `bitrix24_codegen` at start (`400 INVALID_ARG_VALUE` when a required
 //!   parameter is missing or has the wrong shape; `404 ERROR_METHOD_NOT_FOUND`
-//!   for a method without a page).
+//!   for a method without a page). `batch` has no page (the page reader wants a
+//!   dotted method name); its own parameters are checked in code.
 //!
 //! The order of checks is the portal's: authentication, then the rate limit,
 //! then faults, then the method.
