@@ -46,6 +46,9 @@ impl Default for RateLimit {
     }
 }
 
+/// How much later than its slot a paced request goes.
+const SLOT_SLACK: Duration = Duration::from_millis(1);
+
 /// The leaky bucket: each request reserves a slot; once the bucket is
 /// full, a request waits until enough has drained.
 #[derive(Debug)]
@@ -91,7 +94,8 @@ impl Bucket {
         if over <= 0.0 || self.limit.per_second <= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(over / self.limit.per_second)
+            // A millisecond late rather than a rounding early: the portal refuses early ones.
+            Duration::from_secs_f64(over / self.limit.per_second) + SLOT_SLACK
         }
     }
 
@@ -227,8 +231,8 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(bucket.reserve(), Duration::ZERO);
         }
-        assert_eq!(bucket.reserve(), Duration::from_millis(500));
-        assert_eq!(bucket.reserve(), Duration::from_millis(1000));
+        assert_eq!(bucket.reserve(), Duration::from_millis(500) + SLOT_SLACK);
+        assert_eq!(bucket.reserve(), Duration::from_millis(1000) + SLOT_SLACK);
         tokio::time::advance(Duration::from_secs(10)).await;
         assert_eq!(bucket.reserve(), Duration::ZERO);
     }
@@ -238,7 +242,7 @@ mod tests {
         let bucket = Bucket::new(RateLimit::new(50, 4.0));
         assert_eq!(bucket.reserve(), Duration::ZERO);
         bucket.saturate();
-        assert_eq!(bucket.reserve(), Duration::from_millis(250));
+        assert_eq!(bucket.reserve(), Duration::from_millis(250) + SLOT_SLACK);
     }
 
     #[tokio::test(start_paused = true)]

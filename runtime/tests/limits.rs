@@ -136,3 +136,59 @@ fn presets_mirror_the_portal() {
     );
     assert_eq!(RateLimit::default(), RateLimit::STANDARD);
 }
+
+/// The acceptance job without faults: `crm.lead.contact.items.set` for 5,000
+/// leads through batch against a portal whose bucket holds 50 and drains 20
+/// per second. At most 101 requests, no 503, and no more than 1.10x the
+/// time the bucket allows (50 at once, then 50 more at 20 per second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_import_at_the_portals_rate_gets_no_503() {
+    use std::sync::Mutex;
+    let limit = RateLimit::new(50, 20.0);
+    let bucket = Mutex::new((0.0f64, Instant::now()));
+    let server = serve(move |req| {
+        let mut state = bucket.lock().unwrap();
+        let now = Instant::now();
+        state.0 = (state.0 - now.duration_since(state.1).as_secs_f64() * limit.per_second).max(0.0);
+        state.1 = now;
+        if state.0 + 1.0 > f64::from(limit.burst) {
+            return Reply::error(503, "QUERY_LIMIT_EXCEEDED");
+        }
+        state.0 += 1.0;
+        Reply::Json(200, common::run_batch(req, |_, _| Ok(json!(true))))
+    })
+    .await;
+    let client = Client::builder(Portal::webhook(&server.webhook()))
+        .rate_limit(limit)
+        .build()
+        .unwrap();
+    let mut batch = bitrix24::Batch::new();
+    let keys: Vec<_> = (0..5_000)
+        .map(|i| {
+            let set = common::methods::ItemsSet {
+                id: i,
+                items: vec![common::methods::Binding { contact_id: i + 1 }],
+            };
+            batch.add(&format!("l{i}"), set).unwrap()
+        })
+        .collect();
+    let started = Instant::now();
+    let results = client.batch(batch).await;
+    let elapsed = started.elapsed();
+    assert!(keys.iter().all(|k| results.get(k).unwrap().unwrap()));
+    let requests = server.requests().len();
+    assert!(requests <= 101, "{requests} requests");
+    assert_eq!(
+        client.requests_sent(),
+        requests as u64,
+        "no 503 was retried"
+    );
+    let allowed = Duration::from_secs_f64(
+        (requests as f64 - f64::from(limit.burst)).max(0.0) / limit.per_second,
+    );
+    assert!(
+        elapsed.as_secs_f64() <= allowed.as_secs_f64() * 1.10,
+        "{elapsed:?} for {requests} requests; the bucket allows {allowed:?}"
+    );
+    eprintln!("bulk import: {requests} requests in {elapsed:?}; the bucket allows {allowed:?}");
+}
