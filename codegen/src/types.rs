@@ -6,14 +6,34 @@ use crate::model::{BoolWire, Kind};
 /// Reads a type as written (already free of links and backticks).
 /// Unknown names map to [`Kind::Any`]: a build never fails on a type name.
 pub fn kind_of(written: &str) -> Kind {
-    let text = written.replace("\\|", "|").to_ascii_lowercase();
+    let text = written
+        .replace("\\|", "|")
+        .replace('`', " ")
+        .to_ascii_lowercase()
+        .replace(" or ", "|");
     let mut nullable = false;
     let mut kinds: Vec<Kind> = Vec::new();
+    let mut alternatives: Vec<&str> = Vec::new();
     for alternative in text
         .split(['|', ','])
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
+        // Two types side by side (`object` `string`) are alternatives too,
+        // when every word is a type; prose stays one (unknown) alternative.
+        let words: Vec<&str> = alternative.split_whitespace().collect();
+        let all_types = words.len() > 1
+            && words.iter().all(|w| {
+                let w = w.trim_matches(|c: char| c == '*' || c == '_');
+                matches!(w, "null" | "undefined") || single(w) != Kind::Any
+            });
+        if all_types {
+            alternatives.extend(words);
+        } else {
+            alternatives.push(alternative);
+        }
+    }
+    for alternative in alternatives {
         let alternative = alternative.trim_matches(|c: char| c == '`' || c == '*' || c == '_');
         if matches!(alternative, "null" | "nil" | "none" | "undefined") {
             nullable = true;
@@ -55,10 +75,21 @@ fn single(name: &str) -> Kind {
     {
         return Kind::Array(Box::new(single(inner.trim_end_matches('>').trim())));
     }
+    // `entity.field` references: ids are numbers, codes and currencies text.
+    if let Some((_, field)) = name.rsplit_once('.') {
+        return match field {
+            "id" => Kind::Integer,
+            "code" | "currency" | "lid" | "symbol" | "xml_id" | "name" => Kind::String,
+            _ => Kind::Any,
+        };
+    }
     match name {
         "integer" | "int" | "long" | "bigint" | "timestamp" | "unixtime" | "user" | "id" => {
             Kind::Integer
         }
+        "crm_multifield" => Kind::Array(Box::new(Kind::Object)),
+        "lang_map" | "crm_company" | "crm_contact" | "crm_lead" | "crm_deal" | "crm_quote"
+        | "crm_category" | "crm_userfield" | "uf_enum_element" => Kind::Object,
         "double" | "float" | "number" | "decimal" | "numeric" => Kind::Float,
         "string" | "text" | "char" | "str" | "html" | "url" | "email" | "crm_status"
         | "crm_currency" | "crm_entity_type" | "crm_entity" | "uuid" | "guid" => Kind::String,
@@ -68,7 +99,7 @@ fn single(name: &str) -> Kind {
         "object" | "map" | "json" | "hash" | "dictionary" | "time" | "struct" => Kind::Object,
         "array" | "list" | "collection" => Kind::Array(Box::new(Kind::Any)),
         "enum" | "enumeration" => Kind::Enum,
-        _ if name.ends_with(".id") || name.ends_with("_id") => Kind::Integer,
+        _ if name.ends_with("_id") => Kind::Integer,
         _ => Kind::Any,
     }
 }
@@ -91,6 +122,26 @@ mod tests {
         assert_eq!(kind_of("string | object"), Kind::Any);
         assert_eq!(kind_of("crm_multifield_whatever"), Kind::Any);
         assert_eq!(kind_of(""), Kind::Any);
+        assert_eq!(kind_of("`object` `string`"), Kind::Any);
+        assert_eq!(
+            kind_of("`string` `null`"),
+            Kind::Nullable(Box::new(Kind::String))
+        );
+        assert_eq!(
+            kind_of("```integer|null```"),
+            Kind::Nullable(Box::new(Kind::Integer))
+        );
+        assert_eq!(
+            kind_of("object or null"),
+            Kind::Nullable(Box::new(Kind::Object))
+        );
+        assert_eq!(kind_of("crm_currency.CURRENCY"), Kind::String);
+        assert_eq!(kind_of("sale_paysystem.ID"), Kind::Integer);
+        assert_eq!(
+            kind_of("catalog_document.id[]"),
+            Kind::Array(Box::new(Kind::Integer))
+        );
+        assert_eq!(kind_of("string with value Y/N"), Kind::Any);
         assert_eq!(
             kind_of("object[][]"),
             Kind::Array(Box::new(Kind::Array(Box::new(Kind::Object))))

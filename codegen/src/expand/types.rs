@@ -75,10 +75,25 @@ impl TypeSet {
     ) -> TokenStream {
         let ident = format_ident!("{}", name);
         let mut field_names = Names::default();
-        let members: Vec<TokenStream> = fields
+        let custom = fields.iter().any(|f| is_user_field(&f.name));
+        let mut members: Vec<TokenStream> = fields
             .iter()
+            .filter(|f| !(is_user_field(&f.name) && is_placeholder(&f.name)))
             .map(|field| self.member(field, owner, &mut field_names))
             .collect();
+        if custom {
+            // Custom fields (`UF_...`) differ per portal: every key the struct
+            // does not name is kept here.
+            let map = format_ident!("{}", field_names.claim("user_fields"));
+            members.push(quote! {
+                /// Custom fields (`UF_...`) and any other keys not named above.
+                #[serde(flatten)]
+                pub #map: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::bitrix24::__private::serde_json::Value,
+                >,
+            });
+        }
         quote! {
             #[doc = #doc]
             #[derive(
@@ -214,6 +229,19 @@ impl TypeSet {
             }
         }
     }
+}
+
+/// A custom user field (`UF_CRM_1`, `UF_...`, `UF_*`).
+fn is_user_field(name: &str) -> bool {
+    name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("uf_"))
+}
+
+/// A pattern standing for many custom fields rather than one (`UF_...`,
+/// `UF_*`, `UF_CRM_xxx`).
+fn is_placeholder(name: &str) -> bool {
+    name.ends_with('_')
+        || name.contains(['.', '*', '[', '{', '<', ' ', '#'])
+        || name.to_ascii_lowercase().contains("xxx")
 }
 
 /// An enum of the listed values that still carries values the page did not list.

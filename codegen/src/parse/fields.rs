@@ -23,6 +23,16 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// Columns of a table without a header: name (with type), description.
+    pub fn default_for(count: usize) -> Columns {
+        Columns {
+            name: 0,
+            ty: None,
+            description: (count > 1).then_some(count - 1),
+            required: None,
+        }
+    }
+
     /// Reads a header row. The first column names the field unless another does.
     pub fn of(header: &[Cell]) -> Columns {
         let labels: Vec<String> = header
@@ -148,10 +158,16 @@ fn read_table(
     depth: usize,
     strict: bool,
 ) -> Result<Vec<Field>, Diagnostic> {
-    let Some((header, rows)) = table.rows.split_first() else {
+    let Some(first_row) = table.rows.first() else {
         return Ok(Vec::new());
     };
-    let columns = Columns::of(header);
+    // A table may start right away with data rows (`|| **result** ...`).
+    let headerless = !is_header(first_row);
+    let (columns, rows) = if headerless {
+        (Columns::default_for(first_row.len()), &table.rows[..])
+    } else {
+        (Columns::of(first_row), &table.rows[1..])
+    };
     let mut fields: Vec<Field> = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if row.iter().all(|c| c.text().is_empty()) {
@@ -159,7 +175,7 @@ fn read_table(
         }
         match read_row(row, columns, context, path, depth) {
             Some(field) => fields.push(field),
-            None if strict => {
+            None if strict && !row.get(columns.name).is_some_and(|c| !c.text().is_empty()) => {
                 let at = row.iter().find_map(Cell::at).unwrap_or(table.at);
                 return Err(Diagnostic::new(
                     at,
@@ -173,7 +189,94 @@ fn read_table(
             None => {}
         }
     }
-    Ok(fields)
+    Ok(nest_dotted(fields))
+}
+
+/// Whether a first row is a header: its first cell is a column label.
+fn is_header(row: &[Cell]) -> bool {
+    let Some(first) = row.first() else {
+        return false;
+    };
+    let text = inline::plain(&first.text()).to_lowercase();
+    let label = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(':');
+    const LABELS: &[&str] = &[
+        "name",
+        "parameter",
+        "parameters",
+        "field",
+        "fields",
+        "key",
+        "property",
+        "code",
+        "type",
+        "description",
+        "value",
+        "status",
+        "error",
+        "argument",
+        "option",
+        "element",
+        "mistake",
+        "method",
+        "event",
+        "scope",
+        "object",
+        "member",
+        "attribute",
+        "setting",
+        "column",
+    ];
+    LABELS.iter().any(|l| {
+        label == *l || label.starts_with(&format!("{l} ")) || label.starts_with(&format!("{l}/"))
+    }) || !first.text().contains("**") && !first.text().contains('`')
+}
+
+/// Rows named by a dotted path (`result.items[].id`, `error.validation[].field`)
+/// become members of the row they name, when that row is in the same table.
+fn nest_dotted(fields: Vec<Field>) -> Vec<Field> {
+    if !fields.iter().any(|f| f.name.contains('.')) {
+        return fields;
+    }
+    let mut out: Vec<Field> = Vec::new();
+    for field in fields {
+        let path: Vec<String> = field
+            .name
+            .split('.')
+            .map(|s| s.trim_end_matches("[]").to_string())
+            .collect();
+        if path.len() < 2 || path.iter().any(String::is_empty) {
+            out.push(field);
+            continue;
+        }
+        let mut field = field;
+        match insert_at(&mut out, &path[..path.len() - 1]) {
+            Some(parent) => {
+                field.name = path[path.len() - 1].clone();
+                parent.push(field);
+            }
+            None => out.push(field),
+        }
+    }
+    out
+}
+
+/// The member list of the field at `path` (by names with `[]` removed).
+fn insert_at<'f>(fields: &'f mut [Field], path: &[String]) -> Option<&'f mut Vec<Field>> {
+    let (first, rest) = path.split_first()?;
+    let field = fields
+        .iter_mut()
+        .rev()
+        .find(|f| f.name.trim_end_matches("[]") == first)?;
+    if rest.is_empty() {
+        Some(&mut field.fields)
+    } else {
+        insert_at(&mut field.fields, rest)
+    }
 }
 
 fn read_row(
@@ -186,11 +289,15 @@ fn read_row(
     let name_cell = row.get(columns.name)?;
     let mut lines = name_cell.nonblank_lines();
     let first = lines.next()?;
-    let (name, marked) = field_name(&first.text)?;
-    let rest: Vec<&str> = lines.map(|p| p.text.as_str()).collect();
+    let (name, marked, same_line) = split_name(&first.text)?;
+    let mut rest: Vec<&str> = Vec::new();
+    if !same_line.trim().is_empty() {
+        rest.push(same_line);
+    }
+    rest.extend(lines.map(|p| p.text.as_str()));
     let type_text = match columns.ty {
         Some(col) => row.get(col).map(Cell::text).unwrap_or_default(),
-        None => rest.join(" "),
+        None => type_lines(&rest),
     };
     let ty = Some(inline::collapse(&inline::plain(&type_text)))
         .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("unknown"));
@@ -216,31 +323,118 @@ fn read_row(
     Some(field)
 }
 
+/// The type text of a name cell: the lines after the name up to the first
+/// line that is prose, a list or a directive (a cell may go on with notes).
+fn type_lines(lines: &[&str]) -> String {
+    let mut out = Vec::new();
+    for line in lines {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let typed =
+            t.starts_with('[') || t.starts_with('`') || t.starts_with("\\|") || t.starts_with('|');
+        if !typed && !out.is_empty() {
+            break;
+        }
+        if t.starts_with("{%") || t.starts_with("- ") {
+            break;
+        }
+        if !typed {
+            // A bare word such as `Order` in a name cell is still a type.
+            if t.split_whitespace().count() > 2 {
+                break;
+            }
+        }
+        out.push(t);
+    }
+    out.join(" ")
+}
+
 /// The name and required mark from a name cell's first line:
 /// `**id***`, `**id^*^**`, `**id**^*^`, `id*`, `` `id` ``.
 pub fn field_name(line: &str) -> Option<(String, bool)> {
-    let line = line.trim();
+    split_name(line).map(|(name, required, _)| (name, required))
+}
+
+/// The name, its required mark and what follows the name on the same line
+/// (a type written after the bold name, glued or after a space).
+/// A second name after an escaped pipe (`**A*** \| **B***`) is an alias and is dropped.
+pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
+    let line = line.trim().trim_start_matches("- ").trim_start();
     let (raw, after) = match line.find("**") {
         Some(start) => {
             let rest = &line[start + 2..];
-            let end = rest.find("**")?;
+            let end = closing_bold(rest)?;
             (&rest[..end], &rest[end + 2..])
         }
-        None => (line, ""),
+        None => match line.find(['[', ' ']) {
+            // `name [`type`](...)` without bold.
+            Some(cut) if line.starts_with(|c: char| c.is_alphanumeric() || c == '_') => {
+                (&line[..cut], &line[cut..])
+            }
+            _ => (line, ""),
+        },
     };
-    let mut required = after.trim_start().starts_with('*') || after.trim_start().starts_with("^*^");
+    let mut after = after;
+    let mut required = false;
+    loop {
+        let trimmed = after.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("^*^") {
+            required = true;
+            after = rest;
+        } else if let Some(rest) = trimmed.strip_prefix('*') {
+            required = true;
+            after = rest;
+        } else if let Some(rest) = trimmed.strip_prefix(',') {
+            after = rest;
+        } else {
+            break;
+        }
+    }
+    // An alias name: `\| **ID***`.
+    let trimmed = after.trim_start();
+    if let Some(rest) = trimmed
+        .strip_prefix("\\|")
+        .or_else(|| trimmed.strip_prefix('|'))
+    {
+        let rest_trimmed = rest.trim_start();
+        if rest_trimmed.starts_with("**") {
+            after = split_name(rest_trimmed).map_or("", |(_, _, tail)| tail);
+        }
+    }
     let mut name = raw.trim().to_string();
     if let Some(stripped) = name.strip_suffix("^*^") {
         name = stripped.to_string();
         required = true;
     }
-    if let Some(stripped) = name.strip_suffix('*') {
-        name = stripped.trim_end_matches('*').to_string();
+    if name.ends_with('*') && !name.ends_with("\\*") {
+        name = name.trim_end_matches('*').to_string();
         required = true;
     }
     let name = inline::plain(&name).replace('\\', "");
     let name = name.trim().trim_matches('`').trim().to_string();
-    (!name.is_empty()).then_some((name, required))
+    (!name.is_empty()).then_some((name, required, after))
+}
+
+/// The index of the `**` that closes a bold run, skipping escaped characters
+/// (`**UF_\***` is the name `UF_*`).
+fn closing_bold(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while k + 1 < bytes.len() {
+        if bytes[k] == b'\\' {
+            k += 2;
+            continue;
+        }
+        if bytes[k] == b'*' && bytes[k + 1] == b'*' {
+            // `**id***`: the closing run is the last two stars of a run of three.
+            let run = bytes[k..].iter().take_while(|&&b| b == b'*').count();
+            return Some(if run >= 3 && k > 0 { k + run - 2 } else { k });
+        }
+        k += 1;
+    }
+    None
 }
 
 fn read_description(

@@ -34,9 +34,24 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
     if let Some((table, after)) = table {
         let rows = fields::read_lenient(table, after, samples);
         paged |= rows.iter().any(|f| f.name == "total" || f.name == "next");
+        let siblings: Vec<Field> = rows
+            .iter()
+            .filter(|f| !ENVELOPE.contains(&f.name.as_str()) && f.name != "result")
+            .cloned()
+            .collect();
         if let Some(result) = rows.iter().find(|f| f.name == "result") {
             spec.ty = result.ty.clone();
             spec.fields = result.fields.clone();
+            // REST 3.0 pages list `item`/`items` next to `result` although they sit inside it.
+            let object_like = result.ty.as_deref().map_or(true, |t| {
+                matches!(
+                    kind_of(t).non_null(),
+                    Kind::Object | Kind::Any | Kind::Array(_)
+                )
+            });
+            if spec.fields.is_empty() && !siblings.is_empty() && object_like {
+                spec.fields = siblings;
+            }
             documented = true;
         } else {
             let members: Vec<Field> = rows
