@@ -12,7 +12,7 @@ use tracing::Instrument;
 use crate::auth::{Credentials, OAuth};
 use crate::envelope::{self, Envelope};
 use crate::error::{CallError, DecodeError, Error, TransportError};
-use crate::limit::{Bucket, Operating, RateLimit};
+use crate::limit::{self, Bucket, Operating, RateLimit};
 use crate::oauth::TokenManager;
 use crate::portal::{self, Portal};
 use crate::retry::{self, RetryPolicy};
@@ -55,7 +55,7 @@ struct Inner {
 pub(crate) struct Shared {
     pub(crate) portal: Portal,
     tokens: Option<TokenManager>,
-    pub(crate) bucket: Bucket,
+    pub(crate) bucket: Arc<Bucket>,
     pub(crate) operating: Operating,
     pub(crate) retry: RetryPolicy,
     pub(crate) batch_concurrency: usize,
@@ -141,6 +141,7 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let portal = self.portal?;
+        let oauth_client = self.oauth.as_ref().map(|o| o.client_id.clone());
         let tokens = match (&portal.credentials, self.oauth) {
             (Credentials::Webhook { .. }, Some(_)) => {
                 return Err(Error::InvalidUrl(
@@ -156,10 +157,11 @@ impl ClientBuilder {
                 Some(TokenManager::fixed(access_token.clone()))
             }
         };
+        let identity = portal.identity(oauth_client.as_deref());
         let shared = Arc::new(Shared {
             portal,
             tokens,
-            bucket: Bucket::new(self.rate_limit),
+            bucket: limit::shared_bucket(identity, self.rate_limit),
             operating: Operating::default(),
             retry: self.retry,
             batch_concurrency: self.batch_concurrency,

@@ -126,6 +126,33 @@ impl Bucket {
     }
 }
 
+/// The buckets in use, by portal, credential and limit: two clients for the
+/// same portal and credential in one process share one bucket, as the
+/// portal counts their requests together.
+static BUCKETS: Mutex<Vec<(u64, std::sync::Weak<Bucket>)>> = Mutex::new(Vec::new());
+
+/// The bucket for `identity` (a hash of portal and credential) and `limit`.
+pub(crate) fn shared_bucket(identity: u64, limit: RateLimit) -> std::sync::Arc<Bucket> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    identity.hash(&mut hasher);
+    limit.burst.hash(&mut hasher);
+    limit.per_second.to_bits().hash(&mut hasher);
+    let key = hasher.finish();
+    let mut buckets = BUCKETS.lock().unwrap_or_else(|e| e.into_inner());
+    buckets.retain(|(_, bucket)| bucket.strong_count() > 0);
+    if let Some(bucket) = buckets
+        .iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, b)| b.upgrade())
+    {
+        return bucket;
+    }
+    let bucket = std::sync::Arc::new(Bucket::new(limit));
+    buckets.push((key, std::sync::Arc::downgrade(&bucket)));
+    bucket
+}
+
 /// Each method's time budget: when the portal last said its oldest basket
 /// resets, and until when the method is blocked.
 #[derive(Debug, Default)]

@@ -86,6 +86,24 @@ impl Portal {
         url
     }
 
+    /// Who the portal counts requests for: the address and the credential
+    /// (an OAuth application by its client id), hashed.
+    pub(crate) fn identity(&self, oauth_client: Option<&str>) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.origin.as_str().hash(&mut hasher);
+        match (&self.credentials, oauth_client) {
+            (Credentials::Webhook { user, key }, _) => {
+                ("webhook", user, key.expose()).hash(&mut hasher)
+            }
+            (Credentials::OAuth { .. }, Some(client)) => ("app", client).hash(&mut hasher),
+            (Credentials::OAuth { access_token }, None) => {
+                ("token", access_token.expose()).hash(&mut hasher)
+            }
+        }
+        hasher.finish()
+    }
+
     /// The portal's address without credentials, for messages.
     pub fn host(&self) -> String {
         let mut shown = self.origin.clone();

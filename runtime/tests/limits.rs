@@ -192,3 +192,41 @@ async fn a_bulk_import_at_the_portals_rate_gets_no_503() {
     );
     eprintln!("bulk import: {requests} requests in {elapsed:?}; the bucket allows {allowed:?}");
 }
+
+#[tokio::test]
+async fn clients_for_one_portal_and_credential_share_the_bucket() {
+    let server = serve(|_| Reply::ok(json!({}))).await;
+    let limit = RateLimit::new(3, 10.0);
+    let build = |key: &str| {
+        Client::builder(Portal::webhook(&format!(
+            "http://{}/rest/1/{key}/",
+            server.addr
+        )))
+        .rate_limit(limit)
+        .build()
+        .unwrap()
+    };
+    let (a, b) = (build("same"), build("same"));
+    let started = Instant::now();
+    for i in 0..3 {
+        a.call(LeadGet { id: i }).await.unwrap();
+        b.call(LeadGet { id: i }).await.unwrap();
+    }
+    // Six calls through one bucket of 3 at 10 per second.
+    assert!(
+        started.elapsed() >= Duration::from_millis(280),
+        "{:?}",
+        started.elapsed()
+    );
+    let (c, d) = (build("one"), build("other"));
+    let started = Instant::now();
+    for i in 0..3 {
+        c.call(LeadGet { id: i }).await.unwrap();
+        d.call(LeadGet { id: i }).await.unwrap();
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+}
