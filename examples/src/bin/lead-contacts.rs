@@ -10,6 +10,7 @@ bitrix24::bitrix_method!(
     "../docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md"
 );
 
+use bitrix24_testkit::{Config, Emulator, Entity};
 use crm_lead_contact_items_set::{Items, Params};
 
 #[tokio::main]
@@ -21,34 +22,39 @@ async fn main() {
 }
 
 async fn run() -> Result<(), String> {
-    let (client, _stand_in) = match std::env::var("B24_WEBHOOK_URL") {
+    let (client, stand_in, lead, contacts) = match std::env::var("B24_WEBHOOK_URL") {
         Ok(url) => {
             let client = bitrix24::Client::webhook(&url).map_err(|e| e.to_string())?;
             println!("portal: {client:?}");
-            (client, None)
+            let lead: i64 = env_number("B24_LEAD_ID").unwrap_or(1);
+            let contacts: Vec<i64> = std::env::var("B24_CONTACT_IDS")
+                .ok()
+                .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+                .unwrap_or_else(|| vec![1010, 1020]);
+            (client, None, lead, contacts)
         }
         Err(_) => {
-            let portal = bitrix24_testkit::mock::MockPortal::start().await;
-            portal.respond(
-                crm_lead_contact_items_set::METHOD,
-                200,
-                serde_json::json!({"result": true, "time": {"operating": 0}}),
-            );
+            // A local portal emulator with one lead and two contacts to link.
+            let portal = Emulator::start(Config::unlimited())
+                .await
+                .map_err(|e| format!("cannot start the local portal: {e}"))?;
+            let lead = portal.insert(Entity::Lead, serde_json::json!({"TITLE": "Example lead"}));
+            let first = portal.insert(Entity::Contact, serde_json::json!({"NAME": "Ann"}));
+            let second = portal.insert(Entity::Contact, serde_json::json!({"NAME": "Bob"}));
             let client =
                 bitrix24::Client::webhook(&portal.webhook_url()).map_err(|e| e.to_string())?;
             println!(
-                "portal: local stand-in at {} (set B24_WEBHOOK_URL to use yours)",
-                portal.origin()
+                "portal: local emulator at {} (set B24_WEBHOOK_URL to use yours)",
+                portal
+                    .webhook_url()
+                    .split("/rest/")
+                    .next()
+                    .unwrap_or_default()
             );
-            (client, Some(portal))
+            (client, Some(portal), lead, vec![first, second])
         }
     };
 
-    let lead: i64 = env_number("B24_LEAD_ID").unwrap_or(1);
-    let contacts: Vec<i64> = std::env::var("B24_CONTACT_IDS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1010, 1020]);
     let params = Params {
         id: lead,
         items: contacts
@@ -71,14 +77,13 @@ async fn run() -> Result<(), String> {
         .map_err(|e| format!("{} failed: {e}", crm_lead_contact_items_set::METHOD))?;
     println!("result: {ok}");
 
-    if let Some(portal) = _stand_in {
-        let request = &portal.requests()[0];
-        println!(
-            "the stand-in received POST {}",
-            request
-                .path
-                .replace(bitrix24_testkit::mock::MOCK_WEBHOOK_KEY, "<key>")
-        );
+    if let Some(portal) = stand_in {
+        for binding in portal.bindings(Entity::Lead, lead) {
+            println!(
+                "lead {lead} now has contact {} (sort {}, primary {})",
+                binding.contact_id, binding.sort, binding.is_primary
+            );
+        }
     }
     Ok(())
 }
