@@ -15,10 +15,13 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
+/// A span's name and its fields as text.
+type Span = (String, Vec<(String, String)>);
+
 /// Records every span's name and fields, and every event, as text.
 #[derive(Default, Clone)]
 struct Recorder {
-    spans: Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>,
+    spans: Arc<Mutex<Vec<Span>>>,
     events: Arc<Mutex<Vec<String>>>,
     next: Arc<AtomicU64>,
 }
@@ -117,7 +120,7 @@ fn calls_are_traced_without_secrets() {
         .filter(|(name, _)| name == "bitrix24.call")
         .collect();
     assert_eq!(calls.len(), 3);
-    let field = |span: &(String, Vec<(String, String)>), key: &str| {
+    let field = |span: &Span, key: &str| {
         span.1
             .iter()
             .find(|(k, _)| k == key)
