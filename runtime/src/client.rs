@@ -359,7 +359,9 @@ impl Client {
         let shared = &*self.inner.shared;
         let policy = shared.retry;
         let safe = retry::safe_to_repeat(spec.retry, spec.api, spec.idempotent);
-        let key = (spec.api == ApiVersion::V3).then(retry::idempotency_key);
+        let mut key = (spec.api == ApiVersion::V3).then(retry::idempotency_key);
+        // Whether an attempt may have run: then the key must not change.
+        let mut maybe_ran = false;
         let url = shared.portal.endpoint(spec.method, spec.api);
         let mut retries = 0u32;
         let mut renewed = false;
@@ -409,6 +411,7 @@ impl Client {
                     return (Err(CallError::Transport(error)), retries);
                 }
                 Attempt::NoAnswer(error) => {
+                    maybe_ran = true;
                     if !safe {
                         return (Err(CallError::OutcomeUnknown(error)), retries);
                     }
@@ -461,11 +464,18 @@ impl Client {
                     {
                         return (Err(failure), retries);
                     }
+                    // The body changes with the token; a refused call stored
+                    // nothing under its key, so a new key avoids a
+                    // "key reused with another body" refusal.
+                    if !maybe_ran && key.is_some() {
+                        key = Some(retry::idempotency_key());
+                    }
                     continue;
                 }
                 "OVERLOAD_LIMIT" | "PORTAL_DELETED" => return (Err(error), retries),
                 _ if status >= 500 => {
                     // The portal failed while running the call: it may have run.
+                    maybe_ran = true;
                     if !safe {
                         let api = error.api();
                         return (

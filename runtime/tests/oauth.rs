@@ -166,3 +166,35 @@ async fn tokens_load_from_a_store_and_secrets_stay_hidden() {
         .build()
         .is_err());
 }
+
+#[tokio::test]
+async fn a_rest_v3_call_refused_for_an_expired_token_gets_a_new_idempotency_key() {
+    let server = serve(|req| {
+        if req.path.starts_with("/oauth/token/") {
+            return renewed();
+        }
+        match req.body["auth"].as_str() {
+            Some("new") => Reply::ok(json!({"id": 9})),
+            _ => Reply::Json(401, json!({"error": "expired_token"})),
+        }
+    })
+    .await;
+    let client = app_client(&server, Arc::default(), Arc::default());
+    client
+        .call(common::methods::TaskAdd {
+            fields: json!({"title": "t"}),
+        })
+        .await
+        .unwrap();
+    let calls: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method() == "tasks.task.add")
+        .collect();
+    assert_eq!(calls.len(), 2);
+    assert!(calls.iter().all(|r| r.path == "/rest/api/tasks.task.add"));
+    assert_ne!(
+        calls[0].header("idempotency-key"),
+        calls[1].header("idempotency-key")
+    );
+}
