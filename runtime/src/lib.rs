@@ -18,6 +18,49 @@
 //!
 //! Every call is traced with a `bitrix24.call` span (`method`, `retries`,
 //! `status`, `duration_ms`, `operating`); no span or log line holds a secret.
+//!
+//! # Clients
+//!
+//! ```ignore
+//! use bitrix24::{Client, OAuth, Portal, RateLimit, Tokens};
+//!
+//! // A webhook, with the Enterprise plan's limit.
+//! let client = Client::builder(Portal::webhook("https://b24.example.com/rest/1/key/"))
+//!     .rate_limit(RateLimit::ENTERPRISE)
+//!     .build()?;
+//!
+//! // An OAuth application: tokens renew on `expired_token`, once for all
+//! // concurrent calls, and are saved to the store.
+//! let oauth = OAuth::from_store("app.id", "secret", store).await?
+//!     .on_renewal(|tokens| tracing::info!(expires = ?tokens.expires, "renewed"));
+//! let app = Client::oauth_app("https://b24.example.com", oauth).build()?;
+//! ```
+//!
+//! # Batches
+//!
+//! ```ignore
+//! let mut batch = bitrix24::Batch::new();
+//! let lead = batch.add("lead", crm_lead_add::Params { fields, ..Default::default() })?;
+//! let bind = batch.add_linked(
+//!     "bind",
+//!     crm_lead_contact_items_set::Params { id: 0, items },
+//!     [("id", lead.result())], // `$result[lead]`
+//! )?;
+//! let results = client.batch(batch).await; // split into requests of 50, chains whole
+//! let id = results.get(&lead).expect("ran")?;
+//! ```
+//!
+//! # Lists
+//!
+//! ```ignore
+//! use futures_util::StreamExt;
+//! let spec = bitrix24::ListSpec::new("ID"); // or ListSpec::new("id").items_in("tasks")
+//! let mut leads = client.export::<_, Lead>(params, spec, Default::default());
+//! while let Some(lead) = leads.next().await {
+//!     let lead = lead?;
+//!     // ... leads.checkpoint() resumes an interrupted export.
+//! }
+//! ```
 
 mod auth;
 mod batch;
