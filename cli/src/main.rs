@@ -3,7 +3,7 @@
 //! Each command lives in its own module under [`commands`]; adding one means
 //! adding a file there and a line to [`commands::COMMANDS`].
 
-mod commands;
+use b24_cli::commands;
 
 use std::process::ExitCode;
 

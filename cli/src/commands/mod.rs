@@ -3,9 +3,13 @@
 
 use std::process::ExitCode;
 
+pub mod call;
 pub mod check;
 pub mod expand;
+pub mod export;
+pub mod import;
 pub mod inspect;
+pub mod remote;
 
 /// What a command returns: an exit code, or a usage/IO problem to print.
 pub type Outcome = Result<ExitCode, String>;
@@ -41,6 +45,24 @@ pub const COMMANDS: &[Command] = &[
         args: "DIR [--json] [--no-build]",
         about: "generate every page under DIR, compile all of it in one crate and report per page",
         run: check::run,
+    },
+    Command {
+        name: "call",
+        args: "METHOD [JSON]",
+        about: "call any method on the portal and print its result",
+        run: call::run,
+    },
+    Command {
+        name: "export",
+        args: "METHOD --out FILE.jsonl [--resume]",
+        about: "write every item of a list method as one JSON line",
+        run: export::run,
+    },
+    Command {
+        name: "import",
+        args: "METHOD --in FILE.jsonl --report R.jsonl",
+        about: "one call per input line, batched; a report line per input line",
+        run: import::run,
     },
 ];
 

@@ -1,0 +1,144 @@
+//! `b24 call METHOD [JSON]`: calls any method and prints its `result`.
+//!
+//! With a docs tree (`--docs DIR` or `B24_DOCS`), the method's page is
+//! looked up by name and the parameters are checked against it before any
+//! request: a missing required parameter is an error, an undocumented one a
+//! warning. The retry class comes from the page and the name, as for
+//! generated bindings; `--idempotent` marks a call safe to repeat.
+//!
+//! Exit status: 0 on success, 1 when the portal answered with an error or
+//! the request failed, 3 when the outcome is unknown (the call may have
+//! run and was not repeated), 2 for usage problems.
+
+#![warn(missing_docs)]
+
+use std::process::ExitCode;
+
+use bitrix24::{CallError, CallOptions, Client, Envelope};
+use serde_json::{json, Value};
+
+use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
+use super::Outcome;
+
+/// Why a call did not give a result.
+#[derive(Debug)]
+pub enum CallFailure {
+    /// The parameters do not fit the method's page; nothing was sent.
+    Invalid(Vec<String>),
+    /// The call failed (portal error, transport, decoding, or outcome unknown).
+    Call(CallError),
+}
+
+impl std::fmt::Display for CallFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallFailure::Invalid(problems) => {
+                write!(
+                    f,
+                    "parameters do not fit the method's page: {}",
+                    problems.join("; ")
+                )
+            }
+            CallFailure::Call(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CallFailure {}
+
+/// Calls `method` with `params`: checked against its page first (when
+/// `info` has one), then sent through the client's pipeline with the
+/// method's retry class.
+pub async fn call(
+    client: &Client,
+    info: &MethodInfo,
+    params: Value,
+    options: CallOptions,
+) -> Result<Envelope, CallFailure> {
+    let problems = info.check(&params);
+    if !problems.is_empty() {
+        return Err(CallFailure::Invalid(problems));
+    }
+    client
+        .call_raw_with(&info.name, info.api, info.retry, params, options)
+        .await
+        .map_err(CallFailure::Call)
+}
+
+/// What `b24 call` prints for a successful call: the `result`, and
+/// `total`/`next` for list pages.
+pub fn printed(envelope: &Envelope, whole: bool) -> Value {
+    if !whole {
+        return envelope.result.clone();
+    }
+    let mut out = json!({"result": envelope.result});
+    if let Some(total) = envelope.total {
+        out["total"] = json!(total);
+    }
+    if let Some(next) = envelope.next {
+        out["next"] = json!(next);
+    }
+    if let Some(time) = &envelope.time {
+        out["time"] = time.clone();
+    }
+    out
+}
+
+const USAGE: &str =
+    "usage: b24 call METHOD [JSON] [--webhook URL] [--docs DIR] [--rate-limit B/S] \
+                     [--timeout SECS] [--idempotent] [--envelope]";
+
+/// `b24 call` from the command line.
+pub fn run(args: &[String]) -> Outcome {
+    let valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
+    let args = Args::parse(args, &valued, &["--idempotent", "--envelope"])?;
+    let (method, params) = match args.positional.as_slice() {
+        [method] => (method.clone(), json!({})),
+        [method, text] => (method.clone(), remote::parse_json("JSON", text)?),
+        _ => return Err(USAGE.into()),
+    };
+    if !params.is_object() {
+        return Err("the parameters must be a JSON object".into());
+    }
+    let docs = Docs::from_args(&args)?;
+    let info = MethodInfo::lookup(&method, docs.as_ref());
+    let unknown = info.unknown_params(&params);
+    if !unknown.is_empty() {
+        eprintln!(
+            "b24 call: warning: {method}'s page does not document {}",
+            unknown.join(", ")
+        );
+    }
+    let problems = info.check(&params);
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("b24 call: {method}: {problem}");
+        }
+        return Err("nothing was sent".into());
+    }
+    let client = Connection::from_args(&args)?.client()?;
+    let options = if args.switch("--idempotent") {
+        CallOptions::idempotent()
+    } else {
+        CallOptions::default()
+    };
+    let outcome = remote::block_on(call(&client, &info, params, options))?;
+    match outcome {
+        Ok(envelope) => {
+            let text = serde_json::to_string_pretty(&printed(&envelope, args.switch("--envelope")))
+                .unwrap_or_default();
+            println!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(CallFailure::Call(CallError::OutcomeUnknown(error))) => {
+            eprintln!(
+                "b24 call: {method}: outcome unknown ({error}); the call may have run and was not repeated"
+            );
+            Ok(ExitCode::from(3))
+        }
+        Err(failure) => {
+            eprintln!("b24 call: {method}: {failure}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! `b24 export METHOD [--filter JSON] [--select F,..] --out FILE.jsonl [--resume]`:
+//! every item of a list method, one JSON line each.
+//!
+//! The traversal is the runtime's fast one for huge lists: ordered by ID,
+//! filtered on `>ID`, `start=-1`, 50 pages (2,500 items) per `batch`
+//! request, so 20,000 items take 9 requests. Items are written in ID order;
+//! `FILE.jsonl.checkpoint` beside the output records the method, its
+//! parameters and the last ID written. `--resume` goes on after the last
+//! complete line of the output (a torn last line is cut off), so no item is
+//! written twice. Progress goes to stderr; `--count` spends one more request
+//! to learn the total.
+
+#![warn(missing_docs)]
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use bitrix24::{
+    ApiVersion, CallError, CallOptions, Checkpoint, Client, ExportOptions, ListSpec, Retry,
+};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+use super::remote::{self, Args, Connection, CONNECTION_FLAGS};
+use super::Outcome;
+
+/// Items written between two checkpoints (one full request's worth).
+const CHECKPOINT_EVERY: u64 = 2_500;
+
+/// One export.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    /// The list method, e.g. `crm.lead.list`.
+    pub method: String,
+    /// The `filter` parameter, if any (its `>ID` key is replaced).
+    pub filter: Option<Value>,
+    /// Fields to select; the ID field is added when missing. Empty: the method's default.
+    pub select: Vec<String>,
+    /// The output file.
+    pub out: PathBuf,
+    /// Go on after the output's last line instead of starting over.
+    pub resume: bool,
+    /// Where the items and their IDs are (`ID` at the top of `result` for CRM lists).
+    pub spec: ListSpec,
+    /// Pages per `batch` request (1 to 50).
+    pub pages_per_request: usize,
+    /// Spend one request first to learn the total, for progress.
+    pub count: bool,
+    /// How many times a failed traversal starts again from the checkpoint
+    /// before the export gives up (the runtime already retried each request).
+    pub max_restarts: u32,
+}
+
+impl ExportJob {
+    /// An export of `method` into `out` with the defaults: CRM list shape
+    /// (`ID`), 50 pages per request, no count, 3 restarts.
+    pub fn new(method: impl Into<String>, out: impl Into<PathBuf>) -> ExportJob {
+        ExportJob {
+            method: method.into(),
+            filter: None,
+            select: Vec::new(),
+            out: out.into(),
+            resume: false,
+            spec: ListSpec::new("ID"),
+            pages_per_request: 50,
+            count: false,
+            max_restarts: 3,
+        }
+    }
+
+    /// The parameters sent with every page (before the traversal adds its own).
+    pub fn params(&self) -> Value {
+        let mut params = json!({});
+        if let Some(filter) = &self.filter {
+            params["filter"] = filter.clone();
+        }
+        if !self.select.is_empty() {
+            let mut select = self.select.clone();
+            let id = &self.spec.id_field;
+            if !select
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(id) || s == "*")
+            {
+                select.insert(0, id.clone());
+            }
+            params["select"] = json!(select);
+        }
+        params
+    }
+}
+
+/// How far an export has come, for progress reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportProgress {
+    /// Items in the output file (those of earlier runs included).
+    pub items: u64,
+    /// Items matching the filter, when counted (`--count`).
+    pub total: Option<u64>,
+    /// HTTP requests made by this run.
+    pub requests: u64,
+    /// Whether the export has ended.
+    pub done: bool,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// Items written by this run.
+    pub written: u64,
+    /// Items in the output file now.
+    pub items: u64,
+    /// HTTP requests this run made (retries included).
+    pub requests: u64,
+    /// The last ID in the output.
+    pub last_id: Option<i64>,
+    /// The ID this run started after, when it resumed.
+    pub resumed_after: Option<i64>,
+    /// How many times the traversal started again after a failure.
+    pub restarts: u32,
+}
+
+/// What `FILE.jsonl.checkpoint` holds.
+#[derive(Debug, Clone, PartialEq)]
+struct Saved {
+    method: String,
+    params: Value,
+    last_id: Option<i64>,
+    items: u64,
+    done: bool,
+}
+
+impl Saved {
+    fn to_json(&self) -> Value {
+        json!({
+            "method": self.method,
+            "params": self.params,
+            "last_id": self.last_id,
+            "items": self.items,
+            "done": self.done,
+        })
+    }
+
+    fn from_json(value: &Value) -> Option<Saved> {
+        Some(Saved {
+            method: value.get("method")?.as_str()?.to_string(),
+            params: value.get("params")?.clone(),
+            last_id: value.get("last_id").and_then(Value::as_i64),
+            items: value.get("items").and_then(Value::as_u64).unwrap_or(0),
+            done: value.get("done").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+}
+
+/// The checkpoint file of an output file: `FILE.jsonl.checkpoint`.
+pub fn checkpoint_path(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_os_string();
+    name.push(".checkpoint");
+    PathBuf::from(name)
+}
+
+/// Runs an export; `progress` is called as items arrive (at most every
+/// 100 ms) and at the end.
+pub async fn export(
+    client: &Client,
+    job: &ExportJob,
+    progress: &mut (dyn FnMut(&ExportProgress) + Send),
+) -> Result<ExportSummary, String> {
+    let params = job.params();
+    let checkpoint = checkpoint_path(&job.out);
+    let shown = job.out.display().to_string();
+    let requests_before = client.requests_sent();
+
+    // Where to start: after the last complete line of the output.
+    let (mut items, mut last_id) = (0u64, None);
+    if job.resume && job.out.exists() {
+        if let Some(saved) = read_checkpoint(&checkpoint)? {
+            if saved.method != job.method || saved.params != params {
+                return Err(format!(
+                    "{} is for {} with {}, not this export; start over without --resume",
+                    checkpoint.display(),
+                    saved.method,
+                    saved.params
+                ));
+            }
+        }
+        let tail = scan(&job.out).map_err(|e| format!("{shown}: {e}"))?;
+        if tail.torn {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(&job.out)
+                .map_err(|e| format!("{shown}: {e}"))?;
+            file.set_len(tail.complete_len)
+                .map_err(|e| format!("{shown}: cannot cut the torn last line: {e}"))?;
+        }
+        items = tail.lines;
+        if let Some(line) = tail.last_line {
+            let item: Value = serde_json::from_str(&line)
+                .map_err(|e| format!("{shown}: the last line is not JSON: {e}"))?;
+            last_id = Some(item_id(&job.spec, &item).ok_or_else(|| {
+                format!(
+                    "{shown}: the last line has no `{}` to resume after",
+                    job.spec.id_field
+                )
+            })?);
+        }
+    }
+    let resumed_after = last_id;
+    let file = if job.resume {
+        OpenOptions::new().create(true).append(true).open(&job.out)
+    } else {
+        File::create(&job.out)
+    }
+    .map_err(|e| format!("{shown}: {e}"))?;
+    let mut writer = BufWriter::with_capacity(1 << 16, file);
+
+    let total = if job.count {
+        Some(count(client, job, &params).await?)
+    } else {
+        None
+    };
+    let mut saved = Saved {
+        method: job.method.clone(),
+        params: params.clone(),
+        last_id,
+        items,
+        done: false,
+    };
+    save(&mut writer, &checkpoint, &saved)?;
+
+    let mut written = 0u64;
+    let mut restarts = 0u32;
+    let mut shown_at = Instant::now();
+    let report = |items: u64, done: bool, progress: &mut (dyn FnMut(&ExportProgress) + Send)| {
+        progress(&ExportProgress {
+            items,
+            total,
+            requests: client.requests_sent() - requests_before,
+            done,
+        })
+    };
+    report(items, false, progress);
+    'traversal: loop {
+        let options = ExportOptions {
+            after: last_id.map(|last_id| Checkpoint { last_id }),
+            pages_per_request: job.pages_per_request,
+        };
+        let mut stream =
+            client.export_raw::<Value>(&job.method, params.clone(), job.spec.clone(), options);
+        while let Some(item) = stream.next().await {
+            let item = match item {
+                Ok(item) => item,
+                Err(error) => {
+                    saved.last_id = last_id;
+                    saved.items = items;
+                    save(&mut writer, &checkpoint, &saved)?;
+                    if restartable(&error) && restarts < job.max_restarts {
+                        restarts += 1;
+                        tokio::time::sleep(Duration::from_millis(500) * restarts).await;
+                        continue 'traversal;
+                    }
+                    return Err(format!(
+                        "{}: {error}; {items} items are in {shown}, go on with --resume",
+                        job.method
+                    ));
+                }
+            };
+            let Some(id) = item_id(&job.spec, &item) else {
+                return Err(format!(
+                    "{}: an item has no `{}`: {item}",
+                    job.method, job.spec.id_field
+                ));
+            };
+            // Never a line twice, whatever the portal sends.
+            if last_id.is_some_and(|last| id <= last) {
+                continue;
+            }
+            serde_json::to_writer(&mut writer, &item).map_err(|e| format!("{shown}: {e}"))?;
+            writer
+                .write_all(b"\n")
+                .map_err(|e| format!("{shown}: {e}"))?;
+            last_id = Some(id);
+            items += 1;
+            written += 1;
+            if written % CHECKPOINT_EVERY == 0 {
+                saved.last_id = last_id;
+                saved.items = items;
+                save(&mut writer, &checkpoint, &saved)?;
+            }
+            if shown_at.elapsed() >= Duration::from_millis(100) {
+                shown_at = Instant::now();
+                report(items, false, progress);
+            }
+        }
+        break;
+    }
+    saved.last_id = last_id;
+    saved.items = items;
+    saved.done = true;
+    save(&mut writer, &checkpoint, &saved)?;
+    report(items, true, progress);
+    Ok(ExportSummary {
+        written,
+        items,
+        requests: client.requests_sent() - requests_before,
+        last_id,
+        resumed_after,
+        restarts,
+    })
+}
+
+/// The total the portal counts for the filter: one counted page of IDs.
+async fn count(client: &Client, job: &ExportJob, params: &Value) -> Result<u64, String> {
+    let mut params = params.clone();
+    params["select"] = json!([job.spec.id_field]);
+    params["start"] = json!(0);
+    let envelope = client
+        .call_raw_with(
+            &job.method,
+            ApiVersion::V2,
+            Retry::Read,
+            params,
+            CallOptions::default(),
+        )
+        .await
+        .map_err(|e| format!("{}: cannot count the items: {e}", job.method))?;
+    Ok(envelope.total.unwrap_or(0))
+}
+
+/// Errors after which starting again from the checkpoint may help.
+fn restartable(error: &CallError) -> bool {
+    match error {
+        CallError::Transport(_) | CallError::OutcomeUnknown(_) => true,
+        CallError::Api(api) => {
+            api.status >= 500
+                || matches!(
+                    api.code.as_str(),
+                    "QUERY_LIMIT_EXCEEDED" | "OPERATION_TIME_LIMIT" | "INTERNAL_SERVER_ERROR"
+                )
+        }
+        CallError::Decode(_) => false,
+    }
+}
+
+/// An item's ID: a number or numeric text.
+fn item_id(spec: &ListSpec, item: &Value) -> Option<i64> {
+    let value = item.get(&spec.id_field)?;
+    value
+        .as_i64()
+        .or_else(|| value.as_str()?.trim().parse().ok())
+}
+
+fn read_checkpoint(path: &Path) -> Result<Option<Saved>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a checkpoint: {e}", path.display()))?;
+    Saved::from_json(&value)
+        .map(Some)
+        .ok_or_else(|| format!("{}: not a checkpoint", path.display()))
+}
+
+/// Flushes the output, then replaces the checkpoint (write and rename), so
+/// the checkpoint never runs ahead of the lines on disk.
+fn save(writer: &mut BufWriter<File>, path: &Path, saved: &Saved) -> Result<(), String> {
+    writer
+        .flush()
+        .map_err(|e| format!("cannot write the output: {e}"))?;
+    let mut temporary = path.as_os_str().to_os_string();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, format!("{}\n", saved.to_json()))
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The end of an output file.
+#[derive(Debug, Default)]
+struct Tail {
+    /// Complete lines.
+    lines: u64,
+    /// Bytes up to the end of the last complete line.
+    complete_len: u64,
+    /// Bytes follow the last newline.
+    torn: bool,
+    /// The last complete, non-empty line.
+    last_line: Option<String>,
+}
+
+fn scan(path: &Path) -> std::io::Result<Tail> {
+    let mut file = File::open(path)?;
+    let mut tail = Tail::default();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut offset = 0u64;
+    let mut line_start = 0u64;
+    let mut last_start = None;
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        for (i, byte) in buffer[..read].iter().enumerate() {
+            if *byte == b'\n' {
+                let end = offset + i as u64 + 1;
+                if end - line_start > 1 {
+                    tail.lines += 1;
+                    last_start = Some((line_start, end - 1));
+                }
+                tail.complete_len = end;
+                line_start = end;
+            }
+        }
+        offset += read as u64;
+    }
+    tail.torn = offset > tail.complete_len;
+    if let Some((start, end)) = last_start {
+        file.seek(SeekFrom::Start(start))?;
+        let mut line = vec![0u8; (end - start) as usize];
+        file.read_exact(&mut line)?;
+        tail.last_line = Some(String::from_utf8_lossy(&line).into_owned());
+    }
+    Ok(tail)
+}
+
+/// Prints progress on stderr: a redrawn bar on a terminal, a line every
+/// few seconds otherwise.
+pub struct ProgressLine {
+    label: String,
+    terminal: bool,
+    started: Instant,
+    printed: Option<Instant>,
+}
+
+impl ProgressLine {
+    /// A progress line for `label` (the method name).
+    pub fn new(label: &str) -> ProgressLine {
+        ProgressLine {
+            label: label.to_string(),
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            started: Instant::now(),
+            printed: None,
+        }
+    }
+
+    /// Shows `done` of `total` items after `requests` requests.
+    pub fn show(&mut self, done: u64, total: Option<u64>, requests: u64, finished: bool) {
+        let every = if self.terminal {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_secs(5)
+        };
+        if !finished && self.printed.is_some_and(|at| at.elapsed() < every) {
+            return;
+        }
+        self.printed = Some(Instant::now());
+        let seconds = self.started.elapsed().as_secs_f64();
+        let counted = match total {
+            Some(total) if total > 0 => {
+                let share = (done as f64 / total as f64).min(1.0);
+                let filled = (share * 30.0).round() as usize;
+                format!(
+                    "[{}{}] {done}/{total} ({:.0}%)",
+                    "#".repeat(filled),
+                    ".".repeat(30 - filled),
+                    share * 100.0
+                )
+            }
+            _ => format!("{done} items"),
+        };
+        let line = format!(
+            "{}: {counted}, {requests} requests, {seconds:.1} s",
+            self.label
+        );
+        if self.terminal {
+            eprint!("\r{line}\x1b[K");
+            if finished {
+                eprintln!();
+            }
+        } else {
+            eprintln!("{line}");
+        }
+    }
+}
+
+const USAGE: &str = "usage: b24 export METHOD --out FILE.jsonl [--filter JSON] [--select F,..] \
+                     [--resume] [--count] [--id-field ID] [--items-key KEY] [--webhook URL] [--rate-limit B/S]";
+
+/// `b24 export` from the command line.
+pub fn run(args: &[String]) -> Outcome {
+    let mut valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
+    valued.extend(["--out", "--filter", "--select", "--id-field", "--items-key"]);
+    let args = Args::parse(args, &valued, &["--resume", "--count", "--quiet"])?;
+    let [method] = args.positional.as_slice() else {
+        return Err(USAGE.into());
+    };
+    let out = args.value("--out").ok_or(USAGE)?;
+    let mut job = ExportJob::new(method.clone(), out);
+    if let Some(text) = args.value("--filter") {
+        let filter = remote::parse_json("--filter", text)?;
+        if !filter.is_object() {
+            return Err("--filter must be a JSON object".into());
+        }
+        job.filter = Some(filter);
+    }
+    if let Some(text) = args.value("--select") {
+        job.select = text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    if let Some(id) = args.value("--id-field") {
+        job.spec.id_field = id.to_string();
+    }
+    if let Some(key) = args.value("--items-key") {
+        job.spec = job.spec.clone().items_in(key);
+    }
+    job.resume = args.switch("--resume");
+    job.count = args.switch("--count");
+    let client = Connection::from_args(&args)?.client()?;
+    let quiet = args.switch("--quiet");
+    let mut line = ProgressLine::new(method);
+    let mut progress = move |p: &ExportProgress| {
+        if !quiet {
+            line.show(p.items, p.total, p.requests, p.done);
+        }
+    };
+    match remote::block_on(export(&client, &job, &mut progress))? {
+        Ok(summary) => {
+            if !quiet {
+                eprintln!(
+                    "{method}: {} new items, {} in {out}, {} requests",
+                    summary.written, summary.items, summary.requests
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(message) => {
+            eprintln!("b24 export: {message}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,571 @@
+//! `b24 import METHOD --in FILE.jsonl --report REPORT.jsonl [--resume]`:
+//! one call of METHOD per input line, the line being its parameters.
+//!
+//! Lines go 50 to a `batch` request, a few requests in flight, through the
+//! client's rate limit and retry rules: a request is sent again after a 5xx
+//! or a dropped connection only when every call in it is safe to repeat
+//! (reads, `set`/`update`/`delete`...). Otherwise its calls are reported
+//! `unknown`: they may have run, and are never sent again silently.
+//!
+//! The report has one JSON line per non-blank input line, in input order:
+//! `{"line": N, "status": "ok"|"error"|"unknown", "result": ..., "error": ...}`
+//! (N counts input lines from 1). While the run goes on the report is a
+//! journal: before a batch of unsafe calls leaves, its lines are written as
+//! `unknown` (code `IN_FLIGHT`), so a run killed mid-request never leads to
+//! a duplicate. With `--resume` only lines that are not `ok` are sent again;
+//! `unknown` lines only when the method is safe to repeat or with
+//! `--retry-unknown` (after checking the portal by hand). Exit status 1
+//! when any line is not `ok`.
+
+#![warn(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use bitrix24::{ApiVersion, Batch, CallError, CallOptions, Client, CommandResult, MAX_BATCH};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+use super::export::ProgressLine;
+use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
+use super::Outcome;
+
+/// How a line ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// The call ran and succeeded.
+    Ok,
+    /// The call failed, or was not sent.
+    Error,
+    /// The call may have run; nobody knows.
+    Unknown,
+}
+
+impl Status {
+    /// The name in the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Error => "error",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Status> {
+        match text {
+            "ok" => Some(Status::Ok),
+            "error" => Some(Status::Error),
+            "unknown" => Some(Status::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportLine {
+    /// The input line, from 1.
+    pub line: u64,
+    /// How it ended.
+    pub status: Status,
+    /// The call's `result` when it succeeded, else `null`.
+    pub result: Value,
+    /// `{"code": ..., "description": ...}` when it did not, else `null`.
+    pub error: Value,
+}
+
+impl ReportLine {
+    fn ok(line: u64, result: Value) -> ReportLine {
+        ReportLine {
+            line,
+            status: Status::Ok,
+            result,
+            error: Value::Null,
+        }
+    }
+
+    fn failed(line: u64, status: Status, code: &str, description: impl Into<String>) -> ReportLine {
+        ReportLine {
+            line,
+            status,
+            result: Value::Null,
+            error: json!({"code": code, "description": description.into()}),
+        }
+    }
+
+    /// The report line as JSON.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "line": self.line,
+            "status": self.status.as_str(),
+            "result": self.result,
+            "error": self.error,
+        })
+    }
+
+    /// Reads a report line.
+    pub fn from_json(value: &Value) -> Option<ReportLine> {
+        Some(ReportLine {
+            line: value.get("line")?.as_u64().filter(|n| *n > 0)?,
+            status: Status::parse(value.get("status")?.as_str()?)?,
+            result: value.get("result").cloned().unwrap_or(Value::Null),
+            error: value.get("error").cloned().unwrap_or(Value::Null),
+        })
+    }
+}
+
+/// One import.
+#[derive(Debug, Clone)]
+pub struct ImportJob {
+    /// The method, its retry class and page.
+    pub info: MethodInfo,
+    /// The input: one JSON object of parameters a line.
+    pub input: PathBuf,
+    /// The report.
+    pub report: PathBuf,
+    /// Go on from the report: send only lines that are not `ok`.
+    pub resume: bool,
+    /// With `resume`, send `unknown` lines of an unsafe method again too.
+    pub retry_unknown: bool,
+    /// Calls per `batch` request (1 to 50).
+    pub batch_size: usize,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+}
+
+impl ImportJob {
+    /// An import with the defaults: 50 calls a request, 4 requests in flight.
+    pub fn new(
+        info: MethodInfo,
+        input: impl Into<PathBuf>,
+        report: impl Into<PathBuf>,
+    ) -> ImportJob {
+        ImportJob {
+            info,
+            input: input.into(),
+            report: report.into(),
+            resume: false,
+            retry_unknown: false,
+            batch_size: MAX_BATCH,
+            concurrency: 4,
+        }
+    }
+}
+
+/// How far an import has come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// Lines this run sends.
+    pub to_send: u64,
+    /// Lines sent and answered (or given up on).
+    pub done: u64,
+    /// HTTP requests so far.
+    pub requests: u64,
+    /// Whether the import has ended.
+    pub finished: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Non-blank input lines.
+    pub lines: u64,
+    /// Lines this run sent.
+    pub sent: u64,
+    /// Lines kept from the earlier report without sending (`--resume`).
+    pub kept: u64,
+    /// Lines `ok` in the report now.
+    pub ok: u64,
+    /// Lines `error` in the report now.
+    pub error: u64,
+    /// Lines `unknown` in the report now.
+    pub unknown: u64,
+    /// HTTP requests this run made (retries included).
+    pub requests: u64,
+}
+
+impl ImportSummary {
+    /// Whether every line is `ok`.
+    pub fn all_ok(&self) -> bool {
+        self.ok == self.lines
+    }
+}
+
+/// Runs an import; `progress` is called after every request and at the end.
+pub async fn import(
+    client: &Client,
+    job: &ImportJob,
+    progress: &mut (dyn FnMut(&ImportProgress) + Send),
+) -> Result<ImportSummary, String> {
+    let requests_before = client.requests_sent();
+    let report_shown = job.report.display().to_string();
+    let mut lines: BTreeMap<u64, ReportLine> = BTreeMap::new();
+    let previous = if job.report.exists() {
+        if !job.resume {
+            return Err(format!(
+                "{report_shown} exists: pass --resume to go on from it, or remove it"
+            ));
+        }
+        read_report(&job.report)?
+    } else {
+        BTreeMap::new()
+    };
+    let safe = job.info.safe_to_repeat();
+
+    // What to send: every line that is not settled by the earlier report.
+    let input = File::open(&job.input).map_err(|e| format!("{}: {e}", job.input.display()))?;
+    let mut to_send: Vec<(u64, Value)> = Vec::new();
+    let mut summary = ImportSummary::default();
+    let mut fresh: Vec<ReportLine> = Vec::new();
+    for (index, text) in BufReader::new(input).lines().enumerate() {
+        let number = index as u64 + 1;
+        let text = text.map_err(|e| format!("{}: line {number}: {e}", job.input.display()))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        summary.lines += 1;
+        if let Some(earlier) = previous.get(&number) {
+            let settled = match earlier.status {
+                Status::Ok => true,
+                Status::Unknown => !(safe || job.retry_unknown),
+                Status::Error => false,
+            };
+            if settled {
+                lines.insert(number, earlier.clone());
+                summary.kept += 1;
+                continue;
+            }
+        }
+        let params: Value = match serde_json::from_str(&text) {
+            Ok(value @ Value::Object(_)) => value,
+            Ok(_) => {
+                fresh.push(ReportLine::failed(
+                    number,
+                    Status::Error,
+                    "INVALID_LINE",
+                    "the line is not a JSON object of parameters",
+                ));
+                continue;
+            }
+            Err(e) => {
+                fresh.push(ReportLine::failed(
+                    number,
+                    Status::Error,
+                    "INVALID_LINE",
+                    format!("the line is not JSON: {e}"),
+                ));
+                continue;
+            }
+        };
+        let problems = job.info.check(&params);
+        if !problems.is_empty() {
+            fresh.push(ReportLine::failed(
+                number,
+                Status::Error,
+                "INVALID_PARAMS",
+                problems.join("; "),
+            ));
+            continue;
+        }
+        to_send.push((number, params));
+    }
+    summary.sent = to_send.len() as u64;
+
+    let journal = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&job.report)
+        .map_err(|e| format!("{report_shown}: {e}"))?;
+    let journal = Journal(Mutex::new(BufWriter::new(journal)));
+    journal.write(&fresh)?;
+    for line in fresh {
+        lines.insert(line.line, line);
+    }
+
+    let mut state = ImportProgress {
+        to_send: summary.sent,
+        ..ImportProgress::default()
+    };
+    progress(&state);
+    let batch_size = job.batch_size.clamp(1, MAX_BATCH);
+    let chunks: Vec<Vec<(u64, Value)>> = to_send
+        .chunks(batch_size)
+        .map(<[(u64, Value)]>::to_vec)
+        .collect();
+    let journal_ref = &journal;
+    let mut answers = futures_util::stream::iter(chunks)
+        .map(|chunk| async move {
+            if !safe {
+                let in_flight: Vec<ReportLine> = chunk
+                    .iter()
+                    .map(|(line, _)| {
+                        ReportLine::failed(
+                            *line,
+                            Status::Unknown,
+                            "IN_FLIGHT",
+                            "the run stopped before the answer came: the call may have run",
+                        )
+                    })
+                    .collect();
+                journal_ref.write(&in_flight)?;
+            }
+            Ok::<_, String>(send(client, &job.info, chunk).await)
+        })
+        .buffer_unordered(job.concurrency.max(1));
+    while let Some(answered) = answers.next().await {
+        let answered = answered?;
+        journal.write(&answered)?;
+        state.done += answered.len() as u64;
+        state.requests = client.requests_sent() - requests_before;
+        progress(&state);
+        for line in answered {
+            lines.insert(line.line, line);
+        }
+    }
+    drop(answers);
+    drop(journal);
+
+    // The final report: one line per input line, in order.
+    write_report(&job.report, lines.values())?;
+    for line in lines.values() {
+        match line.status {
+            Status::Ok => summary.ok += 1,
+            Status::Error => summary.error += 1,
+            Status::Unknown => summary.unknown += 1,
+        }
+    }
+    summary.requests = client.requests_sent() - requests_before;
+    state.requests = summary.requests;
+    state.finished = true;
+    progress(&state);
+    Ok(summary)
+}
+
+/// The report file while the run goes on.
+struct Journal(Mutex<BufWriter<File>>);
+
+impl Journal {
+    /// Appends lines and flushes them to the file.
+    fn write(&self, lines: &[ReportLine]) -> Result<(), String> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut file = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for line in lines {
+            writeln!(file, "{}", line.to_json())
+                .map_err(|e| format!("cannot write the report: {e}"))?;
+        }
+        file.flush()
+            .map_err(|e| format!("cannot write the report: {e}"))
+    }
+}
+
+/// Sends one chunk of lines: one `batch` request, or (REST 3.0, or a line
+/// that cannot go in a batch) one call a line.
+async fn send(client: &Client, info: &MethodInfo, chunk: Vec<(u64, Value)>) -> Vec<ReportLine> {
+    let mut alone: Vec<(u64, Value)> = Vec::new();
+    let mut batch = Batch::new();
+    let mut batched: Vec<(u64, String)> = Vec::new();
+    for (line, params) in chunk {
+        if info.api == ApiVersion::V3 {
+            alone.push((line, params));
+            continue;
+        }
+        let name = format!("line{line}");
+        // Text that looks like a batch reference (`$result[x]`) cannot go in a batch.
+        match batch.add_raw(&name, &info.name, info.retry, params.clone()) {
+            Ok(_) => batched.push((line, name)),
+            Err(_) => alone.push((line, params)),
+        }
+    }
+    let mut out = Vec::new();
+    if !batched.is_empty() {
+        let results = client.batch(batch).await;
+        for (line, name) in batched {
+            out.push(settle(line, info, results.by_name(&name).cloned()));
+        }
+    }
+    let singles = alone.into_iter().map(|(line, params)| async move {
+        let outcome = client
+            .call_raw_with(
+                &info.name,
+                info.api,
+                info.retry,
+                params,
+                CallOptions::default(),
+            )
+            .await
+            .map(|envelope| CommandResult {
+                result: envelope.result,
+                total: envelope.total,
+                next: envelope.next,
+                time: envelope.time,
+            });
+        settle(line, info, Some(outcome))
+    });
+    out.extend(futures_util::future::join_all(singles).await);
+    out
+}
+
+/// The report line for a call's outcome.
+fn settle(
+    line: u64,
+    info: &MethodInfo,
+    outcome: Option<Result<CommandResult, CallError>>,
+) -> ReportLine {
+    let safe = info.safe_to_repeat();
+    // Reached the portal, answer unreadable or missing: unknown for unsafe calls.
+    let unread = if safe { Status::Error } else { Status::Unknown };
+    match outcome {
+        Some(Ok(command)) => ReportLine::ok(line, command.result),
+        Some(Err(CallError::OutcomeUnknown(error))) => {
+            ReportLine::failed(line, Status::Unknown, "OUTCOME_UNKNOWN", error.to_string())
+        }
+        Some(Err(CallError::Api(api))) => ReportLine::failed(
+            line,
+            Status::Error,
+            &api.code,
+            if api.description.is_empty() {
+                api.to_string()
+            } else {
+                api.description
+            },
+        ),
+        // Not sent (the connection could not be made), or a read that kept failing.
+        Some(Err(CallError::Transport(error))) => {
+            ReportLine::failed(line, Status::Error, "TRANSPORT", error.to_string())
+        }
+        Some(Err(CallError::Decode(error))) if error.status == 0 => {
+            ReportLine::failed(line, Status::Error, "ENCODE", error.to_string())
+        }
+        Some(Err(CallError::Decode(error))) => {
+            ReportLine::failed(line, unread, "DECODE", error.to_string())
+        }
+        None => ReportLine::failed(
+            line,
+            unread,
+            "NO_ANSWER",
+            "the batch answer holds neither a result nor an error for this call",
+        ),
+    }
+}
+
+/// Reads a report (or a journal): the last entry of each line wins.
+pub fn read_report(path: &Path) -> Result<BTreeMap<u64, ReportLine>, String> {
+    let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lines = BTreeMap::new();
+    for (index, text) in BufReader::new(file).lines().enumerate() {
+        let text = text.map_err(|e| format!("{}: {e}", path.display()))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let parsed = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| ReportLine::from_json(&v));
+        match parsed {
+            Some(line) => {
+                lines.insert(line.line, line);
+            }
+            // A torn last entry of a killed run: that line counts as unanswered.
+            None if index > 0 && !text.ends_with('}') => {}
+            None => {
+                return Err(format!(
+                    "{}:{}: not a report line: {text}",
+                    path.display(),
+                    index + 1
+                ))
+            }
+        }
+    }
+    Ok(lines)
+}
+
+fn write_report<'a>(
+    path: &Path,
+    lines: impl Iterator<Item = &'a ReportLine>,
+) -> Result<(), String> {
+    let mut temporary = path.as_os_str().to_os_string();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let write = || -> std::io::Result<()> {
+        let mut out = BufWriter::new(File::create(&temporary)?);
+        for line in lines {
+            writeln!(out, "{}", line.to_json())?;
+        }
+        out.flush()?;
+        std::fs::rename(&temporary, path)
+    };
+    write().map_err(|e| format!("{}: {e}", path.display()))
+}
+
+const USAGE: &str = "usage: b24 import METHOD --in FILE.jsonl --report REPORT.jsonl [--resume] \
+                     [--retry-unknown] [--batch-size N] [--concurrency N] [--docs DIR] [--webhook URL] [--rate-limit B/S]";
+
+/// `b24 import` from the command line.
+pub fn run(args: &[String]) -> Outcome {
+    let mut valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
+    valued.extend(["--in", "--report", "--batch-size", "--concurrency"]);
+    let args = Args::parse(args, &valued, &["--resume", "--retry-unknown", "--quiet"])?;
+    let [method] = args.positional.as_slice() else {
+        return Err(USAGE.into());
+    };
+    let input = args.value("--in").ok_or(USAGE)?;
+    let report = args.value("--report").ok_or(USAGE)?;
+    let number = |flag: &str, default: usize| -> Result<usize, String> {
+        match args.value(flag) {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("`{flag} {text}`: expected a positive number")),
+        }
+    };
+    let docs = Docs::from_args(&args)?;
+    let info = MethodInfo::lookup(method, docs.as_ref());
+    let mut job = ImportJob::new(info, input, report);
+    job.batch_size = number("--batch-size", MAX_BATCH)?.min(MAX_BATCH);
+    job.concurrency = number("--concurrency", 4)?;
+    job.resume = args.switch("--resume");
+    job.retry_unknown = args.switch("--retry-unknown");
+    let client = Connection::from_args(&args)?.client()?;
+    let quiet = args.switch("--quiet");
+    let mut line = ProgressLine::new(method);
+    let mut progress = move |p: &ImportProgress| {
+        if !quiet {
+            line.show(p.done, Some(p.to_send), p.requests, p.finished);
+        }
+    };
+    match remote::block_on(import(&client, &job, &mut progress))? {
+        Ok(summary) => {
+            eprintln!(
+                "{method}: {} lines: {} ok, {} error, {} unknown ({} sent, {} kept from the report), {} requests",
+                summary.lines,
+                summary.ok,
+                summary.error,
+                summary.unknown,
+                summary.sent,
+                summary.kept,
+                summary.requests
+            );
+            if summary.unknown > 0 {
+                eprintln!(
+                    "{method}: `unknown` lines may have run; check them on the portal before sending them again (--resume --retry-unknown)"
+                );
+            }
+            Ok(if summary.all_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Err(message) => {
+            eprintln!("b24 import: {message}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,543 @@
+//! What `call`, `export` and `import` share: flags, the client (webhook
+//! from `--webhook` or `B24_WEBHOOK_URL`, rate limit), method pages looked
+//! up by method name under a docs tree, parameter checks against a page,
+//! and each method's retry class.
+
+#![warn(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bitrix24::{ApiVersion, Client, RateLimit, Retry};
+use bitrix24_codegen::model::{Field, Kind, Method, ResultSpec};
+use serde_json::{Map, Value};
+
+/// The environment variable that holds the webhook URL.
+pub const WEBHOOK_ENV: &str = "B24_WEBHOOK_URL";
+/// The environment variable that names the docs tree.
+pub const DOCS_ENV: &str = "B24_DOCS";
+/// The environment variable that holds the rate limit (`BURST/PER_SECOND`).
+pub const RATE_ENV: &str = "B24_RATE_LIMIT";
+
+/// The flags every portal command takes, with a value.
+pub const CONNECTION_FLAGS: &[&str] = &["--webhook", "--docs", "--rate-limit", "--timeout"];
+
+/// Command-line arguments split into positionals, flags with values and switches.
+#[derive(Debug, Default, Clone)]
+pub struct Args {
+    /// Arguments that are not flags, in order.
+    pub positional: Vec<String>,
+    values: BTreeMap<String, String>,
+    switches: Vec<String>,
+}
+
+impl Args {
+    /// Parses `args`: `valued` flags take the next argument (or `--flag=value`),
+    /// `switches` take none; anything else starting with `--` is an error.
+    pub fn parse(args: &[String], valued: &[&str], switches: &[&str]) -> Result<Args, String> {
+        let mut parsed = Args::default();
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            if arg == "--" {
+                parsed.positional.extend(rest.by_ref().cloned());
+                break;
+            }
+            if !arg.starts_with("--") {
+                parsed.positional.push(arg.clone());
+                continue;
+            }
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_string())),
+                None => (arg.as_str(), None),
+            };
+            if valued.contains(&name) {
+                let value = match inline {
+                    Some(value) => value,
+                    None => rest
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| format!("`{name}` needs a value"))?,
+                };
+                if parsed.values.insert(name.to_string(), value).is_some() {
+                    return Err(format!("`{name}` given twice"));
+                }
+            } else if switches.contains(&name) && inline.is_none() {
+                parsed.switches.push(name.to_string());
+            } else {
+                return Err(format!("unknown option `{arg}`"));
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// The value of a flag.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// Whether a switch was given.
+    pub fn switch(&self, name: &str) -> bool {
+        self.switches.iter().any(|s| s == name)
+    }
+}
+
+/// How to reach the portal.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// The webhook URL; `None` reads [`WEBHOOK_ENV`].
+    pub webhook: Option<String>,
+    /// The portal's rate limit to mirror; `None` reads [`RATE_ENV`], else the standard plan's.
+    pub rate_limit: Option<RateLimit>,
+    /// The per-request timeout; `None` keeps the runtime's default.
+    pub timeout: Option<Duration>,
+}
+
+impl Connection {
+    /// The connection the flags (`--webhook`, `--rate-limit`, `--timeout`) ask for.
+    pub fn from_args(args: &Args) -> Result<Connection, String> {
+        let rate_limit = match args.value("--rate-limit") {
+            Some(text) => Some(parse_rate_limit(text)?),
+            None => None,
+        };
+        let timeout = match args.value("--timeout") {
+            Some(text) => Some(
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|s| *s > 0.0 && s.is_finite())
+                    .map(Duration::from_secs_f64)
+                    .ok_or_else(|| format!("`--timeout {text}`: expected seconds"))?,
+            ),
+            None => None,
+        };
+        Ok(Connection {
+            webhook: args.value("--webhook").map(str::to_string),
+            rate_limit,
+            timeout,
+        })
+    }
+
+    /// The client. Plain `http://` is refused except on loopback (the
+    /// runtime's rule); the message never shows the webhook key.
+    pub fn client(&self) -> Result<Client, String> {
+        let url = match &self.webhook {
+            Some(url) => url.clone(),
+            None => std::env::var(WEBHOOK_ENV)
+                .map_err(|_| format!("no portal: pass `--webhook URL` or set {WEBHOOK_ENV}"))?,
+        };
+        let rate_limit = match self.rate_limit {
+            Some(limit) => limit,
+            None => match std::env::var(RATE_ENV) {
+                Ok(text) => parse_rate_limit(&text).map_err(|e| format!("{RATE_ENV}: {e}"))?,
+                Err(_) => RateLimit::STANDARD,
+            },
+        };
+        let mut builder =
+            Client::builder(bitrix24::Portal::webhook(url.trim())).rate_limit(rate_limit);
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder.build().map_err(|e| format!("webhook: {e}"))
+    }
+}
+
+/// `standard`, `enterprise`, `none` or `BURST/PER_SECOND` (e.g. `50/2`).
+pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "standard" => return Ok(RateLimit::STANDARD),
+        "enterprise" => return Ok(RateLimit::ENTERPRISE),
+        "none" | "unlimited" => return Ok(RateLimit::UNLIMITED),
+        _ => {}
+    }
+    let bad = || {
+        format!(
+            "rate limit `{text}`: expected BURST/PER_SECOND (e.g. 50/2), standard or enterprise"
+        )
+    };
+    let (burst, rate) = text.split_once('/').ok_or_else(bad)?;
+    let burst: u32 = burst.trim().parse().map_err(|_| bad())?;
+    let rate: f64 = rate.trim().parse().map_err(|_| bad())?;
+    if burst == 0 || !(rate > 0.0 && rate.is_finite()) {
+        return Err(bad());
+    }
+    Ok(RateLimit::new(burst, rate))
+}
+
+/// A directory of method pages, searched by method name.
+#[derive(Debug, Clone)]
+pub struct Docs {
+    dir: PathBuf,
+}
+
+impl Docs {
+    /// The tree named by `--docs`, else by [`DOCS_ENV`]; `None` when neither is set.
+    pub fn from_args(args: &Args) -> Result<Option<Docs>, String> {
+        let dir = match args.value("--docs") {
+            Some(dir) => PathBuf::from(dir),
+            None => match std::env::var_os(DOCS_ENV) {
+                Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+                _ => return Ok(None),
+            },
+        };
+        if !dir.is_dir() {
+            return Err(format!("docs: {} is not a directory", dir.display()));
+        }
+        Ok(Some(Docs { dir }))
+    }
+
+    /// A docs tree at `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Docs {
+        Docs { dir: dir.into() }
+    }
+
+    /// The page of `method`: first the files named after it
+    /// (`crm.lead.add` → `crm-lead-add.md`), then any page that mentions
+    /// the name; each candidate is parsed and must document that method.
+    pub fn find(&self, method: &str) -> Option<Method> {
+        let mut pages = Vec::new();
+        markdown_files(&self.dir, &mut pages);
+        pages.sort();
+        let wanted = method.to_ascii_lowercase();
+        let stem = wanted.replace('.', "-");
+        let named = |path: &Path| {
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| s.eq_ignore_ascii_case(&stem) || s.eq_ignore_ascii_case(&wanted))
+        };
+        let parse = |path: &Path| -> Option<Method> {
+            let loaded = bitrix24_codegen::load(path, &path.display().to_string()).ok()?;
+            loaded
+                .method
+                .method
+                .eq_ignore_ascii_case(method)
+                .then_some(loaded.method)
+        };
+        if let Some(found) = pages.iter().filter(|p| named(p)).find_map(|p| parse(p)) {
+            return Some(found);
+        }
+        pages
+            .iter()
+            .filter(|p| !named(p))
+            .filter(|p| {
+                std::fs::read_to_string(p)
+                    .is_ok_and(|text| text.to_ascii_lowercase().contains(&wanted))
+            })
+            .find_map(|p| parse(p))
+    }
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            markdown_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// What the runtime must know about a method to call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodInfo {
+    /// The method name as given.
+    pub name: String,
+    /// Whether it may be sent again after an unknown outcome.
+    pub retry: Retry,
+    /// Its REST generation.
+    pub api: ApiVersion,
+    /// Its page, when one was found.
+    pub page: Option<Method>,
+}
+
+impl MethodInfo {
+    /// The method `name`, described by `page` when there is one. The retry
+    /// class is the code generator's, so `b24` and generated bindings agree.
+    pub fn new(name: &str, page: Option<Method>) -> MethodInfo {
+        let judged = page.clone().unwrap_or_else(|| bare_method(name));
+        MethodInfo {
+            name: name.to_string(),
+            retry: retry_of(&judged),
+            api: if judged.rest_v3 {
+                ApiVersion::V3
+            } else {
+                ApiVersion::V2
+            },
+            page,
+        }
+    }
+
+    /// Looks the page up in `docs` (if any). Prints a note on stderr when a
+    /// docs tree was given but has no page for the method.
+    pub fn lookup(name: &str, docs: Option<&Docs>) -> MethodInfo {
+        let page = docs.and_then(|docs| {
+            let page = docs.find(name);
+            if page.is_none() {
+                eprintln!(
+                    "b24: no page for {name} under {}; parameters are not checked",
+                    docs.dir.display()
+                );
+            }
+            page
+        });
+        MethodInfo::new(name, page)
+    }
+
+    /// Whether a call may be sent again when its outcome is unknown.
+    pub fn safe_to_repeat(&self) -> bool {
+        self.retry != Retry::Unsafe || self.api == ApiVersion::V3
+    }
+
+    /// Problems of `params` against the page (none without a page): a
+    /// required parameter missing or empty, or a value of the wrong shape.
+    pub fn check(&self, params: &Value) -> Vec<String> {
+        let Some(page) = &self.page else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        match params {
+            Value::Object(map) => check_fields(&page.params, map, "", &mut problems),
+            _ => problems.push("the parameters must be a JSON object".into()),
+        }
+        problems
+    }
+
+    /// Parameter names the page does not document (top level only).
+    pub fn unknown_params(&self, params: &Value) -> Vec<String> {
+        let (Some(page), Value::Object(map)) = (&self.page, params) else {
+            return Vec::new();
+        };
+        map.keys()
+            .filter(|k| !page.params.iter().any(|f| f.name.eq_ignore_ascii_case(k)))
+            .filter(|k| k.as_str() != "auth")
+            .cloned()
+            .collect()
+    }
+}
+
+/// A model holding only a name, for methods without a page.
+fn bare_method(name: &str) -> Method {
+    Method {
+        method: name.to_string(),
+        title: String::new(),
+        scope: Vec::new(),
+        who_can_execute: None,
+        description: String::new(),
+        params: Vec::new(),
+        result: ResultSpec {
+            ty: None,
+            fields: Vec::new(),
+            kind: Kind::Any,
+        },
+        errors: Vec::new(),
+        rest_v3: false,
+        paged: false,
+    }
+}
+
+/// The runtime's retry class for a method, as the code generator judges it.
+fn retry_of(method: &Method) -> Retry {
+    // The generator's class type is not exported by name; its variants
+    // are named like the runtime's.
+    match format!("{:?}", bitrix24_codegen::expand::retry_class(method)).as_str() {
+        "Read" => Retry::Read,
+        "Idempotent" => Retry::Idempotent,
+        _ => Retry::Unsafe,
+    }
+}
+
+/// A value by name, case-insensitively (CRM methods read `ID` and `id` alike).
+fn lookup<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    map.get(name).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+fn check_fields(
+    fields: &[Field],
+    values: &Map<String, Value>,
+    prefix: &str,
+    problems: &mut Vec<String>,
+) {
+    for field in fields {
+        let shown = format!("{prefix}{}", field.name);
+        match lookup(values, &field.name) {
+            None | Some(Value::Null) if field.required => {
+                problems.push(format!("required parameter `{shown}` is missing"))
+            }
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) if field.required && text.is_empty() => {
+                problems.push(format!("required parameter `{shown}` is empty"))
+            }
+            Some(value) => check_value(field, field.kind.non_null(), value, &shown, problems),
+        }
+    }
+}
+
+fn check_value(field: &Field, kind: &Kind, value: &Value, shown: &str, problems: &mut Vec<String>) {
+    match kind {
+        Kind::Integer => {
+            let whole = match value {
+                Value::Number(n) => n.is_i64() || n.is_u64(),
+                Value::String(s) => s.trim().parse::<i64>().is_ok(),
+                _ => false,
+            };
+            if !whole {
+                problems.push(format!("`{shown}` must be an integer, found {value}"));
+            }
+        }
+        Kind::Float => {
+            let number = match value {
+                Value::Number(_) => true,
+                Value::String(s) => s.trim().parse::<f64>().is_ok(),
+                _ => false,
+            };
+            if !number {
+                problems.push(format!("`{shown}` must be a number, found {value}"));
+            }
+        }
+        Kind::Object => match value {
+            Value::Object(map) => check_fields(&field.fields, map, &format!("{shown}."), problems),
+            // An empty map travels as `[]`; lists of objects are often documented as `object`.
+            Value::Array(items) => check_items(field, items.iter().enumerate(), shown, problems),
+            _ => problems.push(format!("`{shown}` must be an object, found {value}")),
+        },
+        Kind::Array(_) => match value {
+            Value::Array(items) => check_items(field, items.iter().enumerate(), shown, problems),
+            Value::Object(map) => {
+                for (key, item) in map {
+                    check_item(field, item, &format!("{shown}[{key}]"), problems);
+                }
+            }
+            // One value where a list is documented: portals take it.
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn check_items<'a>(
+    field: &Field,
+    items: impl Iterator<Item = (usize, &'a Value)>,
+    shown: &str,
+    problems: &mut Vec<String>,
+) {
+    for (index, item) in items {
+        check_item(field, item, &format!("{shown}[{index}]"), problems);
+    }
+}
+
+fn check_item(field: &Field, item: &Value, shown: &str, problems: &mut Vec<String>) {
+    if field.fields.is_empty() {
+        return;
+    }
+    match item {
+        Value::Object(map) => check_fields(&field.fields, map, &format!("{shown}."), problems),
+        _ => problems.push(format!("`{shown}` must be an object, found {item}")),
+    }
+}
+
+/// Reads a JSON value given on the command line.
+pub fn parse_json(what: &str, text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
+}
+
+/// Runs a future to its end on a fresh multi-threaded runtime.
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    Ok(runtime.block_on(future))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_switches_and_positionals() {
+        let args = Args::parse(
+            &strings(&[
+                "crm.lead.list",
+                "--out",
+                "a.jsonl",
+                "--resume",
+                "--select=ID,TITLE",
+            ]),
+            &["--out", "--select"],
+            &["--resume"],
+        )
+        .unwrap();
+        assert_eq!(args.positional, ["crm.lead.list"]);
+        assert_eq!(args.value("--out"), Some("a.jsonl"));
+        assert_eq!(args.value("--select"), Some("ID,TITLE"));
+        assert!(args.switch("--resume"));
+        assert!(Args::parse(&strings(&["--bogus"]), &[], &[]).is_err());
+        assert!(Args::parse(&strings(&["--out"]), &["--out"], &[]).is_err());
+    }
+
+    #[test]
+    fn rate_limits() {
+        assert_eq!(parse_rate_limit("50/20").unwrap(), RateLimit::new(50, 20.0));
+        assert_eq!(
+            parse_rate_limit("enterprise").unwrap(),
+            RateLimit::ENTERPRISE
+        );
+        assert!(parse_rate_limit("50").is_err());
+        assert!(parse_rate_limit("0/2").is_err());
+    }
+
+    #[test]
+    fn retry_classes_follow_the_generator() {
+        assert_eq!(MethodInfo::new("crm.lead.list", None).retry, Retry::Read);
+        assert_eq!(
+            MethodInfo::new("crm.lead.contact.items.set", None).retry,
+            Retry::Idempotent
+        );
+        assert_eq!(MethodInfo::new("crm.lead.add", None).retry, Retry::Unsafe);
+    }
+
+    #[test]
+    fn params_are_checked_against_the_page() {
+        let mut items = Field::new("items", Kind::Array(Box::new(Kind::Object)));
+        items.required = true;
+        let mut contact = Field::new("CONTACT_ID", Kind::Integer);
+        contact.required = true;
+        items.fields.push(contact);
+        let mut id = Field::new("id", Kind::Integer);
+        id.required = true;
+        let mut page = bare_method("crm.lead.contact.items.set");
+        page.params = vec![id, items];
+        let info = MethodInfo::new("crm.lead.contact.items.set", Some(page));
+        assert!(info
+            .check(&json!({"ID": "5", "items": [{"CONTACT_ID": 1}]}))
+            .is_empty());
+        assert_eq!(
+            info.check(&json!({"items": [{"SORT": 1}]})),
+            [
+                "required parameter `id` is missing",
+                "required parameter `items[0].CONTACT_ID` is missing"
+            ]
+        );
+        assert_eq!(
+            info.check(&json!({"id": "x", "items": []})),
+            ["`id` must be an integer, found \"x\""]
+        );
+        assert_eq!(
+            info.unknown_params(&json!({"id": 1, "itmes": []})),
+            ["itmes"]
+        );
+    }
+}
