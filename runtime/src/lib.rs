@@ -88,7 +88,7 @@ pub use error::{
     ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError,
 };
 pub use limit::RateLimit;
-pub use list::{Checkpoint, ExportOptions, Items, ListSpec, Progress};
+pub use list::{Checkpoint, ExportOptions, Items, ListMethod, ListSpec, Progress};
 pub use portal::Portal;
 pub use retry::RetryPolicy;
 

@@ -92,6 +92,27 @@ impl ListSpec {
     }
 }
 
+/// A list method, with the facts its page gives: the item type, the key
+/// that wraps the items and the ID field. Generated code implements it for
+/// list methods; [`Client::items`] and [`Client::export_items`] use it.
+pub trait ListMethod: Call {
+    /// One item of the list.
+    type Item: DeserializeOwned;
+    /// The key that wraps the items in `result`, if any (`tasks`, `items`).
+    const ITEMS_KEY: Option<&'static str> = None;
+    /// The ID field, in the method's case (`ID`, `id`).
+    const ID_FIELD: &'static str = "ID";
+
+    /// The [`ListSpec`] these facts make.
+    fn list_spec() -> ListSpec {
+        let spec = ListSpec::new(Self::ID_FIELD);
+        match Self::ITEMS_KEY {
+            Some(key) => spec.items_in(key),
+            None => spec,
+        }
+    }
+}
+
 /// Where a traversal by ID stands: the last ID handed out. Start a new
 /// export from it to resume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -543,6 +564,16 @@ impl Client {
             spec,
             Cursor::Offset(0),
         )
+    }
+
+    /// Every item of a [`ListMethod`], page after page over `start`/`next`.
+    pub fn items<P: ListMethod>(&self, params: P) -> Items<P::Item> {
+        self.list(params, P::list_spec())
+    }
+
+    /// Every item of a [`ListMethod`] by the fast traversal by ID; see [`Client::export`].
+    pub fn export_items<P: ListMethod>(&self, params: P, options: ExportOptions) -> Items<P::Item> {
+        self.export(params, P::list_spec(), options)
     }
 
     /// [`Client::list`] for a method by name with JSON parameters.

@@ -215,3 +215,28 @@ async fn a_portal_that_ignores_the_id_filter_is_reported_not_looped() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_list_method_streams_typed_items() {
+    let server = portal(130, None, "ID").await;
+    let client = common::client(&server);
+    let paged = client
+        .items(LeadList { select: vec![] })
+        .all()
+        .await
+        .unwrap();
+    let exported = client
+        .export_items(LeadList { select: vec![] }, ExportOptions::default())
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(paged, exported);
+    assert_eq!(paged.len(), 130);
+    assert_eq!(
+        paged[0],
+        common::methods::Lead {
+            id: 3,
+            title: "lead 3".into()
+        }
+    );
+}

@@ -375,6 +375,18 @@ pub mod methods {
         Value
     );
 
+    #[derive(Debug, Clone, serde::Deserialize, PartialEq)]
+    pub struct Lead {
+        #[serde(rename = "ID", with = "bitrix24::wire::int")]
+        pub id: i64,
+        #[serde(rename = "TITLE")]
+        pub title: String,
+    }
+
+    impl bitrix24::ListMethod for LeadList {
+        type Item = Lead;
+    }
+
     #[derive(Debug, Clone, Serialize)]
     pub struct ItemsSet {
         pub id: i64,
