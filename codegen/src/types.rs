@@ -35,6 +35,11 @@ pub fn kind_of(written: &str) -> Kind {
     }
     for alternative in alternatives {
         let alternative = alternative.trim_matches(|c: char| c == '`' || c == '*' || c == '_');
+        // `[object]`: a link with no target keeps its brackets.
+        let alternative = match alternative.strip_prefix('[') {
+            Some(inner) if !alternative.ends_with("[]") => inner.trim_end_matches(']'),
+            _ => alternative,
+        };
         if matches!(alternative, "null" | "nil" | "none" | "undefined") {
             nullable = true;
             continue;
@@ -56,6 +61,19 @@ pub fn kind_of(written: &str) -> Kind {
     }
 }
 
+/// Whether a written type names several alternatives other than `null`.
+pub fn is_union(written: &str) -> bool {
+    let text = written
+        .replace("\\|", "|")
+        .to_ascii_lowercase()
+        .replace(" or ", "|");
+    text.split('|')
+        .map(|a| a.trim().trim_matches('`').trim())
+        .filter(|a| !a.is_empty() && !matches!(*a, "null" | "undefined"))
+        .count()
+        > 1
+}
+
 /// Several alternatives: keep the widest one that loses nothing.
 fn merge(kinds: Vec<Kind>) -> Kind {
     let scalar_number = |k: &Kind| matches!(k, Kind::Integer | Kind::Float);
@@ -67,7 +85,11 @@ fn merge(kinds: Vec<Kind>) -> Kind {
 
 fn single(name: &str) -> Kind {
     if let Some(inner) = name.strip_suffix("[]") {
-        return Kind::Array(Box::new(single(inner.trim())));
+        // A list type such as `crm_multifield` stays one list when written `[]`.
+        return match single(inner.trim()) {
+            list @ Kind::Array(_) if !inner.ends_with("[]") => list,
+            element => Kind::Array(Box::new(element)),
+        };
     }
     if let Some(inner) = name
         .strip_prefix("array<")

@@ -48,6 +48,8 @@ fn decide(field: &Field, sample: Option<&Value>) -> Kind {
         Kind::Enum
     } else {
         match base {
+            // A union the page spells out (`object | array`) stays open.
+            Kind::Any if field.ty.as_deref().is_some_and(crate::types::is_union) => Kind::Any,
             Kind::Any | Kind::Enum => sample.and_then(of_sample).unwrap_or(if base == Kind::Enum {
                 Kind::String
             } else {

@@ -320,6 +320,14 @@ fn read_row(
     if let Some(cell) = columns.description.and_then(|c| row.get(c)) {
         read_description(cell, &mut field, context, &own_path, depth);
     }
+    // A type that links to a table on the page (`[`block[]`](#block)`).
+    if field.fields.is_empty() && depth < MAX_DEPTH {
+        let typed: String = match columns.ty.and_then(|c| row.get(c)) {
+            Some(cell) => cell.text(),
+            None => name_cell.text(),
+        };
+        link_members(&typed, &mut field, context, &own_path, depth);
+    }
     Some(field)
 }
 
@@ -451,6 +459,15 @@ fn read_description(
             Block::Paragraph(lines) => {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
                 prose.push(inline::collapse(&inline::plain(&text.join(" "))));
+                // Values written one per line as bare code spans, no list markers.
+                let values: Vec<EnumValue> = text
+                    .iter()
+                    .filter(|l| l.starts_with('`') && !l.starts_with("```"))
+                    .filter_map(|l| enum_value(l))
+                    .collect();
+                if values.len() >= 2 && field.values.is_empty() {
+                    field.values = values;
+                }
             }
             Block::List(items) => {
                 let top = items.iter().map(|i| i.indent).min().unwrap_or(0);
@@ -476,17 +493,42 @@ fn read_description(
                 }
             }
             Block::Table(table) | Block::PipeTable(table) if depth < MAX_DEPTH => {
-                let columns_look_like_fields = table
-                    .rows
-                    .first()
-                    .map(|h| {
-                        let c = Columns::of(h);
-                        c.ty.is_some() || h.len() >= 2
-                    })
-                    .unwrap_or(false);
-                if columns_look_like_fields && field.fields.is_empty() {
+                // A nested table with bold names lists members; one with
+                // plain first cells (`||CALL|Call||`) lists allowed values.
+                let data_rows = if table.rows.first().is_some_and(|r| is_header(r))
+                    && table
+                        .rows
+                        .iter()
+                        .skip(1)
+                        .any(|r| r.first().is_some_and(|c| c.text().contains("**")))
+                {
+                    &table.rows[1..]
+                } else {
+                    &table.rows[..]
+                };
+                let members = data_rows
+                    .iter()
+                    .any(|r| r.first().is_some_and(|c| c.text().contains("**")));
+                if members && field.fields.is_empty() {
                     if let Ok(members) = read_table(table, context, path, depth + 1, false) {
                         field.fields = members;
+                    }
+                } else if !members && field.values.is_empty() {
+                    let plain_header = table.rows.len() > 1;
+                    for row in table.rows.iter().skip(usize::from(plain_header)) {
+                        let value = row
+                            .first()
+                            .map(|c| inline::plain(&c.text()))
+                            .unwrap_or_default();
+                        let value = value.trim().to_string();
+                        if value.is_empty() || value.contains(' ') {
+                            continue;
+                        }
+                        let description = row
+                            .get(1)
+                            .map(|c| inline::collapse(&inline::plain(&c.text())))
+                            .unwrap_or_default();
+                        field.values.push(EnumValue { value, description });
                     }
                 }
             }
@@ -495,19 +537,54 @@ fn read_description(
     }
     field.description = prose.join("\n");
     if field.fields.is_empty() && depth < MAX_DEPTH {
-        for anchor in anchor_links(&cell.text()) {
-            if let Some(sub) = context
-                .subtables
-                .iter()
-                .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
-            {
-                if let Ok(members) = read_table(sub.table, context, path, depth + 1, false) {
+        link_members(&cell.text(), field, context, path, depth);
+    }
+}
+
+/// Members from the first sub-table that a `[..](#anchor)` link in `text`
+/// points to, by explicit anchor or by the heading's slug.
+fn link_members(
+    text: &str,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) {
+    for anchor in anchor_links(text) {
+        let wanted = anchor.to_lowercase();
+        let sub = context
+            .subtables
+            .iter()
+            .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
+            .or_else(|| {
+                context
+                    .subtables
+                    .iter()
+                    .find(|s| slug(&s.heading) == wanted)
+            });
+        if let Some(sub) = sub {
+            if let Ok(members) = read_table(sub.table, context, path, depth + 1, false) {
+                if !members.is_empty() {
                     field.fields = members;
                     break;
                 }
             }
         }
     }
+}
+
+/// The id a heading without `{#anchor}` gets on the site: lowercase words joined by `-`.
+fn slug(heading: &str) -> String {
+    let plain = inline::plain(heading).to_lowercase();
+    let mut out = String::new();
+    for c in plain.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 /// `**NAME**` at the start of an item marks a member; a code span or plain
@@ -552,17 +629,20 @@ fn member_from_item(item: &blocks::Item, context: &Context<'_>, path: &[String])
 /// `` `Y` — yes `` → value `Y`.
 fn enum_value(text: &str) -> Option<EnumValue> {
     let t = text.trim_start();
-    let value = if t.starts_with('`') {
-        inline::code_spans(t).first()?.to_string()
-    } else if t.starts_with("**") {
-        inline::first_bold(t)?.to_string()
+    let (value, rest) = if t.starts_with('`') {
+        let run = t.bytes().take_while(|&b| b == b'`').count();
+        let close = t[run..].find(&t[..run])?;
+        (&t[run..run + close], &t[run + close + run..])
+    } else if let Some(inner) = t.strip_prefix("**") {
+        let close = inner.find("**")?;
+        (&inner[..close], &inner[close + 2..])
     } else {
         return None;
     };
-    let description = t
-        .split_once(['—', '–', '-', ':'])
-        .map(|(_, d)| inline::collapse(&inline::plain(d)))
-        .unwrap_or_default();
+    let rest = rest
+        .trim_start()
+        .trim_start_matches(['—', '–', '-', ':', ',']);
+    let description = inline::collapse(&inline::plain(rest));
     let value = value.trim().trim_matches(['"', '\'']).to_string();
     (!value.is_empty() && !value.contains(' ')).then_some(EnumValue { value, description })
 }

@@ -49,7 +49,9 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
                     Kind::Object | Kind::Any | Kind::Array(_)
                 )
             });
-            if spec.fields.is_empty() && !siblings.is_empty() && object_like {
+            let sample = samples.responses.iter().find_map(|r| r.get("result"));
+            let confirmed = samples.rest_v3 || sample.is_some_and(|v| has_any_key(v, &siblings));
+            if spec.fields.is_empty() && !siblings.is_empty() && object_like && confirmed {
                 spec.fields = siblings;
             }
             documented = true;
@@ -78,7 +80,9 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
     } else if let Some(ty) = spec.ty.as_deref() {
         match (kind_of(ty), sample) {
             (Kind::Boolean(_), _) => Kind::Boolean(crate::model::BoolWire::Json),
-            (Kind::Any, Some(v)) => decide::of_sample(v).unwrap_or(Kind::Any),
+            (Kind::Any, Some(v)) if !crate::types::is_union(ty) => {
+                decide::of_sample(v).unwrap_or(Kind::Any)
+            }
             (kind, _) => kind,
         }
     } else if !documented {
@@ -86,14 +90,50 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
     } else {
         Kind::Any
     };
+    // The page's own example wins over its table when they disagree on the
+    // shape (an object keyed by name documented as an array, or the reverse):
+    // the safe type is then a JSON value.
+    if let Some(sample) = sample {
+        let disagree = match (spec.kind.non_null(), sample) {
+            (Kind::Array(_), Value::Object(_)) => true,
+            (Kind::Object, Value::Array(_)) => true,
+            (Kind::Object, Value::Object(map)) if !spec.fields.is_empty() && !map.is_empty() => {
+                !has_any_key(sample, &spec.fields)
+            }
+            _ => false,
+        };
+        if disagree {
+            spec.kind = Kind::Any;
+        }
+    }
     (spec, paged)
 }
 
-fn has_name_column(table: &Table) -> bool {
-    table.rows.first().is_some_and(|h| {
-        h.iter().any(|c| {
-            let t = inline::plain(&c.text()).to_lowercase();
-            t.starts_with("name") || t.starts_with("field") || t.starts_with("parameter")
-        })
+/// Whether a sample (or its first element) has a key named like one of `fields`.
+fn has_any_key(sample: &Value, fields: &[Field]) -> bool {
+    let object = match sample {
+        Value::Array(items) => items.first().and_then(Value::as_object),
+        other => other.as_object(),
+    };
+    object.is_some_and(|map| {
+        fields
+            .iter()
+            .any(|f| map.keys().any(|k| k.eq_ignore_ascii_case(&f.name)))
     })
+}
+
+fn has_name_column(table: &Table) -> bool {
+    // A table without a header that starts with a bold member name.
+    let headerless = table
+        .rows
+        .first()
+        .and_then(|r| r.first())
+        .is_some_and(|c| c.text().trim_start().starts_with("**"));
+    headerless
+        || table.rows.first().is_some_and(|h| {
+            h.iter().any(|c| {
+                let t = inline::plain(&c.text()).to_lowercase();
+                t.starts_with("name") || t.starts_with("field") || t.starts_with("parameter")
+            })
+        })
 }
