@@ -74,8 +74,8 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--test");
-    let calls: usize = if quick { 50 } else { 2_000 };
-    let rounds = if quick { 1 } else { 7 };
+    let calls: usize = if quick { 50 } else { 500 };
+    let rounds = if quick { 1 } else { 31 };
     let addr = serve();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -87,6 +87,13 @@ fn main() {
         .build()
         .unwrap();
     let bare = reqwest::Client::new();
+    // The same HTTP settings the typed client uses (user agent, timeouts).
+    let bare_timeouts = reqwest::Client::builder()
+        .user_agent("bitrix24-rs/0.1.0")
+        .timeout(bitrix24::DEFAULT_TIMEOUT)
+        .connect_timeout(bitrix24::DEFAULT_CONNECT_TIMEOUT)
+        .build()
+        .unwrap();
     let url = format!("{webhook}crm.lead.contact.items.set");
 
     let run_typed = |n: usize| {
@@ -99,7 +106,7 @@ fn main() {
             started.elapsed() / n as u32
         })
     };
-    let run_bare = |n: usize| {
+    let run_bare = |n: usize, bare: &reqwest::Client| {
         runtime.block_on(async {
             let started = Instant::now();
             for i in 0..n {
@@ -122,13 +129,22 @@ fn main() {
     };
     // Warm both connection pools.
     run_typed(calls / 10 + 1);
-    run_bare(calls / 10 + 1);
-    let (mut typed_samples, mut bare_samples) = (Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        typed_samples.push(run_typed(calls));
-        bare_samples.push(run_bare(calls));
+    run_bare(calls / 10 + 1, &bare);
+    run_bare(calls / 10 + 1, &bare_timeouts);
+    let (mut typed_samples, mut bare_samples, mut timeout_samples) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        // Rotate the order so drift in the machine's load hits all three alike.
+        for turn in 0..3 {
+            match (round + turn) % 3 {
+                0 => typed_samples.push(run_typed(calls)),
+                1 => bare_samples.push(run_bare(calls, &bare)),
+                _ => timeout_samples.push(run_bare(calls, &bare_timeouts)),
+            }
+        }
     }
     let (typed_call, bare_call) = (median(typed_samples), median(bare_samples));
+    let timeout_call = median(timeout_samples);
     println!(
         "per call on loopback ({rounds} rounds of {calls}, median): typed {:.1} µs, bare reqwest+serde_json {:.1} µs, \
          ratio {:.3}, overhead {:+.1} µs",
@@ -136,5 +152,10 @@ fn main() {
         bare_call.as_secs_f64() * 1e6,
         typed_call.as_secs_f64() / bare_call.as_secs_f64(),
         (typed_call.as_secs_f64() - bare_call.as_secs_f64()) * 1e6,
+    );
+    println!(
+        "against bare reqwest with the same timeouts: {:.1} µs, ratio {:.3}",
+        timeout_call.as_secs_f64() * 1e6,
+        typed_call.as_secs_f64() / timeout_call.as_secs_f64(),
     );
 }

@@ -187,7 +187,12 @@ impl Operating {
             return;
         }
         let mut methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
-        let budget = methods.entry(method.to_string()).or_default();
+        if !methods.contains_key(method) {
+            methods.insert(method.to_string(), Budget::default());
+        }
+        let Some(budget) = methods.get_mut(method) else {
+            return;
+        };
         if reset_at.is_some() {
             budget.reset_at = reset_at;
         }
