@@ -429,6 +429,7 @@ pub struct CommandResult {
 #[derive(Debug)]
 pub struct BatchResults {
     names: Vec<Arc<str>>,
+    index: HashMap<Arc<str>, usize>,
     outcomes: Vec<Option<Result<CommandResult, CallError>>>,
     requests: usize,
 }
@@ -457,7 +458,7 @@ impl BatchResults {
 
     /// A command's raw outcome, by its name.
     pub fn by_name(&self, name: &str) -> Option<&Result<CommandResult, CallError>> {
-        let index = self.names.iter().position(|n| &**n == name)?;
+        let index = *self.index.get(name)?;
         self.outcomes[index].as_ref()
     }
 
@@ -543,8 +544,14 @@ impl Client {
                 plan = again.chunks(MAX_BATCH).map(<[usize]>::to_vec).collect();
             }
         }
+        let names: Vec<Arc<str>> = commands.into_iter().map(|c| c.name).collect();
         BatchResults {
-            names: commands.into_iter().map(|c| c.name).collect(),
+            index: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i))
+                .collect(),
+            names,
             outcomes,
             requests,
         }
