@@ -8,24 +8,24 @@
 
 /// A line of text and the index of the [`crate::source::Line`] it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
+pub struct Piece<'a> {
     /// The text of this line (for a cell, only the part inside the cell).
-    pub text: String,
+    pub text: &'a str,
     /// Index into the page's spliced lines.
     pub at: usize,
 }
 
 /// One cell of a YFM table row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cell {
+pub struct Cell<'a> {
     /// The cell's lines; the first one holds the text right after the `|`.
-    pub lines: Vec<Piece>,
+    pub lines: Vec<Piece<'a>>,
 }
 
-impl Cell {
+impl<'a> Cell<'a> {
     /// The cell's text with lines joined by `\n` and outer blank lines removed.
     pub fn text(&self) -> String {
-        let joined: Vec<&str> = self.lines.iter().map(|p| p.text.as_str()).collect();
+        let joined: Vec<&str> = self.lines.iter().map(|p| p.text).collect();
         joined.join("\n").trim().to_string()
     }
 
@@ -39,16 +39,16 @@ impl Cell {
     }
 
     /// The cell's non-blank lines, trimmed.
-    pub fn nonblank_lines(&self) -> impl Iterator<Item = &Piece> {
+    pub fn nonblank_lines(&self) -> impl Iterator<Item = &Piece<'a>> {
         self.lines.iter().filter(|p| !p.text.trim().is_empty())
     }
 }
 
 /// A table: its rows, each a list of cells. The header row is `rows[0]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+pub struct Table<'a> {
     /// Rows in document order.
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'a>>>,
     /// Page line index of the `#|` line.
     pub at: usize,
     /// Whether the closing `|#` was found.
@@ -68,7 +68,7 @@ pub struct Item {
 
 /// A block of the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub enum Block<'a> {
     /// `## Text {#anchor}`
     Heading {
         /// 1 for `#`, 2 for `##`...
@@ -81,9 +81,9 @@ pub enum Block {
         at: usize,
     },
     /// A `#| ... |#` table.
-    Table(Table),
+    Table(Table<'a>),
     /// A standard Markdown pipe table (`| a | b |`), converted to the same shape.
-    PipeTable(Table),
+    PipeTable(Table<'a>),
     /// Consecutive list items.
     List(Vec<Item>),
     /// A fenced code block.
@@ -96,12 +96,12 @@ pub enum Block {
         at: usize,
     },
     /// `>` lines, markers removed.
-    Quote(Vec<Piece>),
+    Quote(Vec<Piece<'a>>),
     /// Consecutive text lines.
-    Paragraph(Vec<Piece>),
+    Paragraph(Vec<Piece<'a>>),
 }
 
-impl Block {
+impl Block<'_> {
     /// The page line index where this block starts.
     pub fn at(&self) -> usize {
         match self {
@@ -114,7 +114,7 @@ impl Block {
 }
 
 /// Splits pieces into blocks.
-pub fn scan(pieces: &[Piece]) -> Vec<Block> {
+pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
     let mut blocks = Vec::new();
     let mut i = 0;
     while i < pieces.len() {
@@ -143,7 +143,7 @@ pub fn scan(pieces: &[Piece]) -> Vec<Block> {
             while i < pieces.len() && pieces[i].text.trim().starts_with('>') {
                 let text = pieces[i].text.trim().trim_start_matches('>').trim();
                 quote.push(Piece {
-                    text: text.to_string(),
+                    text,
                     at: pieces[i].at,
                 });
                 i += 1;
@@ -202,7 +202,12 @@ fn fence_marker(trimmed: &str) -> Option<&str> {
     None
 }
 
-fn scan_code(pieces: &[Piece], start: usize, fence: &str, blocks: &mut Vec<Block>) -> usize {
+fn scan_code<'a>(
+    pieces: &[Piece<'a>],
+    start: usize,
+    fence: &str,
+    blocks: &mut Vec<Block<'a>>,
+) -> usize {
     let open = pieces[start].text.trim();
     let lang = open[fence.len()..].trim().to_lowercase();
     let indent = leading_spaces(&pieces[start].text);
@@ -217,7 +222,7 @@ fn scan_code(pieces: &[Piece], start: usize, fence: &str, blocks: &mut Vec<Block
             i += 1;
             break;
         }
-        let text = &pieces[i].text;
+        let text = pieces[i].text;
         let cut = leading_spaces(text).min(indent);
         body.push(&text[cut..]);
         i += 1;
@@ -276,11 +281,11 @@ fn list_marker(text: &str) -> Option<usize> {
     None
 }
 
-fn scan_list(pieces: &[Piece], start: usize, blocks: &mut Vec<Block>) -> usize {
+fn scan_list<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>) -> usize {
     let mut items: Vec<Item> = Vec::new();
     let mut i = start;
     while i < pieces.len() {
-        let text = &pieces[i].text;
+        let text = pieces[i].text;
         let trimmed = text.trim();
         if let Some(width) = list_marker(text) {
             items.push(Item {
@@ -323,9 +328,9 @@ fn scan_list(pieces: &[Piece], start: usize, blocks: &mut Vec<Block>) -> usize {
 }
 
 /// Reads a `#| ... |#` table starting at `start`; returns it and the index after `|#`.
-pub fn scan_table(pieces: &[Piece], start: usize) -> (Table, usize) {
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut row: Option<Vec<Cell>> = None;
+pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) {
+    let mut rows: Vec<Vec<Cell<'a>>> = Vec::new();
+    let mut row: Option<Vec<Cell<'a>>> = None;
     let mut cell = Cell::default();
     let mut depth = 0usize;
     let mut fence: Option<String> = None;
@@ -393,40 +398,37 @@ pub fn scan_table(pieces: &[Piece], start: usize) -> (Table, usize) {
 }
 
 /// Feeds one table line through the row/cell state machine.
-fn split_row_line(
-    piece: &Piece,
-    rows: &mut Vec<Vec<Cell>>,
-    row: &mut Option<Vec<Cell>>,
-    cell: &mut Cell,
+fn split_row_line<'a>(
+    piece: &Piece<'a>,
+    rows: &mut Vec<Vec<Cell<'a>>>,
+    row: &mut Option<Vec<Cell<'a>>>,
+    cell: &mut Cell<'a>,
 ) {
-    let text = piece.text.as_str();
+    let text: &'a str = piece.text;
     let bytes = text.as_bytes();
-    let mut current = String::new();
+    // The current cell's part of this line is always `text[start..k]`.
+    let mut start = 0;
     let mut k = 0;
     let mut touched = false;
-    let flush = |cell: &mut Cell, current: &mut String| {
+    let flush = |cell: &mut Cell<'a>, start: usize, end: usize| {
         cell.lines.push(Piece {
-            text: std::mem::take(current),
+            text: &text[start..end],
             at: piece.at,
         });
     };
     while k < bytes.len() {
         let b = bytes[k];
         if b == b'\\' && k + 1 < bytes.len() {
-            current.push_str(&text[k..k + 2]);
-            k += 2;
+            k += 1 + text[k + 1..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
         if b == b'`' {
             let run = bytes[k..].iter().take_while(|&&c| c == b'`').count();
-            let closer = "`".repeat(run);
-            if let Some(end) = text[k + run..].find(&closer) {
-                let stop = k + run + end + run;
-                current.push_str(&text[k..stop]);
-                k = stop;
+            let closer = &text[k..k + run];
+            if let Some(end) = text[k + run..].find(closer) {
+                k += run + end + run;
                 continue;
             }
-            current.push_str(&text[k..k + run]);
             k += run;
             continue;
         }
@@ -436,14 +438,14 @@ fn split_row_line(
             if row.is_none() {
                 if double {
                     *row = Some(Vec::new());
-                    current.clear();
                     k += 2;
                 } else {
                     k += 1;
                 }
+                start = k;
                 continue;
             }
-            flush(cell, &mut current);
+            flush(cell, start, k);
             let done = std::mem::take(cell);
             if let Some(r) = row.as_mut() {
                 r.push(done);
@@ -456,14 +458,14 @@ fn split_row_line(
             } else {
                 k += 1;
             }
+            start = k;
             continue;
         }
-        let ch_len = text[k..].chars().next().map_or(1, char::len_utf8);
-        current.push_str(&text[k..k + ch_len]);
-        k += ch_len;
+        k += 1;
     }
-    if row.is_some() && (!current.is_empty() || !touched || !cell.lines.is_empty()) {
-        flush(cell, &mut current);
+    let k = k.min(text.len());
+    if row.is_some() && (start < k || !touched || !cell.lines.is_empty()) {
+        flush(cell, start.min(k), k);
     }
 }
 
@@ -480,7 +482,7 @@ fn is_pipe_delimiter(trimmed: &str) -> bool {
         && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
 }
 
-fn scan_pipe_table(pieces: &[Piece], start: usize, blocks: &mut Vec<Block>) -> usize {
+fn scan_pipe_table<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>) -> usize {
     let mut rows = Vec::new();
     let mut i = start;
     while i < pieces.len() && is_pipe_row(pieces[i].text.trim()) {
@@ -510,42 +512,35 @@ fn scan_pipe_table(pieces: &[Piece], start: usize, blocks: &mut Vec<Block>) -> u
 }
 
 /// Splits on `|` that is neither escaped nor inside a code span.
-fn split_unescaped(text: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+fn split_unescaped(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut in_code = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&'|') => {
-                if let Some(s) = out.last_mut() {
-                    s.push_str("\\|");
-                }
-                chars.next();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while k < bytes.len() {
+        match bytes[k] {
+            b'\\' if bytes.get(k + 1) == Some(&b'|') => k += 1,
+            b'`' => in_code = !in_code,
+            b'|' if !in_code => {
+                out.push(text[start..k].trim());
+                start = k + 1;
             }
-            '`' => {
-                in_code = !in_code;
-                if let Some(s) = out.last_mut() {
-                    s.push(c);
-                }
-            }
-            '|' if !in_code => out.push(String::new()),
-            _ => {
-                if let Some(s) = out.last_mut() {
-                    s.push(c);
-                }
-            }
+            _ => {}
         }
+        k += 1;
     }
-    out.into_iter().map(|s| s.trim().to_string()).collect()
+    out.push(text[start..].trim());
+    out
 }
 
 /// Pieces for every line of a source, in order.
-pub fn pieces_of(lines: &[crate::source::Line]) -> Vec<Piece> {
+pub fn pieces_of(lines: &[crate::source::Line]) -> Vec<Piece<'_>> {
     lines
         .iter()
         .enumerate()
         .map(|(at, line)| Piece {
-            text: line.text.clone(),
+            text: line.text.as_str(),
             at,
         })
         .collect()
@@ -555,13 +550,10 @@ pub fn pieces_of(lines: &[crate::source::Line]) -> Vec<Piece> {
 mod tests {
     use super::*;
 
-    fn pieces(text: &str) -> Vec<Piece> {
+    fn pieces(text: &str) -> Vec<Piece<'_>> {
         text.lines()
             .enumerate()
-            .map(|(at, t)| Piece {
-                text: t.to_string(),
-                at,
-            })
+            .map(|(at, t)| Piece { text: t, at })
             .collect()
     }
 

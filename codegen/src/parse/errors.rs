@@ -151,14 +151,11 @@ fn code_of(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn cell(text: &str) -> Cell {
+    fn cell(text: &str) -> Cell<'_> {
         Cell {
             lines: text
                 .lines()
-                .map(|t| crate::blocks::Piece {
-                    text: t.to_string(),
-                    at: 0,
-                })
+                .map(|t| crate::blocks::Piece { text: t, at: 0 })
                 .collect(),
         }
     }

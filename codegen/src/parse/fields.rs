@@ -73,7 +73,7 @@ impl Columns {
 struct SubTable<'b> {
     anchor: Option<String>,
     heading: String,
-    table: &'b Table,
+    table: &'b Table<'b>,
 }
 
 struct Context<'b> {
@@ -128,7 +128,7 @@ pub fn read_lenient(table: &Table, after: &[Block], samples: &Samples) -> Vec<Fi
     fields
 }
 
-fn subtables(blocks: &[Block]) -> Vec<SubTable<'_>> {
+fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
     let mut out = Vec::new();
     let mut heading: Option<(String, Option<String>)> = None;
     for block in blocks {
@@ -294,7 +294,7 @@ fn read_row(
     if !same_line.trim().is_empty() {
         rest.push(same_line);
     }
-    rest.extend(lines.map(|p| p.text.as_str()));
+    rest.extend(lines.map(|p| p.text));
     let type_text = match columns.ty {
         Some(col) => row.get(col).map(Cell::text).unwrap_or_default(),
         None => type_lines(&rest),

@@ -26,7 +26,7 @@ pub struct Section<'b> {
     /// What it documents.
     pub kind: SectionKind,
     /// Blocks after the heading.
-    pub blocks: &'b [Block],
+    pub blocks: &'b [Block<'b>],
 }
 
 /// The frame of a page.
@@ -47,7 +47,7 @@ pub struct Page<'b> {
     /// Second-level sections in order.
     pub sections: Vec<Section<'b>>,
     /// All blocks of the page.
-    pub blocks: &'b [Block],
+    pub blocks: &'b [Block<'b>],
 }
 
 impl<'b> Page<'b> {
