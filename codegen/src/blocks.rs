@@ -136,7 +136,7 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
                 at: line.at,
             });
             i += 1;
-        } else if list_marker(&line.text).is_some() {
+        } else if list_marker(line.text).is_some() {
             i = scan_list(pieces, i, &mut blocks);
         } else if trimmed.starts_with('>') {
             let mut quote = Vec::new();
@@ -164,7 +164,7 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
                     || fence_marker(t).is_some()
                     || t.starts_with("#|")
                     || heading(t).is_some()
-                    || (list_marker(&pieces[i].text).is_some() && !para.is_empty())
+                    || (list_marker(pieces[i].text).is_some() && !para.is_empty())
                 {
                     break;
                 }
@@ -210,7 +210,7 @@ fn scan_code<'a>(
 ) -> usize {
     let open = pieces[start].text.trim();
     let lang = open[fence.len()..].trim().to_lowercase();
-    let indent = leading_spaces(&pieces[start].text);
+    let indent = leading_spaces(pieces[start].text);
     let mut body = Vec::new();
     let mut i = start + 1;
     while i < pieces.len() {
@@ -300,7 +300,7 @@ fn scan_list<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>
             // A blank line ends the list unless an indented continuation or item follows.
             let next = pieces[i + 1..].iter().find(|p| !p.text.trim().is_empty());
             match next {
-                Some(p) if list_marker(&p.text).is_some() || leading_spaces(&p.text) >= 2 => {
+                Some(p) if list_marker(p.text).is_some() || leading_spaces(p.text) >= 2 => {
                     if fence_marker(p.text.trim()).is_some() || p.text.trim().starts_with("#|") {
                         break;
                     }

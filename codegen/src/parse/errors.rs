@@ -21,7 +21,7 @@ pub fn read(page: &Page<'_>) -> Vec<ErrorCode> {
                 }
                 Block::Paragraph(lines) | Block::Quote(lines) => {
                     for line in lines {
-                        code_line(&line.text, &heading_text, &mut errors);
+                        code_line(line.text, &heading_text, &mut errors);
                     }
                 }
                 Block::Table(table) | Block::PipeTable(table) if !heading.contains("system") => {

@@ -289,7 +289,7 @@ fn read_row(
     let name_cell = row.get(columns.name)?;
     let mut lines = name_cell.nonblank_lines();
     let first = lines.next()?;
-    let (name, marked, same_line) = split_name(&first.text)?;
+    let (name, marked, same_line) = split_name(first.text)?;
     let mut rest: Vec<&str> = Vec::new();
     if !same_line.trim().is_empty() {
         rest.push(same_line);

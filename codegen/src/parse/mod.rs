@@ -91,7 +91,7 @@ fn intro_text(blocks: &[blocks::Block]) -> String {
             blocks::Block::Heading { level, .. } if *level >= 2 => break,
             blocks::Block::Paragraph(lines) | blocks::Block::Quote(lines) => {
                 for line in lines {
-                    text.push_str(&line.text);
+                    text.push_str(line.text);
                     text.push('\n');
                 }
             }
