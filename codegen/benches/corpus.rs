@@ -99,7 +99,7 @@ fn main() {
             let source = Source::from_text(path.clone(), text, |p| {
                 by_path.get(&normal(p)).map(|t| t.to_string())
             });
-            let lines: Vec<&str> = source.lines.iter().map(|l| l.text.as_str()).collect();
+            let lines: Vec<&str> = source.lines.iter().map(|l| source.text(l)).collect();
             lines.join("\n")
         })
         .collect();

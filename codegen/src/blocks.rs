@@ -535,12 +535,13 @@ fn split_unescaped(text: &str) -> Vec<&str> {
 }
 
 /// Pieces for every line of a source, in order.
-pub fn pieces_of(lines: &[crate::source::Line]) -> Vec<Piece<'_>> {
-    lines
+pub fn pieces_of(source: &crate::source::Source) -> Vec<Piece<'_>> {
+    source
+        .lines
         .iter()
         .enumerate()
         .map(|(at, line)| Piece {
-            text: line.text.as_str(),
+            text: source.text(line),
             at,
         })
         .collect()

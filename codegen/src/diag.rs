@@ -26,7 +26,8 @@ impl Diagnostic {
         let Some(line) = source.lines.get(self.at) else {
             return format!("{shown}: {}", self.message);
         };
-        let col = line.text.len() - line.text.trim_start().len() + 1;
+        let text = source.text(line);
+        let col = text.len() - text.trim_start().len() + 1;
         let file = if line.file == 0 {
             shown.to_string()
         } else {

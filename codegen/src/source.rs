@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 /// How deep includes may nest before we stop following them (guards cycles).
 const MAX_INCLUDE_DEPTH: usize = 8;
 
-/// One line of the page after includes were spliced in.
+/// One line of the page after includes were spliced in. Its text is a
+/// range of its file's text: [`Source::text`] gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
-    /// The text, without the line terminator.
-    pub text: String,
+    /// Byte range of the text (without the line terminator) in its file.
+    pub span: std::ops::Range<usize>,
     /// Index into [`Source::files`] of the file this line was read from.
     pub file: usize,
     /// 1-based line number inside that file.
@@ -24,6 +25,8 @@ pub struct Line {
 pub struct Source {
     /// Every file read: the page first, then each include that existed.
     pub files: Vec<PathBuf>,
+    /// The text of each file in [`Source::files`], same order.
+    pub texts: Vec<String>,
     /// The spliced lines.
     pub lines: Vec<Line>,
 }
@@ -54,7 +57,7 @@ impl Source {
             error,
         })?;
         let mut source = Source::default();
-        source.splice(path.to_path_buf(), &text, 0, &mut |p| {
+        source.splice(path.to_path_buf(), text, 0, &mut |p| {
             std::fs::read_to_string(p).ok()
         });
         Ok(source)
@@ -67,37 +70,57 @@ impl Source {
         mut read: impl FnMut(&Path) -> Option<String>,
     ) -> Source {
         let mut source = Source::default();
-        source.splice(path.into(), text, 0, &mut read);
+        source.splice(path.into(), text.to_string(), 0, &mut read);
         source
     }
 
     fn splice(
         &mut self,
         path: PathBuf,
-        text: &str,
+        text: String,
         depth: usize,
         read: &mut dyn FnMut(&Path) -> Option<String>,
     ) {
         let file = self.files.len();
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.files.push(path);
-        for (index, raw) in text.lines().enumerate() {
-            let raw = raw.strip_suffix('\r').unwrap_or(raw);
-            if let Some(target) = include_target(raw) {
-                if depth < MAX_INCLUDE_DEPTH {
-                    let target_path = normalize(&dir.join(target));
-                    if let Some(included) = read(&target_path) {
-                        self.splice(target_path, &included, depth + 1, read);
+        // Filled in below; lines only keep ranges into it.
+        self.texts.push(String::new());
+        self.lines.reserve(text.len() / 32);
+        let mut start = 0;
+        for (index, raw) in text.split('\n').enumerate() {
+            let end = start + raw.len();
+            let span = start..end - usize::from(raw.ends_with('\r'));
+            start = end + 1;
+            if end == text.len() && raw.is_empty() && index > 0 {
+                break;
+            }
+            if raw.contains("{%") {
+                if let Some(target) = include_target(raw) {
+                    if depth < MAX_INCLUDE_DEPTH {
+                        let target_path = normalize(&dir.join(target));
+                        if let Some(included) = read(&target_path) {
+                            self.splice(target_path, included, depth + 1, read);
+                        }
                     }
+                    continue;
                 }
-                continue;
             }
             self.lines.push(Line {
-                text: raw.to_string(),
+                span,
                 file,
                 number: index + 1,
             });
         }
+        self.texts[file] = text;
+    }
+
+    /// The text of a line.
+    pub fn text(&self, line: &Line) -> &str {
+        self.texts
+            .get(line.file)
+            .and_then(|t| t.get(line.span.clone()))
+            .unwrap_or("")
     }
 
     /// The file a line came from.
@@ -164,7 +187,7 @@ mod tests {
             "one\n{% include [x](../inc/part.md) %}\n{% include [y](gone.md) %}\nfour",
             |path| (path == Path::new("docs/inc/part.md")).then(|| "inc1\ninc2".to_string()),
         );
-        let texts: Vec<_> = source.lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<_> = source.lines.iter().map(|l| source.text(l)).collect();
         assert_eq!(texts, ["one", "inc1", "inc2", "four"]);
         assert_eq!(source.lines[1].file, 1);
         assert_eq!(source.lines[2].number, 2);

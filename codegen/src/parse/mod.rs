@@ -19,7 +19,7 @@ pub use sections::SectionKind;
 /// Reads a method page. Fails only when the page is not a method page or its
 /// parameter table cannot be read; everything unclear gets a safe type.
 pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
-    let blocks = blocks::scan(&blocks::pieces_of(&source.lines));
+    let blocks = blocks::scan(&blocks::pieces_of(source));
     let page = sections::split(source, &blocks);
 
     let (title, title_at) = page.title.clone().unwrap_or_default();
