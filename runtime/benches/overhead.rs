@@ -127,6 +127,16 @@ fn main() {
             started.elapsed() / n as u32
         })
     };
+    // `BENCH_ONLY=typed|bare`: one variant alone, for profilers.
+    if let Ok(only) = std::env::var("BENCH_ONLY") {
+        let per_call = if only == "typed" {
+            run_typed(20_000)
+        } else {
+            run_bare(20_000, &bare_timeouts)
+        };
+        println!("{only}: {:.1} µs per call", per_call.as_secs_f64() * 1e6);
+        return;
+    }
     // Warm both connection pools.
     run_typed(calls / 10 + 1);
     run_bare(calls / 10 + 1, &bare);

@@ -265,14 +265,14 @@ impl Client {
         params: P,
         options: CallOptions,
     ) -> Result<P::Output, P::Error> {
-        let body = encode_params(&params)?;
+        let body = encode_payload(&params)?;
         let spec = Spec {
             method: P::METHOD,
             api: P::API,
             retry: P::RETRY,
             idempotent: options.idempotent,
         };
-        let envelope = self.execute(&spec, Payload::Params(body), &[]).await?;
+        let envelope = self.execute(&spec, body, &[]).await?;
         P::decode(envelope.result).map_err(|e| {
             P::Error::from(CallError::Decode(DecodeError {
                 message: e.to_string(),
@@ -508,7 +508,7 @@ impl Client {
     }
 
     async fn send(&self, url: &reqwest::Url, wire: &Wire<'_>, key: Option<&str>) -> Attempt {
-        let body = match serde_json::to_vec(wire) {
+        let body = match wire.bytes() {
             Ok(body) => body,
             Err(e) => return Attempt::Answer(Err(encode_error(e))),
         };
@@ -552,6 +552,8 @@ impl Client {
 pub(crate) enum Payload {
     /// A method's parameters (a JSON object).
     Params(Value),
+    /// A method's parameters already written as a JSON object.
+    Encoded(Vec<u8>),
     /// A `batch`: `halt` and the commands, in their order.
     Batch {
         halt: bool,
@@ -564,6 +566,34 @@ pub(crate) enum Payload {
 struct Wire<'a> {
     payload: &'a Payload,
     auth: Option<&'a str>,
+}
+
+impl Wire<'_> {
+    /// The request body.
+    fn bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let Payload::Encoded(object) = self.payload else {
+            return serde_json::to_vec(self);
+        };
+        let Some(auth) = self.auth else {
+            return Ok(object.clone());
+        };
+        // `object` is a JSON object (`encode_payload` made sure): add `auth` before its `}`.
+        let end = object
+            .iter()
+            .rposition(|b| *b == b'}')
+            .unwrap_or(object.len());
+        let empty = object[..end]
+            .iter()
+            .rev()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b'{');
+        let mut body = Vec::with_capacity(object.len() + auth.len() + 12);
+        body.extend_from_slice(&object[..end]);
+        body.extend_from_slice(if empty { b"\"auth\":" } else { b",\"auth\":" });
+        serde_json::to_writer(&mut body, auth)?;
+        body.push(b'}');
+        Ok(body)
+    }
 }
 
 impl serde::Serialize for Wire<'_> {
@@ -593,6 +623,7 @@ impl serde::Serialize for Wire<'_> {
                 map.end()
             }
             Payload::Params(other) => other.serialize(serializer),
+            Payload::Encoded(_) => unreachable!("encoded payloads are written by `Wire::bytes`"),
             Payload::Batch { halt, cmd } => {
                 let mut map = serializer.serialize_map(None)?;
                 map.serialize_entry("halt", &u8::from(*halt))?;
@@ -631,6 +662,21 @@ fn error_time(error: &CallError) -> Option<Value> {
     parsed.get("time").cloned()
 }
 
+/// Typed parameters written once, straight to JSON; anything but an object
+/// (or nothing) goes the slow way, through a `Value`.
+fn encode_payload<P: serde::Serialize>(params: &P) -> Result<Payload, CallError> {
+    let bytes = serde_json::to_vec(params).map_err(encode_error)?;
+    match bytes.first() {
+        Some(b'{') if !params_have_auth(&bytes) => Ok(Payload::Encoded(bytes)),
+        _ => encode_params(params).map(Payload::Params),
+    }
+}
+
+/// Whether written parameters may hold a top-level `auth` (then the slow way replaces it).
+fn params_have_auth(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w == b"\"auth\"")
+}
+
 pub(crate) fn encode_params<P: serde::Serialize>(params: &P) -> Result<Value, CallError> {
     match serde_json::to_value(params) {
         Ok(Value::Null) => Ok(Value::Object(Default::default())),
@@ -645,4 +691,55 @@ fn encode_error(e: serde_json::Error) -> CallError {
         status: 0,
         body: String::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(payload: &Payload, auth: Option<&str>) -> String {
+        String::from_utf8(Wire { payload, auth }.bytes().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_access_token_joins_every_kind_of_body() {
+        let written = Payload::Encoded(br#"{"id":1}"#.to_vec());
+        assert_eq!(body(&written, None), r#"{"id":1}"#);
+        assert_eq!(body(&written, Some("t\"k")), r#"{"id":1,"auth":"t\"k"}"#);
+        assert_eq!(
+            body(&Payload::Encoded(b"{}".to_vec()), Some("t")),
+            r#"{"auth":"t"}"#
+        );
+        let value = Payload::Params(json!({"auth": "stale", "a": 1}));
+        assert_eq!(body(&value, Some("t")), r#"{"a":1,"auth":"t"}"#);
+        let batch = Payload::Batch {
+            halt: true,
+            cmd: vec![("b".into(), "x".into()), ("a".into(), "y".into())],
+        };
+        assert_eq!(
+            body(&batch, Some("t")),
+            r#"{"halt":1,"cmd":{"b":"x","a":"y"},"auth":"t"}"#
+        );
+    }
+
+    #[test]
+    fn typed_parameters_are_written_once_unless_odd() {
+        #[derive(serde::Serialize)]
+        struct Params {
+            id: i64,
+        }
+        assert!(matches!(
+            encode_payload(&Params { id: 1 }).unwrap(),
+            Payload::Encoded(_)
+        ));
+        assert!(matches!(
+            encode_payload(&()).unwrap(),
+            Payload::Params(Value::Object(_))
+        ));
+        assert!(matches!(
+            encode_payload(&json!({"auth": "x"})).unwrap(),
+            Payload::Params(_)
+        ));
+    }
 }
