@@ -97,6 +97,17 @@ impl ReportLine {
         }
     }
 
+    /// The report line as one line of text (JSON, without the newline).
+    pub fn to_line(&self) -> String {
+        format!(
+            "{{\"line\":{},\"status\":\"{}\",\"result\":{},\"error\":{}}}",
+            self.line,
+            self.status.as_str(),
+            self.result,
+            self.error
+        )
+    }
+
     /// The report line as JSON.
     pub fn to_json(&self) -> Value {
         json!({
@@ -159,9 +170,10 @@ impl ImportJob {
 /// How far an import has come.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportProgress {
-    /// Lines this run sends.
-    pub to_send: u64,
-    /// Lines sent and answered (or given up on).
+    /// Non-blank input lines.
+    pub lines: u64,
+    /// Lines settled so far: answered, given up on, invalid, or kept from
+    /// the earlier report.
     pub done: u64,
     /// HTTP requests so far.
     pub requests: u64,
@@ -203,7 +215,6 @@ pub async fn import(
 ) -> Result<ImportSummary, String> {
     let requests_before = client.requests_sent();
     let report_shown = job.report.display().to_string();
-    let mut lines: BTreeMap<u64, ReportLine> = BTreeMap::new();
     let previous = if job.report.exists() {
         if !job.resume {
             return Err(format!(
@@ -214,90 +225,41 @@ pub async fn import(
     } else {
         BTreeMap::new()
     };
-    let safe = job.info.safe_to_repeat();
-
-    // What to send: every line that is not settled by the earlier report.
-    let input = File::open(&job.input).map_err(|e| format!("{}: {e}", job.input.display()))?;
-    let mut to_send: Vec<(u64, Value)> = Vec::new();
-    let mut summary = ImportSummary::default();
-    let mut fresh: Vec<ReportLine> = Vec::new();
-    for (index, text) in BufReader::new(input).lines().enumerate() {
-        let number = index as u64 + 1;
-        let text = text.map_err(|e| format!("{}: line {number}: {e}", job.input.display()))?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        summary.lines += 1;
-        if let Some(earlier) = previous.get(&number) {
-            let settled = match earlier.status {
-                Status::Ok => true,
-                Status::Unknown => !(safe || job.retry_unknown),
-                Status::Error => false,
-            };
-            if settled {
-                lines.insert(number, earlier.clone());
-                summary.kept += 1;
-                continue;
-            }
-        }
-        let params: Value = match serde_json::from_str(&text) {
-            Ok(value @ Value::Object(_)) => value,
-            Ok(_) => {
-                fresh.push(ReportLine::failed(
-                    number,
-                    Status::Error,
-                    "INVALID_LINE",
-                    "the line is not a JSON object of parameters",
-                ));
-                continue;
-            }
-            Err(e) => {
-                fresh.push(ReportLine::failed(
-                    number,
-                    Status::Error,
-                    "INVALID_LINE",
-                    format!("the line is not JSON: {e}"),
-                ));
-                continue;
-            }
-        };
-        let problems = job.info.check(&params);
-        if !problems.is_empty() {
-            fresh.push(ReportLine::failed(
-                number,
-                Status::Error,
-                "INVALID_PARAMS",
-                problems.join("; "),
-            ));
-            continue;
-        }
-        to_send.push((number, params));
-    }
-    summary.sent = to_send.len() as u64;
-
+    let input_shown = job.input.display().to_string();
+    let mut state = ImportProgress {
+        lines: count_lines(&job.input).map_err(|e| format!("{input_shown}: {e}"))?,
+        ..ImportProgress::default()
+    };
+    let input = File::open(&job.input).map_err(|e| format!("{input_shown}: {e}"))?;
     let journal = OpenOptions::new()
         .create(true)
         .append(true)
         .open(&job.report)
         .map_err(|e| format!("{report_shown}: {e}"))?;
-    let journal = Journal(Mutex::new(BufWriter::new(journal)));
-    journal.write(&fresh)?;
-    for line in fresh {
-        lines.insert(line.line, line);
-    }
-
-    let mut state = ImportProgress {
-        to_send: summary.sent,
-        ..ImportProgress::default()
+    let journal = Journal {
+        file: Mutex::new(BufWriter::new(journal)),
+        last_line: Mutex::new(if previous.is_empty() { Some(0) } else { None }),
     };
     progress(&state);
-    let batch_size = job.batch_size.clamp(1, MAX_BATCH);
-    let chunks: Vec<Vec<(u64, Value)>> = to_send
-        .chunks(batch_size)
-        .map(<[(u64, Value)]>::to_vec)
-        .collect();
+
+    // The input is read as the requests go, so the first one leaves at once.
+    let settled: Mutex<Vec<(ReportLine, bool)>> = Mutex::new(Vec::new());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let safe = job.info.safe_to_repeat();
+    let feed = Feed {
+        lines: BufReader::new(input).lines(),
+        number: 0,
+        previous: &previous,
+        job,
+        safe,
+        batch_size: job.batch_size.clamp(1, MAX_BATCH),
+        settled: &settled,
+        failure: &failure,
+    };
     let journal_ref = &journal;
-    let mut answers = futures_util::stream::iter(chunks)
+    let mut lines: BTreeMap<u64, ReportLine> = BTreeMap::new();
+    let mut summary = ImportSummary::default();
+    let mut answers = futures_util::stream::iter(feed)
         .map(|chunk| async move {
             if !safe {
                 let in_flight: Vec<ReportLine> = chunk
@@ -316,9 +278,22 @@ pub async fn import(
             Ok::<_, String>(send(client, &job.info, chunk).await)
         })
         .buffer_unordered(job.concurrency.max(1));
-    while let Some(answered) = answers.next().await {
+    loop {
+        let answered = answers.next().await;
+        let settled = std::mem::take(&mut *lock(&settled));
+        for (line, kept) in settled {
+            if kept {
+                summary.kept += 1;
+            } else {
+                journal.write(std::slice::from_ref(&line))?;
+            }
+            state.done += 1;
+            lines.insert(line.line, line);
+        }
+        let Some(answered) = answered else { break };
         let answered = answered?;
         journal.write(&answered)?;
+        summary.sent += answered.len() as u64;
         state.done += answered.len() as u64;
         state.requests = client.requests_sent() - requests_before;
         progress(&state);
@@ -327,10 +302,17 @@ pub async fn import(
         }
     }
     drop(answers);
+    if let Some(failure) = lock(&failure).take() {
+        return Err(failure);
+    }
+    // The final report: one line per input line, in order. The journal
+    // already is that when it was written in order with one entry a line.
+    let in_order = lock(&journal.last_line).is_some();
     drop(journal);
-
-    // The final report: one line per input line, in order.
-    write_report(&job.report, lines.values())?;
+    if !in_order {
+        write_report(&job.report, lines.values())?;
+    }
+    summary.lines = lines.len() as u64;
     for line in lines.values() {
         match line.status {
             Status::Ok => summary.ok += 1,
@@ -339,14 +321,131 @@ pub async fn import(
         }
     }
     summary.requests = client.requests_sent() - requests_before;
+    state.lines = summary.lines;
     state.requests = summary.requests;
     state.finished = true;
     progress(&state);
     Ok(summary)
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Non-blank lines of a file.
+fn count_lines(path: &Path) -> std::io::Result<u64> {
+    let mut reader = BufReader::with_capacity(1 << 16, File::open(path)?);
+    let (mut lines, mut blank) = (0u64, true);
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        for byte in buffer {
+            match byte {
+                b'\n' => {
+                    lines += u64::from(!blank);
+                    blank = true;
+                }
+                b' ' | b'\t' | b'\r' => {}
+                _ => blank = false,
+            }
+        }
+        let read = buffer.len();
+        reader.consume(read);
+    }
+    Ok(lines + u64::from(!blank))
+}
+
+/// The input, read lazily into chunks of lines to send. Lines settled
+/// without sending (kept from the earlier report, or invalid) are set
+/// aside in `settled`; a read error ends the feed and is kept in `failure`.
+struct Feed<'a> {
+    lines: std::io::Lines<BufReader<File>>,
+    number: u64,
+    previous: &'a BTreeMap<u64, ReportLine>,
+    job: &'a ImportJob,
+    safe: bool,
+    batch_size: usize,
+    /// Report lines, and whether each was kept from the earlier report.
+    settled: &'a Mutex<Vec<(ReportLine, bool)>>,
+    failure: &'a Mutex<Option<String>>,
+}
+
+impl Iterator for Feed<'_> {
+    type Item = Vec<(u64, Value)>;
+
+    /// The next lines to send, at most a batch of them.
+    fn next(&mut self) -> Option<Vec<(u64, Value)>> {
+        let mut chunk = Vec::new();
+        while chunk.len() < self.batch_size {
+            let text = match self.lines.next() {
+                None => break,
+                Some(Ok(text)) => text,
+                Some(Err(e)) => {
+                    *lock(self.failure) = Some(format!(
+                        "{}: line {}: {e}",
+                        self.job.input.display(),
+                        self.number + 1
+                    ));
+                    return None;
+                }
+            };
+            self.number += 1;
+            if text.trim().is_empty() {
+                continue;
+            }
+            match self.line(self.number, &text) {
+                Ok(params) => chunk.push((self.number, params)),
+                Err(settled) => lock(self.settled).push(settled),
+            }
+        }
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
+impl Feed<'_> {
+    /// A line's parameters to send, or its report line when it is not sent.
+    fn line(&self, number: u64, text: &str) -> Result<Value, (ReportLine, bool)> {
+        if let Some(earlier) = self.previous.get(&number) {
+            let settled = match earlier.status {
+                Status::Ok => true,
+                Status::Unknown => !(self.safe || self.job.retry_unknown),
+                Status::Error => false,
+            };
+            if settled {
+                return Err((earlier.clone(), true));
+            }
+        }
+        let invalid = |code: &str, why: String| {
+            Err((ReportLine::failed(number, Status::Error, code, why), false))
+        };
+        let params = match serde_json::from_str(text) {
+            Ok(value @ Value::Object(_)) => value,
+            Ok(_) => {
+                return invalid(
+                    "INVALID_LINE",
+                    "the line is not a JSON object of parameters".into(),
+                )
+            }
+            Err(e) => return invalid("INVALID_LINE", format!("the line is not JSON: {e}")),
+        };
+        let problems = self.job.info.check(&params);
+        if !problems.is_empty() {
+            return invalid("INVALID_PARAMS", problems.join("; "));
+        }
+        Ok(params)
+    }
+}
+
 /// The report file while the run goes on.
-struct Journal(Mutex<BufWriter<File>>);
+struct Journal {
+    file: Mutex<BufWriter<File>>,
+    /// The last line written, while the file holds one entry per line in
+    /// input order (it started empty and every entry came after the last);
+    /// `None` once that no longer holds.
+    last_line: Mutex<Option<u64>>,
+}
 
 impl Journal {
     /// Appends lines and flushes them to the file.
@@ -354,9 +453,11 @@ impl Journal {
         if lines.is_empty() {
             return Ok(());
         }
-        let mut file = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = lock(&self.file);
+        let mut last = lock(&self.last_line);
         for line in lines {
-            writeln!(file, "{}", line.to_json())
+            *last = last.filter(|l| *l < line.line).map(|_| line.line);
+            writeln!(file, "{}", line.to_line())
                 .map_err(|e| format!("cannot write the report: {e}"))?;
         }
         file.flush()
@@ -494,7 +595,7 @@ fn write_report<'a>(
     let write = || -> std::io::Result<()> {
         let mut out = BufWriter::new(File::create(&temporary)?);
         for line in lines {
-            writeln!(out, "{}", line.to_json())?;
+            writeln!(out, "{}", line.to_line())?;
         }
         out.flush()?;
         std::fs::rename(&temporary, path)
@@ -537,7 +638,7 @@ pub fn run(args: &[String]) -> Outcome {
     let mut line = ProgressLine::new(method);
     let mut progress = move |p: &ImportProgress| {
         if !quiet {
-            line.show(p.done, Some(p.to_send), p.requests, p.finished);
+            line.show(p.done, Some(p.lines), p.requests, p.finished);
         }
     };
     match remote::block_on(import(&client, &job, &mut progress))? {
