@@ -622,7 +622,7 @@ impl Client {
                 if let Some(error) = parts.errors.and_then(|e| e.get(name)) {
                     let api = command_error(error);
                     if api.code == "OPERATION_TIME_LIMIT" {
-                        operating.block(&command.method, None);
+                        operating.block(&command.method, None, self.shared().retry.operating_retry);
                     }
                     return (index, Some(Err(CallError::Api(api))));
                 }

@@ -444,7 +444,10 @@ impl Client {
                 }
                 "OPERATION_TIME_LIMIT" => {
                     let time = error_time(&error);
-                    let until = shared.operating.block(spec.method, time.as_ref());
+                    let until =
+                        shared
+                            .operating
+                            .block(spec.method, time.as_ref(), policy.operating_retry);
                     let wait = until.saturating_duration_since(Instant::now());
                     if operating_waited + wait > policy.max_operating_wait {
                         return (Err(error), retries);

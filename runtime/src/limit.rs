@@ -172,8 +172,6 @@ struct Budget {
 
 /// How long past `operating_reset_at` to wait, so the basket is surely gone.
 const RESET_SLACK: Duration = Duration::from_millis(500);
-/// With no usable reset time, wait one basket (a minute).
-const BASKET: Duration = Duration::from_secs(60);
 
 impl Operating {
     /// Notes the `time` object of a response to `method`.
@@ -203,7 +201,12 @@ impl Operating {
 
     /// The portal refused `method` with `OPERATION_TIME_LIMIT`; `time` is the
     /// error response's `time`, if it had one. Returns until when the method waits.
-    pub(crate) fn block(&self, method: &str, time: Option<&serde_json::Value>) -> Instant {
+    pub(crate) fn block(
+        &self,
+        method: &str,
+        time: Option<&serde_json::Value>,
+        fallback: Duration,
+    ) -> Instant {
         if let Some(time) = time {
             self.record(method, time);
         }
@@ -219,8 +222,8 @@ impl Operating {
             // The reset the portal announced is still ahead: wait for it.
             (Some(reset), None) => reset,
             // Blocked again after waiting (or no reset known): the next basket.
-            (Some(reset), Some(_)) => reset.max(now + BASKET),
-            (None, _) => now + BASKET,
+            (Some(reset), Some(_)) => reset.max(now + fallback),
+            (None, _) => now + fallback,
         };
         // A reset time that has passed is spent: the next block waits a basket.
         budget.reset_at = None;
@@ -257,6 +260,8 @@ fn until_unix(at: f64) -> Option<Duration> {
 mod tests {
     use super::*;
 
+    const BASKET: Duration = Duration::from_secs(60);
+
     #[tokio::test(start_paused = true)]
     async fn the_bucket_lets_a_burst_through_then_paces() {
         let bucket = Bucket::new(RateLimit::new(3, 2.0));
@@ -289,7 +294,7 @@ mod tests {
             &serde_json::json!({"operating": 470.5, "operating_reset_at": now + 5.0}),
         );
         assert_eq!(operating.operating("crm.item.list"), Some(470.5));
-        let until = operating.block("crm.item.list", None);
+        let until = operating.block("crm.item.list", None, BASKET);
         let wait = until - Instant::now();
         assert!(
             wait > Duration::from_secs(4) && wait < Duration::from_secs(7),
@@ -298,7 +303,7 @@ mod tests {
         assert!(operating.blocked_until("crm.item.list").is_some());
         assert!(operating.blocked_until("crm.lead.list").is_none());
         // Blocked again with no new reset time: a whole basket.
-        let again = operating.block("crm.item.list", None) - Instant::now();
+        let again = operating.block("crm.item.list", None, BASKET) - Instant::now();
         assert!(again >= BASKET, "{again:?}");
     }
 }

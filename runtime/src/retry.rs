@@ -22,6 +22,9 @@ pub struct RetryPolicy {
     /// The longest a call waits for its method's time budget
     /// (`OPERATION_TIME_LIMIT`) before it gives up and returns the error.
     pub max_operating_wait: Duration,
+    /// How long a method refused with `OPERATION_TIME_LIMIT` waits when no
+    /// reset time ahead is known (the portal's baskets last a minute).
+    pub operating_retry: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +34,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(15),
             max_operating_wait: Duration::from_secs(11 * 60),
+            operating_retry: Duration::from_secs(60),
         }
     }
 }
@@ -42,6 +46,7 @@ impl RetryPolicy {
         base_delay: Duration::ZERO,
         max_delay: Duration::ZERO,
         max_operating_wait: Duration::ZERO,
+        operating_retry: Duration::ZERO,
     };
 
     /// The backoff before retry number `retry` (from 1): doubling from

@@ -112,6 +112,7 @@ async fn waiting_longer_than_the_policy_allows_returns_the_error() {
     let client = Client::builder(Portal::webhook(&server.webhook()))
         .retry_policy(bitrix24::RetryPolicy {
             max_operating_wait: Duration::from_secs(1),
+            operating_retry: Duration::from_secs(2),
             ..common::fast()
         })
         .build()

@@ -424,6 +424,7 @@ pub fn fast() -> bitrix24::RetryPolicy {
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
         max_operating_wait: Duration::from_secs(5),
+        operating_retry: Duration::from_millis(300),
     }
 }
 
