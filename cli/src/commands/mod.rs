@@ -54,13 +54,13 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "export",
-        args: "METHOD --out FILE.jsonl [--resume]",
+        args: "METHOD --out FILE [--resume]",
         about: "write every item of a list method as one JSON line",
         run: export::run,
     },
     Command {
         name: "import",
-        args: "METHOD --in FILE.jsonl --report R.jsonl",
+        args: "METHOD --in FILE --report FILE",
         about: "one call per input line, batched; a report line per input line",
         run: import::run,
     },

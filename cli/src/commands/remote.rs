@@ -206,8 +206,9 @@ impl Docs {
     }
 
     /// The page of `method`: first the files named after it
-    /// (`crm.lead.add` → `crm-lead-add.md`), then any page that mentions
-    /// the name; each candidate is parsed and must document that method.
+    /// (`crm.lead.add` → `crm-lead-add.md`), then any page whose title (its
+    /// first `# ` heading) names it, as method pages do and tutorials do
+    /// not; each candidate is parsed and must document that method.
     pub fn find(&self, method: &str) -> Option<Method> {
         let mut pages = Vec::new();
         markdown_files(&self.dir, &mut pages);
@@ -234,8 +235,18 @@ impl Docs {
             .iter()
             .filter(|p| !named(p))
             .filter(|p| {
-                std::fs::read_to_string(p)
-                    .is_ok_and(|text| text.to_ascii_lowercase().contains(&wanted))
+                std::fs::read_to_string(p).is_ok_and(|text| {
+                    text.lines()
+                        .find(|line| line.starts_with("# "))
+                        .is_some_and(|title| {
+                            title
+                                .to_ascii_lowercase()
+                                .split(|c: char| {
+                                    !(c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                                })
+                                .any(|word| word == wanted)
+                        })
+                })
             })
             .find_map(|p| parse(p))
     }
