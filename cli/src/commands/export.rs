@@ -21,11 +21,30 @@ use std::time::{Duration, Instant};
 use bitrix24::{
     ApiVersion, CallError, CallOptions, Checkpoint, Client, ExportOptions, ListSpec, Retry,
 };
+use bitrix24_codegen::model::{Kind, Method};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use super::remote::{self, Args, Connection, CONNECTION_FLAGS};
+use super::remote::{self, Args, Connection, Docs, CONNECTION_FLAGS};
 use super::Outcome;
+
+/// Where a list method's items and their IDs are, from its page: items
+/// wrapped in `result` when the page documents `result` as an object with
+/// one list member (`items`, `tasks`), whose IDs are then `id`; otherwise
+/// `result` is the list and IDs are `ID`, as in the CRM's classic methods.
+pub fn list_spec(page: &Method) -> ListSpec {
+    let lists: Vec<&str> = page
+        .result
+        .fields
+        .iter()
+        .filter(|f| !f.name.contains('[') && matches!(f.kind.non_null(), Kind::Array(_)))
+        .map(|f| f.name.as_str())
+        .collect();
+    match (page.result.kind.non_null(), lists.as_slice()) {
+        (Kind::Object, [key]) => ListSpec::new("id").items_in(*key),
+        _ => ListSpec::new("ID"),
+    }
+}
 
 /// Items written between two checkpoints (one full request's worth).
 const CHECKPOINT_EVERY: u64 = 2_500;
@@ -515,6 +534,12 @@ pub fn run(args: &[String]) -> Outcome {
             .map(str::to_string)
             .collect();
     }
+    if let Some(docs) = Docs::from_args(&args)? {
+        match docs.find(method) {
+            Some(page) => job.spec = list_spec(&page),
+            None => eprintln!("b24 export: no page for {method}; items are read as CRM lists"),
+        }
+    }
     if let Some(id) = args.value("--id-field") {
         job.spec.id_field = id.to_string();
     }
@@ -545,5 +570,65 @@ pub fn run(args: &[String]) -> Outcome {
             eprintln!("b24 export: {message}");
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitrix24_codegen::model::{Field, ResultSpec};
+
+    fn method(result: ResultSpec) -> Method {
+        Method {
+            method: "x.list".into(),
+            title: String::new(),
+            scope: Vec::new(),
+            who_can_execute: None,
+            description: String::new(),
+            params: Vec::new(),
+            result,
+            errors: Vec::new(),
+            rest_v3: false,
+            paged: true,
+        }
+    }
+
+    #[test]
+    fn the_page_says_where_the_items_are() {
+        let wrapped = method(ResultSpec {
+            ty: Some("object".into()),
+            fields: vec![
+                Field::new("items", Kind::Array(Box::new(Kind::Object))),
+                Field::new("items[]", Kind::Object),
+            ],
+            kind: Kind::Object,
+        });
+        assert_eq!(list_spec(&wrapped), ListSpec::new("id").items_in("items"));
+        let bare = method(ResultSpec {
+            ty: Some("array".into()),
+            fields: Vec::new(),
+            kind: Kind::Array(Box::new(Kind::Object)),
+        });
+        assert_eq!(list_spec(&bare), ListSpec::new("ID"));
+    }
+
+    #[test]
+    fn the_id_is_selected_and_torn_lines_are_found() {
+        let mut job = ExportJob::new("crm.lead.list", "x.jsonl");
+        job.select = vec!["TITLE".into()];
+        assert_eq!(job.params(), json!({"select": ["ID", "TITLE"]}));
+        job.select = vec!["*".into()];
+        assert_eq!(job.params(), json!({"select": ["*"]}));
+
+        let dir = std::env::temp_dir().join(format!("b24-scan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out.jsonl");
+        std::fs::write(&path, "{\"ID\":1}\n{\"ID\":2}\n{\"ID\":").unwrap();
+        let tail = scan(&path).unwrap();
+        assert_eq!(tail.lines, 2);
+        assert!(tail.torn);
+        assert_eq!(tail.complete_len, 18);
+        assert_eq!(tail.last_line.as_deref(), Some("{\"ID\":2}"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
