@@ -129,6 +129,34 @@ errors WRONG_FILTER 0x000001 PLAIN_CODE MULTI_ONE MULTI_TWO
 }
 
 #[test]
+fn list_methods_implement_list_method_with_their_id_field() {
+    let code = bitrix24_codegen::generate_pretty(&load("gadget-list.md"));
+    assert!(
+        code.contains("impl ::bitrix24::ListMethod for Params"),
+        "{code}"
+    );
+    assert!(code.contains("type Item = Item;"), "{code}");
+    assert!(
+        code.contains("const ID_FIELD: &'static str = \"ID\";"),
+        "{code}"
+    );
+}
+
+#[test]
+fn a_second_parameter_section_and_a_misspelled_anchor() {
+    check(
+        "contractor-add.md",
+        "
+demo.contractor.add scope=demo
+  fields* `object` object
+    companyId* `crm_company.id` int
+    note `text` string
+result `-` object
+errors \n",
+    );
+}
+
+#[test]
 fn rest_v3_page_with_sibling_item_row_and_error_code_lines() {
     check(
         "note-v3-get.md",
@@ -307,7 +335,7 @@ fn events_and_overviews_are_not_method_pages() {
 #[test]
 fn a_directory_becomes_one_module_tree() {
     let tree = bitrix24_codegen::api_tree(&fixture(""), "fixtures").unwrap();
-    assert_eq!(tree.methods, 10, "{:?}", tree.skipped);
+    assert_eq!(tree.methods, 11, "{:?}", tree.skipped);
     assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
     let code = bitrix24_codegen::pretty(tree.tokens);
     for wanted in [

@@ -33,6 +33,61 @@ pub fn method_module(method: &Method) -> TokenStream {
     }
 }
 
+/// `ListMethod` for paged methods whose items and their ID field the page
+/// documents: `result` is the list, or an object with one list member.
+fn list_impl(
+    method: &Method,
+    elements: &[(String, TokenStream)],
+    items_are_output: bool,
+) -> TokenStream {
+    if !method.paged {
+        return TokenStream::new();
+    }
+    let result = &method.result;
+    let id_of = |fields: &[crate::model::Field]| {
+        fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case("id"))
+            .map(|f| f.name.clone())
+    };
+    let (item, key, id) = if items_are_output {
+        let Some(id) = id_of(&result.fields) else {
+            return TokenStream::new();
+        };
+        (quote! { Item }, None, id)
+    } else if result.kind == Kind::Object {
+        let lists: Vec<&crate::model::Field> = result
+            .fields
+            .iter()
+            .filter(|f| matches!(f.kind.non_null(), Kind::Array(inner) if **inner == Kind::Object))
+            .collect();
+        let [list] = lists.as_slice() else {
+            return TokenStream::new();
+        };
+        let Some(id) = id_of(&list.fields) else {
+            return TokenStream::new();
+        };
+        let Some((_, ty)) = elements.iter().find(|(name, _)| *name == list.name) else {
+            return TokenStream::new();
+        };
+        (ty.clone(), Some(list.name.clone()), id)
+    } else {
+        return TokenStream::new();
+    };
+    let key = match key {
+        Some(key) => quote! { ::core::option::Option::Some(#key) },
+        None => quote! { ::core::option::Option::None },
+    };
+    quote! {
+        #[automatically_derived]
+        impl ::bitrix24::ListMethod for Params {
+            type Item = #item;
+            const ITEMS_KEY: ::core::option::Option<&'static str> = #key;
+            const ID_FIELD: &'static str = #id;
+        }
+    }
+}
+
 /// The module's name for a method: its dotted name in snake_case.
 pub fn module_name(method: &str) -> String {
     naming::snake(&method.replace('.', "_"))
@@ -48,6 +103,7 @@ pub fn module_body(method: &Method) -> TokenStream {
         &method.params,
         Owner::Request,
     );
+    set.elements.clear();
     set.output(&method.result);
     let result = &method.result;
     let documented_items = !result.fields.is_empty()
@@ -73,6 +129,7 @@ pub fn module_body(method: &Method) -> TokenStream {
             decode,
         )
     };
+    let list = list_impl(method, &set.elements, documented_items);
     let items = set.into_items();
     let error = errors::error_enum(method);
     let retry = retry::retry_tokens(method);
@@ -104,6 +161,8 @@ pub fn module_body(method: &Method) -> TokenStream {
                 #decode
             }
         }
+
+        #list
 
         /// Calls the method on `client` and decodes its result.
         pub async fn call(

@@ -49,6 +49,8 @@ impl Plan {
 pub struct TypeSet {
     names: Names,
     items: Vec<TokenStream>,
+    /// Element types of the list members planned so far, by wire name.
+    pub elements: Vec<(String, TokenStream)>,
 }
 
 impl TypeSet {
@@ -57,6 +59,7 @@ impl TypeSet {
         TypeSet {
             names: Names::with(reserved),
             items: Vec::new(),
+            elements: Vec::new(),
         }
     }
 
@@ -216,6 +219,7 @@ impl TypeSet {
                 }
                 let element = self.plan_kind(field, inner, owner);
                 let element_ty = &element.ty;
+                self.elements.push((field.name.clone(), element_ty.clone()));
                 let helper = match element.helper.as_deref() {
                     Some(scalar) if scalar != "list" && scalar != "object" => {
                         format!("vec_{scalar}")

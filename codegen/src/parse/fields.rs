@@ -3,12 +3,11 @@
 
 use super::decide;
 use super::examples::Samples;
-use super::sections::Section;
+use super::sections::{Page, SectionKind};
 use crate::blocks::{self, Block, Cell, Table};
 use crate::diag::Diagnostic;
 use crate::inline;
 use crate::model::{EnumValue, Field};
-use crate::source::Source;
 
 /// How deep nested members are followed (sub-tables may link in a cycle).
 const MAX_DEPTH: usize = 6;
@@ -77,17 +76,19 @@ struct SubTable<'b> {
 }
 
 struct Context<'b> {
+    /// Tables under headings anywhere below, for `#anchor` links.
     subtables: Vec<SubTable<'b>>,
+    /// Tables under headings of the same part of the page, matched by name.
+    named: Vec<SubTable<'b>>,
 }
 
 /// Reads the parameter section. Its first table lists the parameters; later
 /// tables under their own headings describe members of structured ones.
-pub fn read_params(
-    source: &Source,
-    section: &Section<'_>,
-    samples: &Samples,
-) -> Result<Vec<Field>, Diagnostic> {
-    let _ = source;
+pub fn read_params(page: &Page<'_>, samples: &Samples) -> Result<Vec<Field>, Diagnostic> {
+    let mut sections = page.sections_of(SectionKind::Params);
+    let Some(section) = sections.next() else {
+        return Ok(Vec::new());
+    };
     let mut tables = section
         .blocks
         .iter()
@@ -105,8 +106,19 @@ pub fn read_params(
             "the parameter table is never closed: `#|` has no matching `|#`",
         ));
     }
+    // Links may point anywhere below the table; headings that only name a
+    // parameter count inside the parameter sections.
+    let after = section.start + first_index + 1;
+    let mut named = subtables(&section.blocks[first_index + 1..]);
+    for other in sections {
+        // Include the section's own heading (`## Parameter fields {#fields}`).
+        let from = other.start.saturating_sub(1);
+        let to = other.start + other.blocks.len();
+        named.extend(subtables(page.blocks.get(from..to).unwrap_or(other.blocks)));
+    }
     let context = Context {
-        subtables: subtables(&section.blocks[first_index + 1..]),
+        subtables: subtables(page.blocks.get(after..).unwrap_or(&[])),
+        named,
     };
     let mut fields = read_table(main, &context, &[], 0, true)?;
     attach_by_heading(&mut fields, &context);
@@ -122,6 +134,7 @@ pub fn read_lenient(table: &Table, after: &[Block], samples: &Samples) -> Vec<Fi
     let _ = samples;
     let context = Context {
         subtables: subtables(after),
+        named: subtables(after),
     };
     let mut fields = read_table(table, &context, &[], 0, false).unwrap_or_default();
     attach_by_heading(&mut fields, &context);
@@ -561,6 +574,18 @@ fn link_members(
                     .subtables
                     .iter()
                     .find(|s| slug(&s.heading) == wanted)
+            })
+            .or_else(|| {
+                // Misspelled links (`#parametr-fields`): the nearest slug or anchor.
+                if wanted.len() < 6 {
+                    return None;
+                }
+                context.subtables.iter().find(|s| {
+                    distance(&slug(&s.heading), &wanted) <= 2
+                        || s.anchor
+                            .as_deref()
+                            .is_some_and(|a| distance(a, &wanted) <= 2)
+                })
             });
         if let Some(sub) = sub {
             if let Ok(members) = read_table(sub.table, context, path, depth + 1, false) {
@@ -571,6 +596,30 @@ fn link_members(
             }
         }
     }
+}
+
+/// Edit distance between two short strings (anchors); 3 means "3 or more".
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 2 {
+        return 3;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
 }
 
 /// The id a heading without `{#anchor}` gets on the site: lowercase words joined by `-`.
@@ -665,7 +714,7 @@ fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
             continue;
         }
         let name = field.name.to_lowercase();
-        let named = context.subtables.iter().find(|s| {
+        let named = context.named.iter().find(|s| {
             let heading = inline::plain(&s.heading).to_lowercase();
             heading
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))

@@ -62,10 +62,7 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
     };
 
     let samples = examples::Samples::collect(&page);
-    let params = match page.section(SectionKind::Params) {
-        Some(section) => fields::read_params(source, section, &samples)?,
-        None => Vec::new(),
-    };
+    let params = fields::read_params(&page, &samples)?;
     let (result, paged) = result::read(&page, &samples);
     let errors = errors::read(&page);
 

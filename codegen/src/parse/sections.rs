@@ -27,6 +27,8 @@ pub struct Section<'b> {
     pub kind: SectionKind,
     /// Blocks after the heading.
     pub blocks: &'b [Block<'b>],
+    /// Index of the first of [`Section::blocks`] among all the page's blocks.
+    pub start: usize,
 }
 
 /// The frame of a page.
@@ -65,7 +67,7 @@ impl<'b> Page<'b> {
 /// Classifies a heading's text.
 pub fn classify(heading: &str) -> SectionKind {
     let h = heading.to_lowercase();
-    if h.contains("error") {
+    if h.contains("error") || h.contains("mistake") {
         SectionKind::Errors
     } else if h.contains("example") {
         SectionKind::Examples
@@ -117,6 +119,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                     page.sections.push(Section {
                         kind,
                         blocks: &blocks[start..index],
+                        start,
                     });
                 }
                 intro_done = true;
@@ -134,6 +137,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
         page.sections.push(Section {
             kind,
             blocks: &blocks[start..],
+            start,
         });
     }
     page.description = description.join("\n\n");
