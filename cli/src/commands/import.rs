@@ -21,7 +21,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -221,6 +221,9 @@ pub async fn import(
                 "{report_shown} exists: pass --resume to go on from it, or remove it"
             ));
         }
+        // A run killed while writing leaves half an entry: that line
+        // counts as unanswered, and new entries must start on a line of their own.
+        cut_torn_tail(&job.report).map_err(|e| format!("{report_shown}: {e}"))?;
         read_report(&job.report)?
     } else {
         BTreeMap::new()
@@ -556,6 +559,7 @@ fn settle(
 }
 
 /// Reads a report (or a journal): the last entry of each line wins.
+/// Every non-blank line must be an entry.
 pub fn read_report(path: &Path) -> Result<BTreeMap<u64, ReportLine>, String> {
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut lines = BTreeMap::new();
@@ -571,8 +575,6 @@ pub fn read_report(path: &Path) -> Result<BTreeMap<u64, ReportLine>, String> {
             Some(line) => {
                 lines.insert(line.line, line);
             }
-            // A torn last entry of a killed run: that line counts as unanswered.
-            None if index > 0 && !text.ends_with('}') => {}
             None => {
                 return Err(format!(
                     "{}:{}: not a report line: {text}",
@@ -583,6 +585,29 @@ pub fn read_report(path: &Path) -> Result<BTreeMap<u64, ReportLine>, String> {
         }
     }
     Ok(lines)
+}
+
+/// Cuts whatever follows the last newline of a file.
+fn cut_torn_tail(path: &Path) -> std::io::Result<()> {
+    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut buffer = [0u8; 4096];
+    while end > 0 {
+        let start = end.saturating_sub(buffer.len() as u64);
+        let chunk = &mut buffer[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        if let Some(at) = chunk.iter().rposition(|b| *b == b'\n') {
+            end = start + at as u64 + 1;
+            break;
+        }
+        end = start;
+    }
+    if end < len {
+        file.set_len(end)?;
+    }
+    Ok(())
 }
 
 fn write_report<'a>(
