@@ -1,4 +1,5 @@
 //! `b24 call METHOD [JSON]`: calls any method and prints its `result`.
+//! The parameters are a JSON object (`-` reads it from stdin; none is `{}`).
 //!
 //! With a docs tree (`--docs DIR` or `B24_DOCS`), the method's page is
 //! looked up by name and the parameters are checked against it before any
@@ -94,6 +95,12 @@ pub fn run(args: &[String]) -> Outcome {
     let args = Args::parse(args, &valued, &["--idempotent", "--envelope"])?;
     let (method, params) = match args.positional.as_slice() {
         [method] => (method.clone(), json!({})),
+        [method, dash] if dash == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| format!("cannot read the parameters from stdin: {e}"))?;
+            (method.clone(), remote::parse_json("stdin", &text)?)
+        }
         [method, text] => (method.clone(), remote::parse_json("JSON", text)?),
         _ => return Err(USAGE.into()),
     };
