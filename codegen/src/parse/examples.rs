@@ -132,6 +132,49 @@ pub fn method_in_code(blocks: &[Block]) -> Option<String> {
     None
 }
 
+/// A method whose name has no dot (`methods`, `scope`, `profile`), as the
+/// code calls it: `callMethod("x"` / `CRest::call('x'` or a `/rest/.../x` URL.
+/// Only asked for pages that say someone executes a method.
+pub fn bare_method_in_code(blocks: &[Block]) -> Option<String> {
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.len() <= 40
+            && w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    for block in blocks {
+        let Block::Code { text, .. } = block else {
+            continue;
+        };
+        for marker in ["callMethod(", "CRest::call("] {
+            let mut rest = text.as_str();
+            while let Some(pos) = rest.find(marker) {
+                rest = &rest[pos + marker.len()..];
+                if let Some(name) = quoted_start(rest.trim_start()) {
+                    if word(name) {
+                        return Some(name.to_string());
+                    }
+                }
+            }
+        }
+        for line in text.lines() {
+            if let Some(pos) = line.find("/rest/") {
+                let url = line[pos..].split_whitespace().next().unwrap_or("");
+                let last = url
+                    .trim_end_matches(['\\', '\'', '"'])
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("");
+                let last = last.strip_suffix(".json").unwrap_or(last);
+                if word(last) {
+                    return Some(last.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The first method named in backticks in prose (`The method `crm.status.fields` returns...`).
 pub fn method_in_text(text: &str) -> Option<String> {
     crate::inline::code_spans(text)

@@ -37,8 +37,11 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
         None if executes || page.section(SectionKind::Params).is_some() => {
             examples::method_in_text(&intro_text(&blocks))
                 .or_else(|| examples::method_in_code(&blocks))
+                .or_else(|| examples::bare_method_in_code(&blocks))
                 .ok_or_else(|| {
-                    not_method(if page.title.is_none() {
+                    not_method(if let Some(family) = wildcard_name(&title) {
+                        format!("the title names a family of methods (`{family}`), not one method, and no code example calls one")
+                    } else if page.title.is_none() {
                         "it has no `#` title and names no REST method".to_string()
                     } else {
                         format!(
@@ -78,6 +81,17 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
         errors,
         paged,
     })
+}
+
+/// A dotted name ending in `.*` in a title (`user.option.*`).
+fn wildcard_name(title: &str) -> Option<String> {
+    inline::plain(title)
+        .split_whitespace()
+        .find(|w| {
+            w.ends_with(".*") && is_method_name(&w[..w.len() - 2])
+                || w.ends_with(".*") && w.matches('.').count() >= 2
+        })
+        .map(str::to_string)
 }
 
 /// The raw text of the paragraphs and quotes before the first section.

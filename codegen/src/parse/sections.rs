@@ -85,7 +85,22 @@ pub fn classify(heading: &str) -> SectionKind {
 
 /// Splits the page into its frame and sections.
 pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
-    let _ = source;
+    // Lines inside `{% note %}` blocks: asides (tips, warnings), not the
+    // method's introduction.
+    let mut in_note = vec![false; source.lines.len()];
+    let mut depth = 0usize;
+    for (index, line) in source.lines.iter().enumerate() {
+        let text = source.text(line).trim();
+        if text.starts_with("{%") {
+            let inner = text.trim_start_matches("{%").trim_start();
+            if inner.starts_with("note") {
+                depth += 1;
+            } else if inner.starts_with("endnote") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        in_note[index] = depth > 0;
+    }
     let mut page = Page {
         blocks,
         ..Page::default()
@@ -126,7 +141,13 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                 current = Some((classify(text), index + 1));
             }
             Block::Quote(lines) if !intro_done => read_quote(&mut page, lines),
-            Block::Paragraph(lines) if !intro_done && page.title.is_some() => {
+            Block::Paragraph(lines)
+                if !intro_done
+                    && page.title.is_some()
+                    && !lines
+                        .first()
+                        .is_some_and(|p| in_note.get(p.at) == Some(&true)) =>
+            {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
                 description.push(inline::collapse(&inline::plain(&text.join(" "))));
             }
