@@ -60,7 +60,35 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) batch_concurrency: usize,
     requests: AtomicU64,
+    /// Where the portal moved to, learned from a redirect.
+    moved_to: std::sync::RwLock<Option<reqwest::Url>>,
 }
+
+impl Shared {
+    /// A method's URL, at the portal's latest address.
+    fn endpoint(&self, method: &str, api: ApiVersion) -> reqwest::Url {
+        let moved = self.moved_to.read().unwrap_or_else(|e| e.into_inner());
+        match &*moved {
+            Some(origin) => self.portal.endpoint_at(origin, method, api),
+            None => self.portal.endpoint(method, api),
+        }
+    }
+
+    /// Notes that `from` was redirected to `to`: later calls go to the new address.
+    fn learn_move(&self, from: &reqwest::Url, to: &reqwest::Url) {
+        let mut moved = self.moved_to.write().unwrap_or_else(|e| e.into_inner());
+        let origin = moved.clone().unwrap_or_else(|| self.portal.origin.clone());
+        if let Some(new) = Portal::moved(&origin, from, to) {
+            if new != origin {
+                tracing::info!(to = %new, "the portal moved; calls go to its new address");
+                *moved = Some(new);
+            }
+        }
+    }
+}
+
+/// Redirects followed for one request, at most.
+const MAX_REDIRECTS: usize = 5;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,6 +194,7 @@ impl ClientBuilder {
             retry: self.retry,
             batch_concurrency: self.batch_concurrency,
             requests: AtomicU64::new(0),
+            moved_to: std::sync::RwLock::new(None),
         });
         Client::from_shared(shared, self.timeout, self.connect_timeout)
     }
@@ -219,6 +248,8 @@ impl Client {
             .timeout(timeout)
             .connect_timeout(connect_timeout.min(timeout))
             .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
+            // A redirected POST must be sent again whole; `send` does it.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Http(e.to_string()))?;
         Ok(Client {
@@ -362,7 +393,7 @@ impl Client {
         let mut key = (spec.api == ApiVersion::V3).then(retry::idempotency_key);
         // Whether an attempt may have run: then the key must not change.
         let mut maybe_ran = false;
-        let url = shared.portal.endpoint(spec.method, spec.api);
+        let url = shared.endpoint(spec.method, spec.api);
         let mut retries = 0u32;
         let mut renewed = false;
         let mut operating_waited = Duration::ZERO;
@@ -512,42 +543,73 @@ impl Client {
 
     async fn send(&self, url: &reqwest::Url, wire: &Wire<'_>, key: Option<&str>) -> Attempt {
         let body = match wire.bytes() {
-            Ok(body) => body,
+            Ok(body) => bytes::Bytes::from(body),
             Err(e) => return Attempt::Answer(Err(encode_error(e))),
         };
-        let mut request = self
-            .inner
-            .http
-            .post(url.clone())
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        self.inner.shared.requests.fetch_add(1, Ordering::SeqCst);
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(error) => {
-                // A failure to connect means nothing was sent; anything later may have reached the portal.
-                let connect = error.is_connect();
-                let transport = TransportError::from_reqwest(error);
-                return if connect {
-                    Attempt::NotSent(transport)
-                } else {
+        let mut target = url.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let mut request = self
+                .inner
+                .http
+                .post(target.clone())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+            if let Some(key) = key {
+                request = request.header("Idempotency-Key", key);
+            }
+            self.inner.shared.requests.fetch_add(1, Ordering::SeqCst);
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(error) => {
+                    // A failure to connect means nothing was sent; anything later may have reached the portal.
+                    let connect = error.is_connect();
+                    let transport = TransportError::from_reqwest(error);
+                    return if connect {
+                        Attempt::NotSent(transport)
+                    } else {
+                        Attempt::NoAnswer(transport)
+                    };
+                }
+            };
+            let status = response.status().as_u16();
+            if matches!(status, 301 | 302 | 303 | 307 | 308) {
+                // The portal moved: the call did not run here; send it whole to the new address.
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| target.join(l).ok());
+                if let Some(next) = location {
+                    if portal::parse_secure(next.as_str()).is_err() {
+                        // Not followed, and not retried: the call did not run.
+                        return Attempt::Answer(Err(CallError::Transport(TransportError {
+                            message: format!(
+                                "redirected to an insecure address ({})",
+                                next.scheme()
+                            ),
+                            timeout: false,
+                            status: Some(status),
+                            body: None,
+                        })));
+                    }
+                    self.inner.shared.learn_move(&target, &next);
+                    target = next;
+                    continue;
+                }
+            }
+            return match response.text().await {
+                Ok(body) => Attempt::Answer(envelope::read(status, body)),
+                Err(error) => {
+                    let mut transport = TransportError::from_reqwest(error);
+                    transport.status = Some(status);
                     Attempt::NoAnswer(transport)
-                };
-            }
-        };
-        let status = response.status().as_u16();
-        match response.text().await {
-            Ok(body) => Attempt::Answer(envelope::read(status, body)),
-            Err(error) => {
-                let mut transport = TransportError::from_reqwest(error);
-                transport.status = Some(status);
-                Attempt::NoAnswer(transport)
-            }
+                }
+            };
         }
+        Attempt::Answer(Err(CallError::Transport(TransportError::new(format!(
+            "more than {MAX_REDIRECTS} redirects"
+        )))))
     }
 }
 

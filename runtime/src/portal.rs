@@ -70,6 +70,11 @@ impl Portal {
 
     /// The URL a method is posted to.
     pub fn endpoint(&self, method: &str, api: ApiVersion) -> Url {
+        self.endpoint_at(&self.origin, method, api)
+    }
+
+    /// The URL a method is posted to on the portal at `origin` (after a move).
+    pub(crate) fn endpoint_at(&self, origin: &Url, method: &str, api: ApiVersion) -> Url {
         let version = match api {
             ApiVersion::V2 => "rest/",
             ApiVersion::V3 => "rest/api/",
@@ -80,10 +85,22 @@ impl Portal {
             }
             Credentials::OAuth { .. } => format!("{version}{method}"),
         };
-        let mut url = self.origin.clone();
+        let mut url = origin.clone();
         let base = url.path().to_string();
         url.set_path(&format!("{base}{path}"));
         url
+    }
+
+    /// The portal's new origin, when `from` (an endpoint) was redirected to
+    /// `to` with the same path below the origin.
+    pub(crate) fn moved(origin: &Url, from: &Url, to: &Url) -> Option<Url> {
+        let tail = from.path().strip_prefix(origin.path())?;
+        let base = to.path().strip_suffix(tail)?;
+        let mut moved = to.clone();
+        moved.set_path(base);
+        moved.set_query(None);
+        moved.set_fragment(None);
+        Some(moved)
     }
 
     /// Who the portal counts requests for: the address and the credential

@@ -182,3 +182,47 @@ async fn errors_keep_the_raw_body_and_secrets_stay_out_of_messages() {
     let err = other.call(LeadAdd::default()).await.unwrap_err();
     assert!(!format!("{err} {err:?} {other:?}").contains("secretkey"));
 }
+
+#[tokio::test]
+async fn a_moved_portal_gets_the_post_again_whole_and_later_calls_go_there() {
+    let new = serve(|req| Reply::ok(req.body.clone())).await;
+    let moved_to = new.addr;
+    let old =
+        serve(move |req| Reply::Redirect(302, format!("http://{moved_to}{}", req.path))).await;
+    let client = client(&old);
+    let mut fields = serde_json::Map::new();
+    fields.insert("TITLE".into(), json!("x"));
+    let out = client
+        .call(LeadAdd {
+            fields: fields.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        json!({"fields": {"TITLE": "x"}}),
+        "the body went along"
+    );
+    client.call(LeadGet { id: 1 }).await.unwrap();
+    assert_eq!(
+        old.requests().len(),
+        1,
+        "later calls go straight to the new address"
+    );
+    assert_eq!(new.requests().len(), 2);
+    assert!(new
+        .requests()
+        .iter()
+        .all(|r| r.path.starts_with("/rest/1/secretkey/")));
+
+    // Never to plain http off loopback.
+    let insecure =
+        serve(|_| Reply::Redirect(302, "http://b24.example.com/rest/1/k/crm.lead.add".into()))
+            .await;
+    let err = client(&insecure)
+        .call(LeadAdd::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err.0, CallError::Transport(_)), "{err:?}");
+    assert_eq!(insecure.requests().len(), 1);
+}

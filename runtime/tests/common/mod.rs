@@ -48,6 +48,8 @@ pub enum Reply {
     Drop,
     /// Wait, then reply.
     Delay(Duration, Box<Reply>),
+    /// A redirect to the location.
+    Redirect(u16, String),
 }
 
 impl Reply {
@@ -138,6 +140,12 @@ pub async fn serve(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> S
                                     return Ok(response(status, value.to_string()));
                                 }
                                 Reply::Text(status, text) => return Ok(response(status, text)),
+                                Reply::Redirect(status, location) => {
+                                    let mut r = response(status, String::new());
+                                    r.headers_mut()
+                                        .insert("location", location.parse().unwrap());
+                                    return Ok(r);
+                                }
                             }
                         }
                     }
