@@ -219,7 +219,7 @@ async fn a_moved_portal_gets_the_post_again_whole_and_later_calls_go_there() {
     let insecure =
         serve(|_| Reply::Redirect(302, "http://b24.example.com/rest/1/k/crm.lead.add".into()))
             .await;
-    let err = client(&insecure)
+    let err = common::client(&insecure)
         .call(LeadAdd::default())
         .await
         .unwrap_err();
