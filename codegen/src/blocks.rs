@@ -343,7 +343,28 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
         // Inside a fence or a nested table every line belongs to the current cell.
         if let Some(open) = &fence {
             if trimmed.starts_with(open.as_str()) {
+                // The closing fence may carry the row's end: "``` ||".
+                let lead = piece.text.len() - piece.text.trim_start().len();
+                let cut = lead + trimmed[..].len()
+                    - trimmed
+                        .trim_start_matches(open.chars().next().unwrap_or('`'))
+                        .len();
                 fence = None;
+                let rest = &piece.text[cut..];
+                if rest.trim().is_empty() {
+                    cell.lines.push(piece.clone());
+                } else {
+                    cell.lines.push(Piece {
+                        text: &piece.text[..cut],
+                        at: piece.at,
+                    });
+                    let tail = Piece {
+                        text: rest,
+                        at: piece.at,
+                    };
+                    split_row_line(&tail, &mut rows, &mut row, &mut cell);
+                }
+                continue;
             }
             cell.lines.push(piece.clone());
             continue;
@@ -624,6 +645,17 @@ mod tests {
             matches!(&blocks[4], Block::Code { lang, text, .. } if lang == "json" && text == "{\"a\": 1}")
         );
         assert!(matches!(&blocks[5], Block::Paragraph(p) if p[0].text == "text"));
+    }
+
+    #[test]
+    fn a_closing_fence_may_end_the_row() {
+        let text = "#|\n|| **a** | code:\n```js\n{'x': 1}\n``` ||\n|| **b** | two ||\n|#";
+        let blocks = scan(&pieces(text));
+        let Block::Table(t) = &blocks[0] else {
+            panic!()
+        };
+        assert_eq!(t.rows.len(), 2, "{:?}", cells(t));
+        assert_eq!(t.rows[1][0].text(), "**b**");
     }
 
     #[test]

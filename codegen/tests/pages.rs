@@ -102,7 +102,7 @@ fn old_generation_delete_with_repeated_numeric_codes() {
 demo.widget.userfield.delete scope=demo
   id* `integer` int
 result `boolean` bool/Json
-errors 400 403 ERROR_NOT_FOUND
+errors 400 403 ERROR_NOT_FOUND FIELD_ID_EMPTY
 ",
     );
 }

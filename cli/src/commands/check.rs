@@ -7,7 +7,7 @@
 //! into the workspace target directory, so dependencies are built once.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -365,6 +365,8 @@ fn report(options: &Options, pages: &[Page], generate: Duration, build: Option<D
         generate.as_secs_f64(),
         build.map(|b| format!(", build {:.1}s", b.as_secs_f64())).unwrap_or_default()
     );
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     if options.json {
         let list = |want: fn(&Status) -> bool| -> Vec<Value> {
             pages
@@ -394,7 +396,8 @@ fn report(options: &Options, pages: &[Page], generate: Duration, build: Option<D
                 "text": summary,
             }
         });
-        println!(
+        let _ = writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
@@ -402,10 +405,11 @@ fn report(options: &Options, pages: &[Page], generate: Duration, build: Option<D
     }
     for page in pages {
         match &page.status {
-            Status::Ok { method } => println!("ok       {} ({method})", page.shown),
-            Status::NotMethod { reason } => println!("skipped  {reason}"),
-            Status::Problem { what, .. } => println!("PROBLEM  {what}"),
+            Status::Ok { method } => writeln!(out, "ok       {} ({method})", page.shown),
+            Status::NotMethod { reason } => writeln!(out, "skipped  {reason}"),
+            Status::Problem { what, .. } => writeln!(out, "PROBLEM  {what}"),
         }
+        .ok();
     }
-    println!("{summary}");
+    let _ = writeln!(out, "{summary}");
 }

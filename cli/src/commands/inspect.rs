@@ -1,5 +1,6 @@
 //! `b24 inspect PAGE.md`: the parsed model as JSON.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,7 +12,8 @@ pub fn run(args: &[String]) -> Outcome {
     match bitrix24_codegen::load(Path::new(page), page) {
         Ok(loaded) => {
             let json = serde_json::to_string_pretty(&loaded.method).map_err(|e| e.to_string())?;
-            println!("{json}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{json}");
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {

@@ -136,12 +136,7 @@ fn code_of(text: &str) -> Option<String> {
         .unwrap_or_else(|| inline::plain(first_line));
     let code = raw.trim().trim_matches(['"', '\'']).trim().to_string();
     let lower = code.to_lowercase();
-    if code.is_empty()
-        || lower.contains("empty")
-        || lower == "-"
-        || lower == "—"
-        || code.contains(' ')
-    {
+    if code.is_empty() || lower == "empty" || lower == "-" || lower == "—" || code.contains(' ') {
         return None;
     }
     Some(code)
@@ -168,6 +163,7 @@ mod tests {
         assert_eq!(codes_of(&cell("`400`\nBad request")), ["400"]);
         assert_eq!(codes_of(&cell("- `A`\n- `B`")), ["A", "B"]);
         assert!(codes_of(&cell("Empty value")).is_empty());
+        assert_eq!(codes_of(&cell("`CHAT_ID_EMPTY`")), ["CHAT_ID_EMPTY"]);
         assert!(codes_of(&cell("` `")).is_empty());
         assert!(codes_of(&cell("—")).is_empty());
     }

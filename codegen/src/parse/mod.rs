@@ -64,6 +64,11 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
         }
     };
 
+    if method.starts_with("BX24.") {
+        return Err(not_method(format!(
+            "`{method}` is a function of the JavaScript SDK, not a REST method"
+        )));
+    }
     let samples = examples::Samples::collect(&page);
     let params = fields::read_params(&page, &samples)?;
     let (result, paged) = result::read(&page, &samples);
