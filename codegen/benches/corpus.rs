@@ -110,6 +110,29 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
 
+    if std::env::var_os("B24_BENCH_GENERATE_ONLY").is_some() {
+        // For profiling generation alone.
+        let methods: Vec<_> = pages
+            .iter()
+            .filter_map(|(path, text)| {
+                let source = Source::from_text(path.clone(), text, |p| {
+                    by_path.get(&normal(p)).map(|t| t.to_string())
+                });
+                bitrix24_codegen::parse_source(&source, "page").ok()
+            })
+            .collect();
+        let (took, tokens) = best_of(runs, || {
+            methods
+                .iter()
+                .map(|m| bitrix24_codegen::generate(&m.method).into_iter().count())
+                .sum::<usize>()
+        });
+        println!(
+            "generate only: {:.1} ms ({tokens} token trees)",
+            took.as_secs_f64() * 1e3
+        );
+        return;
+    }
     let (bare, events) = best_of(runs, || {
         let mut events = 0usize;
         for (_, text) in &pages {
