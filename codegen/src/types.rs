@@ -122,6 +122,8 @@ fn single(name: &str) -> Kind {
         "array" | "list" | "collection" => Kind::Array(Box::new(Kind::Any)),
         "enum" | "enumeration" => Kind::Enum,
         _ if name.ends_with("_id") => Kind::Integer,
+        // CRM enumerations (`crm_enum_activitytype`...) are numeric ids.
+        _ if name.starts_with("crm_enum_") => Kind::Integer,
         _ => Kind::Any,
     }
 }
@@ -164,6 +166,7 @@ mod tests {
             Kind::Array(Box::new(Kind::Integer))
         );
         assert_eq!(kind_of("string with value Y/N"), Kind::Any);
+        assert_eq!(kind_of("crm_enum_activitytype"), Kind::Integer);
         assert_eq!(
             kind_of("object[][]"),
             Kind::Array(Box::new(Kind::Array(Box::new(Kind::Object))))

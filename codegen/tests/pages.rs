@@ -319,6 +319,22 @@ errors \n",
 }
 
 #[test]
+fn members_the_example_nests_one_level_down() {
+    check(
+        "slot-get.md",
+        "
+demo.v1.slot.get scope=demo
+  id* `integer` int
+result `object` object
+  slot `-` object
+    id `integer` int
+    label `string` string
+    kind `crm_enum_activitytype` int
+errors \n",
+    );
+}
+
+#[test]
 fn events_and_overviews_are_not_method_pages() {
     for page in ["events/on-gadget-add.md", "events/index.md"] {
         let error = bitrix24_codegen::load(&fixture(page), page).unwrap_err();
@@ -335,7 +351,7 @@ fn events_and_overviews_are_not_method_pages() {
 #[test]
 fn a_directory_becomes_one_module_tree() {
     let tree = bitrix24_codegen::api_tree(&fixture(""), "fixtures").unwrap();
-    assert_eq!(tree.methods, 11, "{:?}", tree.skipped);
+    assert_eq!(tree.methods, 12, "{:?}", tree.skipped);
     assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
     let code = bitrix24_codegen::pretty(tree.tokens);
     for wanted in [

@@ -103,10 +103,36 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
             _ => false,
         };
         if disagree {
-            spec.kind = Kind::Any;
+            spec.kind = match wrapped(sample, &spec.fields) {
+                // The example nests the documented members one level down
+                // (`{"result": {"resource": {...}}}`): keep them, under that key.
+                Some((key, inner)) => {
+                    let mut holder = Field::new(key, Kind::Object);
+                    holder.fields = std::mem::take(&mut spec.fields);
+                    holder.kind = if matches!(inner, Value::Array(_)) {
+                        Kind::Array(Box::new(Kind::Object))
+                    } else {
+                        Kind::Object
+                    };
+                    holder.description = "Members as the page documents them.".to_string();
+                    spec.fields = vec![holder];
+                    Kind::Object
+                }
+                None => Kind::Any,
+            };
         }
     }
     (spec, paged)
+}
+
+/// The single key of an object sample whose value holds the documented members.
+fn wrapped<'v>(sample: &'v Value, fields: &[Field]) -> Option<(String, &'v Value)> {
+    let map = sample.as_object()?;
+    if map.len() != 1 || fields.is_empty() {
+        return None;
+    }
+    let (key, inner) = map.iter().next()?;
+    has_any_key(inner, fields).then(|| (key.clone(), inner))
 }
 
 /// Whether a sample (or its first element) has a key named like one of `fields`.
