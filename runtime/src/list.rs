@@ -179,6 +179,7 @@ pub struct Items<T> {
     params: Arc<Value>,
     spec: Arc<ListSpec>,
     pages_per_request: usize,
+    api: ApiVersion,
     cursor: Option<Cursor>,
     buffer: VecDeque<Value>,
     pending: Option<BoxFuture<'static, Result<Page, CallError>>>,
@@ -227,6 +228,7 @@ impl<T: DeserializeOwned> Items<T> {
             params: Arc::new(params),
             spec: Arc::new(spec),
             pages_per_request: 1,
+            api: ApiVersion::V2,
             cursor: Some(cursor),
             buffer: VecDeque::new(),
             pending: None,
@@ -273,12 +275,15 @@ impl<T: DeserializeOwned> Items<T> {
         let params = self.params.clone();
         let spec = self.spec.clone();
         let pages = self.pages_per_request;
+        let api = self.api;
         Some(match cursor {
             Cursor::Offset(start) => {
-                Box::pin(async move { fetch_offset(&client, &method, &params, &spec, start).await })
+                Box::pin(
+                    async move { fetch_offset(&client, &method, api, &params, &spec, start).await },
+                )
             }
             Cursor::AfterId(after) => Box::pin(async move {
-                fetch_by_id(&client, &method, &params, &spec, after, pages).await
+                fetch_by_id(&client, &method, api, &params, &spec, after, pages).await
             }),
         })
     }
@@ -358,6 +363,7 @@ impl<T: DeserializeOwned> Stream for Items<T> {
 async fn fetch_offset(
     client: &Client,
     method: &str,
+    api: ApiVersion,
     params: &Value,
     spec: &ListSpec,
     start: u64,
@@ -367,13 +373,7 @@ async fn fetch_offset(
         map.insert("start".into(), Value::from(start));
     }
     let envelope = client
-        .call_raw_with(
-            method,
-            ApiVersion::V2,
-            Retry::Read,
-            params,
-            CallOptions::default(),
-        )
+        .call_raw_with(method, api, Retry::Read, params, CallOptions::default())
         .await?;
     let (status, next, total) = (envelope.status, envelope.next, envelope.total);
     let items = spec.items(envelope.result).map_err(|message| {
@@ -396,12 +396,14 @@ async fn fetch_offset(
 }
 
 /// One request of the traversal by ID: `pages` pages chained in a batch,
-/// page `i` filtered on the last ID of page `i - 1`. Pages are read in
-/// order and reading stops at the first short or failed page, so a broken
-/// chain can never repeat or skip an item.
+/// page `i` filtered on the last ID of page `i - 1` (REST 3.0, which has no
+/// batch: one page a request). Pages are read in order and reading stops at
+/// the first short or failed page, so a broken chain can never repeat or
+/// skip an item.
 async fn fetch_by_id(
     client: &Client,
     method: &str,
+    api: ApiVersion,
     params: &Value,
     spec: &ListSpec,
     after: i64,
@@ -410,37 +412,47 @@ async fn fetch_by_id(
     let pages = pages.clamp(1, crate::MAX_BATCH);
     let mut requests = 0;
     let mut tries = 0;
-    let (results, keys) = loop {
-        let (batch, keys) = export_batch(method, params, spec, after, pages)?;
-        let results = client.batch(batch).await;
-        requests += results.requests() as u64;
-        // The first page refused before it ran: wait (the client holds the
-        // method until its budget allows) and ask again.
-        let refused = matches!(results.raw(&keys[0]), Some(Err(CallError::Api(api)))
-            if api.code == "OPERATION_TIME_LIMIT" || api.code == "QUERY_LIMIT_EXCEEDED");
-        if refused && tries < client.shared().retry.max_retries {
-            tries += 1;
-            continue;
-        }
-        break (results, keys);
+    // Each page's `result`, in order, up to the first that did not run.
+    let results: Vec<Result<Value, CallError>> = if api == ApiVersion::V3 {
+        requests += 1;
+        let page = page_params(params, spec, Value::from(after));
+        let envelope = client
+            .call_raw_with(method, api, Retry::Read, page, CallOptions::default())
+            .await?;
+        vec![Ok(envelope.result)]
+    } else {
+        let (results, keys) = loop {
+            let (batch, keys) = export_batch(method, params, spec, after, pages)?;
+            let results = client.batch(batch).await;
+            requests += results.requests() as u64;
+            // The first page refused before it ran: wait (the client holds the
+            // method until its budget allows) and ask again.
+            let refused = matches!(results.raw(&keys[0]), Some(Err(CallError::Api(api)))
+                if api.code == "OPERATION_TIME_LIMIT" || api.code == "QUERY_LIMIT_EXCEEDED");
+            if refused && tries < client.shared().retry.max_retries {
+                tries += 1;
+                continue;
+            }
+            break (results, keys);
+        };
+        keys.iter()
+            .map_while(|key| results.raw(key).cloned())
+            .map(|outcome| outcome.map(|command| command.result))
+            .collect()
     };
     let mut items = Vec::new();
     let mut last_id = after;
     let mut finished = false;
-    for (page, key) in keys.iter().enumerate() {
-        let command = match results.raw(key) {
-            Some(Ok(command)) => command,
-            Some(Err(error)) if page == 0 => return Err(error.clone()),
-            // A later page failed or did not run: go on from the last ID next time.
-            _ => break,
+    for (page, outcome) in results.into_iter().enumerate() {
+        let result = match outcome {
+            Ok(result) => result,
+            Err(error) if page == 0 => return Err(error),
+            // A later page failed: go on from the last ID next time.
+            Err(_) => break,
         };
-        let got = spec.items(command.result.clone()).map_err(|message| {
-            CallError::Decode(DecodeError {
-                message,
-                status: 200,
-                body: command.result.to_string(),
-            })
-        })?;
+        let got = spec
+            .items(result.clone())
+            .map_err(|message| unusable(message, &result))?;
         let full = got.len() >= spec.page_size;
         let (mut fresh, mut previous) = (0, i64::MIN);
         for item in got {
@@ -475,7 +487,7 @@ async fn fetch_by_id(
                         "the portal ignored the `>{}` filter: use paging by start",
                         spec.id_field
                     ),
-                    &command.result,
+                    &result,
                 ));
             }
             break;
@@ -501,6 +513,27 @@ fn unusable(message: String, body: &Value) -> CallError {
     })
 }
 
+/// One page's parameters: ordered by ID, filtered on IDs above `bound`, no count.
+fn page_params(params: &Value, spec: &ListSpec, bound: Value) -> Value {
+    let mut params = params.clone();
+    if let Value::Object(map) = &mut params {
+        let filter = map
+            .entry(spec.filter_key.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !filter.is_object() {
+            *filter = Value::Object(Map::new());
+        }
+        if let Value::Object(filter) = filter {
+            filter.insert(format!(">{}", spec.id_field), bound);
+        }
+        let mut order = Map::new();
+        order.insert(spec.id_field.clone(), Value::from("ASC"));
+        map.insert(spec.order_key.clone(), Value::Object(order));
+        map.insert("start".into(), Value::from(-1));
+    }
+    params
+}
+
 /// The batch of one request of the traversal by ID, and its pages' keys.
 fn export_batch(
     method: &str,
@@ -523,23 +556,7 @@ fn export_batch(
             text.push_str(&format!("[{last}][{}]", spec.id_field));
             Value::String(text)
         };
-        let mut params = params.clone();
-        let map = params
-            .as_object_mut()
-            .expect("list parameters are an object");
-        let filter = map
-            .entry(spec.filter_key.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !filter.is_object() {
-            *filter = Value::Object(Map::new());
-        }
-        if let Value::Object(filter) = filter {
-            filter.insert(format!(">{}", spec.id_field), bound);
-        }
-        let mut order = Map::new();
-        order.insert(spec.id_field.clone(), Value::from("ASC"));
-        map.insert(spec.order_key.clone(), Value::Object(order));
-        map.insert("start".into(), Value::from(-1));
+        let params = page_params(params, spec, bound);
         let key = batch
             .add_raw(&format!("p{page}"), method, Retry::Read, params)
             .map_err(|e| {
@@ -557,13 +574,15 @@ fn export_batch(
 impl Client {
     /// Every item of a list method, page after page over `start`/`next`.
     pub fn list<P: Call, T: DeserializeOwned>(&self, params: P, spec: ListSpec) -> Items<T> {
-        Items::new(
+        let mut items = Items::new(
             self,
             P::METHOD,
             encode_params(&params),
             spec,
             Cursor::Offset(0),
-        )
+        );
+        items.api = P::API;
+        items
     }
 
     /// Every item of a [`ListMethod`], page after page over `start`/`next`.
@@ -597,7 +616,9 @@ impl Client {
         spec: ListSpec,
         options: ExportOptions,
     ) -> Items<T> {
-        self.export_inner(P::METHOD, encode_params(&params), spec, options)
+        let mut items = self.export_inner(P::METHOD, encode_params(&params), spec, options);
+        items.api = P::API;
+        items
     }
 
     /// [`Client::export`] for a method by name with JSON parameters.

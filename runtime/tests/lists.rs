@@ -240,3 +240,44 @@ async fn a_list_method_streams_typed_items() {
         }
     );
 }
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct TaskList {}
+
+impl bitrix24::Call for TaskList {
+    const METHOD: &'static str = "tasks.task.list";
+    const RETRY: bitrix24::Retry = bitrix24::Retry::Read;
+    const API: bitrix24::ApiVersion = bitrix24::ApiVersion::V3;
+    type Output = Value;
+    type Error = common::methods::TestError;
+    fn decode(result: Value) -> Result<Value, serde_json::Error> {
+        Ok(result)
+    }
+}
+
+#[tokio::test]
+async fn rest_v3_lists_page_at_the_v3_address_without_batch() {
+    let ids = ids(120);
+    let server = serve(move |req| {
+        assert!(req.path.starts_with("/rest/api/"), "{}", req.path);
+        let (items, _, next) = list(&ids, &req.body, "id");
+        let mut body = json!({"result": {"items": items}});
+        if let Some(next) = next {
+            body["next"] = json!(next);
+        }
+        Reply::Json(200, body)
+    })
+    .await;
+    let client = common::client(&server);
+    let spec = ListSpec::new("id").items_in("items");
+    let paged: Vec<Value> = client.list(TaskList {}, spec.clone()).all().await.unwrap();
+    assert_eq!(paged.len(), 120);
+    let before = server.requests().len();
+    let exported: Vec<Value> = client
+        .export(TaskList {}, spec, ExportOptions::default())
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(exported, paged);
+    assert_eq!(server.requests().len() - before, 3, "one page a request");
+}
