@@ -109,12 +109,15 @@ fn single(name: &str) -> Kind {
         "integer" | "int" | "long" | "bigint" | "timestamp" | "unixtime" | "user" | "id" => {
             Kind::Integer
         }
+        // CRM references are integer ids of the element (crm/data-types.md).
+        "crm_company" | "crm_contact" | "crm_lead" | "crm_deal" | "crm_quote" | "crm_category"
+        | "crm_entity" | "location" => Kind::Integer,
         "crm_multifield" => Kind::Array(Box::new(Kind::Object)),
-        "lang_map" | "crm_company" | "crm_contact" | "crm_lead" | "crm_deal" | "crm_quote"
-        | "crm_category" | "crm_userfield" | "uf_enum_element" => Kind::Object,
+        "lang_map" | "uf_enum_element" => Kind::Object,
+        "userfieldentityid" | "crm" => Kind::String,
         "double" | "float" | "number" | "decimal" | "numeric" => Kind::Float,
         "string" | "text" | "char" | "str" | "html" | "url" | "email" | "crm_status"
-        | "crm_currency" | "crm_entity_type" | "crm_entity" | "uuid" | "guid" => Kind::String,
+        | "crm_currency" | "crm_entity_type" | "uuid" | "guid" => Kind::String,
         "boolean" | "bool" => Kind::Boolean(BoolWire::YesNo),
         "date" => Kind::Date,
         "datetime" | "date_time" | "date-time" | "datetimeiso" => Kind::DateTime,

@@ -208,6 +208,8 @@ demo.shape.add scope=demo,crm
     currency `crm_currency.CURRENCY` string
     junk `[object]` object
     owner `user` int
+    contact `crm_contact` int
+    title `lang_map` object
     phones `crm_multifield[]` [object]
     born `date` date
     flag `boolean` bool/YesNo
