@@ -1,0 +1,158 @@
+//! The runtime against the project's portal emulator (`bitrix24-testkit`):
+//! the wire formats, OAuth renewal and the time budget as the emulator
+//! implements them, with a binding generated from its page.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use bitrix24::{ApiVersion, Batch, CallOptions, Client, OAuth, Portal, Retry, Tokens};
+use bitrix24_testkit::emulator::OperatingLimit;
+use bitrix24_testkit::{Config, Emulator, Entity};
+use common::methods::LeadAdd;
+use serde_json::json;
+
+bitrix24::bitrix_method!(
+    "../docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md"
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_calls_on_expired_tokens_renew_them_once() {
+    let portal = Emulator::start(Config::unlimited()).await.unwrap();
+    let issued = portal.issue_tokens();
+    portal.expire_access_tokens();
+    let app = &portal.config().oauth;
+    let oauth = OAuth::new(
+        app.client_id.clone(),
+        app.client_secret.clone(),
+        Tokens::new(issued.access_token, issued.refresh_token),
+    )
+    .token_endpoint(portal.token_url());
+    // The portal counts the 50 refused calls too: no client-side bucket here,
+    // or the 50 calls sent again would be paced at 2 per second.
+    let client = Client::oauth_app(&portal.origin(), oauth)
+        .retry_policy(common::fast())
+        .rate_limit(bitrix24::RateLimit::UNLIMITED)
+        .build()
+        .unwrap();
+    let lead = portal.insert(Entity::Lead, json!({"TITLE": "one"}));
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .call_raw_with(
+                        "crm.lead.get",
+                        ApiVersion::V2,
+                        Retry::Read,
+                        json!({"id": lead}),
+                        CallOptions::default(),
+                    )
+                    .await
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let counters = portal.counters();
+    assert_eq!(counters.refreshes, 1);
+    assert_eq!(client.token_renewals(), 1);
+    assert_eq!(counters.expired_token, 50);
+}
+
+#[tokio::test]
+async fn a_typed_batch_adds_leads_and_binds_their_contacts() {
+    let portal = Emulator::start(Config::unlimited()).await.unwrap();
+    let contacts: Vec<i64> = (0..3)
+        .map(|i| portal.insert(Entity::Contact, json!({"NAME": format!("c{i}")})))
+        .collect();
+    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
+        .retry_policy(common::fast())
+        .build()
+        .unwrap();
+    let mut batch = Batch::new();
+    let mut keys = Vec::new();
+    for i in 0..40 {
+        let mut fields = serde_json::Map::new();
+        fields.insert("TITLE".into(), json!(format!("lead {i}")));
+        let lead = batch.add(&format!("lead{i}"), LeadAdd { fields }).unwrap();
+        let items = vec![crm_lead_contact_items_set::Items {
+            contact_id: contacts[i % 3],
+            sort: Some(10),
+            is_primary: Some(true),
+        }];
+        let bind = batch
+            .add_linked(
+                &format!("bind{i}"),
+                crm_lead_contact_items_set::Params { id: 0, items },
+                [("id", lead.result())],
+            )
+            .unwrap();
+        keys.push((lead, bind, contacts[i % 3]));
+    }
+    let results = client.batch(batch).await;
+    assert_eq!(results.requests(), 2);
+    for (lead, bind, contact) in keys {
+        let id = results.get(&lead).unwrap().unwrap();
+        let id = id.as_i64().or_else(|| id.as_str()?.parse().ok()).unwrap();
+        assert!(results.get(&bind).unwrap().unwrap());
+        let bindings = portal.bindings(Entity::Lead, id);
+        assert_eq!(bindings.len(), 1);
+        assert_eq!(bindings[0].contact_id, contact);
+        assert!(bindings[0].is_primary);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_method_over_its_budget_waits_for_the_reset_and_another_goes_on() {
+    // Each call costs 0.6 s of a 1 s budget counted over 2 s.
+    let limit = OperatingLimit::new(
+        Duration::from_secs(1),
+        Duration::from_secs(2),
+        Duration::from_millis(600),
+    );
+    let portal = Emulator::start(Config::unlimited().operating(limit))
+        .await
+        .unwrap();
+    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
+        .retry_policy(common::fast())
+        .build()
+        .unwrap();
+    let list = |method: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .call_raw_with(
+                    method,
+                    ApiVersion::V2,
+                    Retry::Read,
+                    json!({"select": ["ID"]}),
+                    CallOptions::default(),
+                )
+                .await
+        }
+    };
+    list("crm.lead.list").await.unwrap();
+    list("crm.lead.list").await.unwrap();
+    let started = Instant::now();
+    let blocked = tokio::spawn(list("crm.lead.list"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    list("crm.contact.list").await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(800),
+        "{:?}",
+        started.elapsed()
+    );
+    blocked.await.unwrap().unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    let counters = portal.counters();
+    assert_eq!(
+        counters.operation_time_limit, 1,
+        "refused once, then waited for the reset"
+    );
+}
