@@ -337,6 +337,21 @@ errors \n",
 }
 
 #[test]
+fn result_members_given_only_by_position() {
+    check(
+        "preset-get.md",
+        "
+demo.preset.get scope=demo
+  id* `integer` int
+result `object` object
+  ID `integer` int
+  NAME `string` string
+  ACTIVE `char` bool/YesNo
+errors \n",
+    );
+}
+
+#[test]
 fn events_and_overviews_are_not_method_pages() {
     for page in ["events/on-gadget-add.md", "events/index.md"] {
         let error = bitrix24_codegen::load(&fixture(page), page).unwrap_err();
@@ -353,7 +368,7 @@ fn events_and_overviews_are_not_method_pages() {
 #[test]
 fn a_directory_becomes_one_module_tree() {
     let tree = bitrix24_codegen::api_tree(&fixture(""), "fixtures").unwrap();
-    assert_eq!(tree.methods, 12, "{:?}", tree.skipped);
+    assert_eq!(tree.methods, 13, "{:?}", tree.skipped);
     assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
     let code = bitrix24_codegen::pretty(tree.tokens);
     for wanted in [

@@ -54,6 +54,18 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
             if spec.fields.is_empty() && !siblings.is_empty() && object_like && confirmed {
                 spec.fields = siblings;
             }
+            // Members given only by position: the next table under its own
+            // heading, when the example (if any) has those keys.
+            if spec.fields.is_empty()
+                && object_like
+                && !result.ty.as_deref().is_some_and(crate::types::is_union)
+            {
+                if let Some(members) = next_member_table(after, samples) {
+                    if sample.map_or(true, |v| has_any_key(v, &members)) {
+                        spec.fields = members;
+                    }
+                }
+            }
             documented = true;
         } else {
             let members: Vec<Field> = rows
@@ -146,6 +158,22 @@ fn has_any_key(sample: &Value, fields: &[Field]) -> bool {
             .iter()
             .any(|f| map.keys().any(|k| k.eq_ignore_ascii_case(&f.name)))
     })
+}
+
+/// The members of the first table under a heading among `after`.
+fn next_member_table(after: &[Block<'_>], samples: &Samples) -> Option<Vec<Field>> {
+    let mut headed = false;
+    for (i, block) in after.iter().enumerate() {
+        match block {
+            Block::Heading { .. } => headed = true,
+            Block::Table(t) | Block::PipeTable(t) if headed && has_name_column(t) => {
+                let members = fields::read_lenient(t, &after[i + 1..], samples);
+                return (!members.is_empty()).then_some(members);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn has_name_column(table: &Table) -> bool {
