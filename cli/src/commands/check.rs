@@ -361,7 +361,8 @@ fn report(options: &Options, pages: &[Page], generate: Duration, build: Option<D
     };
     let checked = if options.build { "compile" } else { "generate" };
     let summary = format!(
-        "{ok} of {total} method pages {checked} ({rate:.2}%), {problems} with problems; {not_method} pages are not method pages; parse+generate {:.2}s{}",
+        "{ok} of {total} method pages {checked} ({rate:.2}%), {problems} with problems; {not_method} {} not method pages; parse+generate {:.2}s{}",
+        if not_method == 1 { "page is" } else { "pages are" },
         generate.as_secs_f64(),
         build.map(|b| format!(", build {:.1}s", b.as_secs_f64())).unwrap_or_default()
     );
