@@ -154,7 +154,10 @@ impl ClientBuilder {
     }
 
     /// How many requests of one [`Batch`](crate::Batch) run at once when it
-    /// does not halt (default 4; the rate limit applies either way).
+    /// does not halt (default 1: requests run in the order of their
+    /// commands). With more, commands in different requests may run in any
+    /// order, so raise it only for commands that do not touch the same
+    /// records; the rate limit applies either way.
     pub fn batch_concurrency(mut self, requests: usize) -> ClientBuilder {
         self.batch_concurrency = requests.max(1);
         self
@@ -229,7 +232,7 @@ impl Client {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             rate_limit: RateLimit::STANDARD,
             retry: RetryPolicy::default(),
-            batch_concurrency: 4,
+            batch_concurrency: 1,
         }
     }
 
