@@ -62,11 +62,12 @@ pub fn load(path: &Path, shown: &str) -> Result<Loaded, PageError> {
 
 /// Parses an already loaded source; `shown` is how errors name the page.
 pub fn parse_source(source: &Source, shown: &str) -> Result<Loaded, PageError> {
-    match parse::parse(source) {
-        Ok(method) => Ok(Loaded {
-            method,
-            files: source.files.clone(),
-        }),
+    match parse::parse_with_links(source) {
+        Ok((method, linked)) => {
+            let mut files = source.files.clone();
+            files.extend(linked);
+            Ok(Loaded { method, files })
+        }
         Err(diagnostic) => Err(PageError {
             message: diagnostic.render(source, shown),
             line: source.lines.get(diagnostic.at).map(|l| l.number),

@@ -27,6 +27,10 @@ pub struct Source {
     pub files: Vec<PathBuf>,
     /// The text of each file in [`Source::files`], same order.
     pub texts: Vec<String>,
+    /// Reads files the page links to (type dictionaries such as
+    /// `../data-types.md#catalog_product`); `None` for pages built in memory.
+    pub reader: Option<fn(&Path) -> Option<String>>,
+
     /// The spliced lines.
     pub lines: Vec<Line>,
 }
@@ -60,6 +64,7 @@ impl Source {
         source.splice(path.to_path_buf(), text, 0, &mut |p| {
             std::fs::read_to_string(p).ok()
         });
+        source.reader = Some(|p| std::fs::read_to_string(p).ok());
         Ok(source)
     }
 
@@ -145,7 +150,7 @@ pub fn include_target(line: &str) -> Option<&str> {
 
 /// Resolves `.` and `..` without touching the filesystem, so a missing
 /// include never makes us fail and paths stay stable in messages.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {

@@ -352,6 +352,27 @@ errors \n",
 }
 
 #[test]
+fn types_defined_in_a_linked_dictionary() {
+    check(
+        "widget-get.md",
+        "
+demo.widget.get scope=demo
+  id* `demo_widget.id` int
+  select `array` [any]
+result `demo_widget` object
+  id `integer` int
+  size `demo_size` object
+    width `double` float
+errors \n",
+    );
+    let loaded = bitrix24_codegen::load(&fixture("widget-get.md"), "widget-get.md").unwrap();
+    assert!(loaded
+        .files
+        .iter()
+        .any(|f| f.ends_with("dictionary/data-types.md")));
+}
+
+#[test]
 fn events_and_overviews_are_not_method_pages() {
     for page in ["events/on-gadget-add.md", "events/index.md"] {
         let error = bitrix24_codegen::load(&fixture(page), page).unwrap_err();
@@ -368,7 +389,7 @@ fn events_and_overviews_are_not_method_pages() {
 #[test]
 fn a_directory_becomes_one_module_tree() {
     let tree = bitrix24_codegen::api_tree(&fixture(""), "fixtures").unwrap();
-    assert_eq!(tree.methods, 13, "{:?}", tree.skipped);
+    assert_eq!(tree.methods, 14, "{:?}", tree.skipped);
     assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
     let code = bitrix24_codegen::pretty(tree.tokens);
     for wanted in [

@@ -7,7 +7,9 @@ use super::sections::{Page, SectionKind};
 use crate::blocks::{self, Block, Cell, Table};
 use crate::diag::Diagnostic;
 use crate::inline;
-use crate::model::{EnumValue, Field};
+use crate::model::{EnumValue, Field, Kind};
+use crate::source::Source;
+use std::path::PathBuf;
 
 /// How deep nested members are followed (sub-tables may link in a cycle).
 const MAX_DEPTH: usize = 6;
@@ -69,6 +71,7 @@ impl Columns {
 }
 
 /// A table that stands under its own heading, as a candidate for nested members.
+#[derive(Clone)]
 struct SubTable<'b> {
     anchor: Option<String>,
     heading: String,
@@ -80,11 +83,49 @@ struct Context<'b> {
     subtables: Vec<SubTable<'b>>,
     /// Tables under headings of the same part of the page, matched by name.
     named: Vec<SubTable<'b>>,
+    /// Tables of the files the page links to.
+    links: &'b Links<'b>,
+}
+
+/// Member tables of other files the page's type links point to
+/// (`[`catalog_product`](../data-types.md#catalog_product)`).
+pub struct Links<'b> {
+    source: Option<&'b Source>,
+    docs: Vec<(PathBuf, Vec<SubTable<'b>>)>,
+}
+
+impl<'b> Links<'b> {
+    /// The linked files of `source`, each already split into blocks.
+    pub fn new(source: &'b Source, docs: &'b [(PathBuf, Vec<Block<'b>>)]) -> Links<'b> {
+        Links {
+            source: Some(source),
+            docs: docs
+                .iter()
+                .map(|(path, blocks)| (path.clone(), subtables(blocks)))
+                .collect(),
+        }
+    }
+
+    /// The tables of the file `target` names, relative to the file of page line `at`.
+    fn tables(&self, at: usize, target: &str) -> Option<&[SubTable<'b>]> {
+        let source = self.source?;
+        let line = source.lines.get(at)?;
+        let dir = source.files.get(line.file)?.parent()?;
+        let path = crate::source::normalize(&dir.join(target));
+        self.docs
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, tables)| tables.as_slice())
+    }
 }
 
 /// Reads the parameter section. Its first table lists the parameters; later
 /// tables under their own headings describe members of structured ones.
-pub fn read_params(page: &Page<'_>, samples: &Samples) -> Result<Vec<Field>, Diagnostic> {
+pub fn read_params(
+    page: &Page<'_>,
+    samples: &Samples,
+    links: &Links<'_>,
+) -> Result<Vec<Field>, Diagnostic> {
     let mut sections = page.sections_of(SectionKind::Params);
     let Some(section) = sections.next() else {
         return Ok(Vec::new());
@@ -119,6 +160,7 @@ pub fn read_params(page: &Page<'_>, samples: &Samples) -> Result<Vec<Field>, Dia
     let context = Context {
         subtables: subtables(page.blocks.get(after..).unwrap_or(&[])),
         named,
+        links,
     };
     let mut fields = read_table(main, &context, &[], 0, true)?;
     attach_by_heading(&mut fields, &context);
@@ -130,11 +172,17 @@ pub fn read_params(page: &Page<'_>, samples: &Samples) -> Result<Vec<Field>, Dia
 
 /// Reads a table leniently (rows without a name are skipped), with members
 /// from sub-tables among `after`. Kinds are left for the caller to decide.
-pub fn read_lenient(table: &Table, after: &[Block], samples: &Samples) -> Vec<Field> {
+pub fn read_lenient(
+    table: &Table,
+    after: &[Block],
+    samples: &Samples,
+    links: &Links<'_>,
+) -> Vec<Field> {
     let _ = samples;
     let context = Context {
         subtables: subtables(after),
         named: subtables(after),
+        links,
     };
     let mut fields = read_table(table, &context, &[], 0, false).unwrap_or_default();
     attach_by_heading(&mut fields, &context);
@@ -339,7 +387,7 @@ fn read_row(
             Some(cell) => cell.text(),
             None => name_cell.text(),
         };
-        link_members(&typed, &mut field, context, &own_path, depth);
+        link_members(&typed, &mut field, context, &own_path, depth, true);
     }
     Some(field)
 }
@@ -550,7 +598,7 @@ fn read_description(
     }
     field.description = prose.join("\n");
     if field.fields.is_empty() && depth < MAX_DEPTH {
-        link_members(&cell.text(), field, context, path, depth);
+        link_members(&cell.text(), field, context, path, depth, false);
     }
 }
 
@@ -562,7 +610,13 @@ fn link_members(
     context: &Context<'_>,
     path: &[String],
     depth: usize,
+    remote: bool,
 ) {
+    // A scalar (`catalog_vat.id`, `string`) linking to a table is a
+    // reference or a list of values, not a structure.
+    if written_scalar(field) {
+        return;
+    }
     for anchor in anchor_links(text) {
         let wanted = anchor.to_lowercase();
         let sub = context
@@ -596,6 +650,75 @@ fn link_members(
             }
         }
     }
+    if field.fields.is_empty() && remote {
+        remote_members(text, field, context, path, depth);
+    }
+}
+
+/// The page writes a scalar type for the field.
+fn written_scalar(field: &Field) -> bool {
+    field.ty.as_deref().is_some_and(|t| {
+        !matches!(
+            crate::types::kind_of(t).non_null(),
+            Kind::Object | Kind::Any | Kind::Array(_)
+        )
+    })
+}
+
+/// Members from a table in another file (`../data-types.md#catalog_product`),
+/// for fields whose written type is not a scalar.
+fn remote_members(
+    text: &str,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) {
+    if written_scalar(field) || matches!(field.name.as_str(), "time" | "error") {
+        return;
+    }
+    for (target, anchor) in remote_links(text) {
+        let Some(tables) = context.links.tables(field.at, target) else {
+            continue;
+        };
+        let wanted = anchor.to_lowercase();
+        let Some(sub) = tables
+            .iter()
+            .find(|s| s.anchor.as_deref() == Some(anchor))
+            .or_else(|| tables.iter().find(|s| slug(&s.heading) == wanted))
+        else {
+            continue;
+        };
+        // Links inside that file point into that file.
+        let there = Context {
+            subtables: tables.to_vec(),
+            named: Vec::new(),
+            links: context.links,
+        };
+        if let Ok(members) = read_table(sub.table, &there, path, depth + 1, false) {
+            if members.iter().any(|m| !m.name.contains(' ')) {
+                field.fields = members;
+                return;
+            }
+        }
+    }
+}
+
+/// `(path.md, anchor)` of every `[..](path.md#anchor)` link in `text`.
+fn remote_links(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("](") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find(')') else { break };
+        if let Some((file, anchor)) = after[..close].split_once('#') {
+            if file.ends_with(".md") && !anchor.is_empty() {
+                out.push((file, anchor));
+            }
+        }
+        rest = &after[close..];
+    }
+    out
 }
 
 /// Edit distance between two short strings (anchors); 3 means "3 or more".

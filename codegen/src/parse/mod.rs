@@ -5,6 +5,7 @@ mod decide;
 mod errors;
 mod examples;
 mod fields;
+mod linked;
 mod result;
 mod sections;
 
@@ -19,6 +20,11 @@ pub use sections::SectionKind;
 /// Reads a method page. Fails only when the page is not a method page or its
 /// parameter table cannot be read; everything unclear gets a safe type.
 pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
+    parse_with_links(source).map(|(method, _)| method)
+}
+
+/// [`parse`], also naming the linked files (type dictionaries) it read.
+pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathBuf>), Diagnostic> {
     let blocks = blocks::scan(&blocks::pieces_of(source));
     let page = sections::split(source, &blocks);
 
@@ -70,11 +76,21 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
         )));
     }
     let samples = examples::Samples::collect(&page);
-    let params = fields::read_params(&page, &samples)?;
-    let (result, paged) = result::read(&page, &samples);
+    let linked_sources = linked::load(source);
+    let linked_blocks: Vec<_> = linked_sources
+        .iter()
+        .map(|(path, doc)| (path.clone(), blocks::scan(&blocks::pieces_of(doc))))
+        .collect();
+    let links = fields::Links::new(source, &linked_blocks);
+    let params = fields::read_params(&page, &samples, &links)?;
+    let (result, paged) = result::read(&page, &samples, &links);
     let errors = errors::read(&page);
 
-    Ok(Method {
+    let linked_paths = linked_sources
+        .iter()
+        .map(|(path, _)| path.clone())
+        .collect();
+    let method = Method {
         title: title_without(&title, &method),
         rest_v3: samples.rest_v3 || method.starts_with("/") || examples::mentions_rest_v3(&blocks),
         method,
@@ -85,7 +101,8 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
         result,
         errors,
         paged,
-    })
+    };
+    Ok((method, linked_paths))
 }
 
 /// A dotted name ending in `.*` in a title (`user.option.*`).

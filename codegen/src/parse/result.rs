@@ -15,7 +15,7 @@ use crate::types::kind_of;
 const ENVELOPE: [&str; 4] = ["time", "total", "next", "error"];
 
 /// Reads what `result` holds and whether responses are paged.
-pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
+pub fn read(page: &Page<'_>, samples: &Samples, links: &fields::Links<'_>) -> (ResultSpec, bool) {
     let mut paged = samples.paged();
     let mut spec = ResultSpec {
         ty: None,
@@ -32,7 +32,7 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
     });
     let mut documented = false;
     if let Some((table, after)) = table {
-        let rows = fields::read_lenient(table, after, samples);
+        let rows = fields::read_lenient(table, after, samples, links);
         paged |= rows.iter().any(|f| f.name == "total" || f.name == "next");
         let siblings: Vec<Field> = rows
             .iter()
@@ -60,7 +60,7 @@ pub fn read(page: &Page<'_>, samples: &Samples) -> (ResultSpec, bool) {
                 && object_like
                 && !result.ty.as_deref().is_some_and(crate::types::is_union)
             {
-                if let Some(members) = next_member_table(after, samples) {
+                if let Some(members) = next_member_table(after, samples, links) {
                     if sample.map_or(true, |v| has_any_key(v, &members)) {
                         spec.fields = members;
                     }
@@ -161,13 +161,17 @@ fn has_any_key(sample: &Value, fields: &[Field]) -> bool {
 }
 
 /// The members of the first table under a heading among `after`.
-fn next_member_table(after: &[Block<'_>], samples: &Samples) -> Option<Vec<Field>> {
+fn next_member_table(
+    after: &[Block<'_>],
+    samples: &Samples,
+    links: &fields::Links<'_>,
+) -> Option<Vec<Field>> {
     let mut headed = false;
     for (i, block) in after.iter().enumerate() {
         match block {
             Block::Heading { .. } => headed = true,
             Block::Table(t) | Block::PipeTable(t) if headed && has_name_column(t) => {
-                let members = fields::read_lenient(t, &after[i + 1..], samples);
+                let members = fields::read_lenient(t, &after[i + 1..], samples, links);
                 return (!members.is_empty()).then_some(members);
             }
             _ => {}
