@@ -75,6 +75,15 @@ impl Bucket {
         }
     }
 
+    /// How full the client lets the bucket get: one request short of the
+    /// portal's burst. Requests that leave in order can arrive a few
+    /// milliseconds apart the other way round; a bucket filled to the brim
+    /// would then meet `QUERY_LIMIT_EXCEEDED`. One request of headroom absorbs
+    /// that jitter for the price of one request's wait.
+    fn capacity(&self) -> f64 {
+        f64::from(self.limit.burst.saturating_sub(1).max(1))
+    }
+
     fn drain(&self, state: &mut Level, now: Instant) {
         let elapsed = now.saturating_duration_since(state.at).as_secs_f64();
         state.level = (state.level - elapsed * self.limit.per_second).max(0.0);
@@ -90,7 +99,7 @@ impl Bucket {
         let now = Instant::now();
         self.drain(&mut state, now);
         state.level += 1.0;
-        let over = state.level - f64::from(self.limit.burst);
+        let over = state.level - self.capacity();
         if over <= 0.0 || self.limit.per_second <= 0.0 {
             Duration::ZERO
         } else {
@@ -117,7 +126,7 @@ impl Bucket {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         self.drain(&mut state, now);
-        state.level = state.level.max(f64::from(self.limit.burst));
+        state.level = state.level.max(self.capacity());
     }
 
     /// The limit this bucket mirrors.
@@ -264,7 +273,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_bucket_lets_a_burst_through_then_paces() {
-        let bucket = Bucket::new(RateLimit::new(3, 2.0));
+        // A burst of 4 lets 3 through at once: one request is kept as headroom.
+        let bucket = Bucket::new(RateLimit::new(4, 2.0));
         for _ in 0..3 {
             assert_eq!(bucket.reserve(), Duration::ZERO);
         }

@@ -132,27 +132,12 @@ impl Connection {
                 Err(_) => RateLimit::STANDARD,
             },
         };
-        let mut builder = Client::builder(bitrix24::Portal::webhook(url.trim()))
-            .rate_limit(with_headroom(rate_limit));
+        let mut builder =
+            Client::builder(bitrix24::Portal::webhook(url.trim())).rate_limit(rate_limit);
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
         builder.build().map_err(|e| format!("webhook: {e}"))
-    }
-}
-
-/// The bucket the client keeps for a portal's `limit`: one request smaller.
-///
-/// A client that mirrors the portal's bucket exactly fills it to the brim
-/// once it paces; two requests that leave in order but arrive the other
-/// way round (a few milliseconds apart) then find it full and get
-/// `QUERY_LIMIT_EXCEEDED`. One request of headroom absorbs that jitter
-/// (up to `1 / per_second`) for the price of one request's wait.
-pub fn with_headroom(limit: RateLimit) -> RateLimit {
-    if limit.burst > 1 && limit.per_second.is_finite() {
-        RateLimit::new(limit.burst - 1, limit.per_second)
-    } else {
-        limit
     }
 }
 
