@@ -92,6 +92,8 @@ struct Context<'b> {
 pub struct Links<'b> {
     source: Option<&'b Source>,
     docs: Vec<(PathBuf, Vec<SubTable<'b>>)>,
+    /// Files a field wanted but that are not among `docs` (yet).
+    wanted: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 impl<'b> Links<'b> {
@@ -103,7 +105,13 @@ impl<'b> Links<'b> {
                 .iter()
                 .map(|(path, blocks)| (path.clone(), subtables(blocks)))
                 .collect(),
+            wanted: Default::default(),
         }
+    }
+
+    /// The linked files fields asked for that were not loaded.
+    pub fn wanted(&self) -> Vec<PathBuf> {
+        self.wanted.borrow().clone()
     }
 
     /// The tables of the file `target` names, relative to the file of page line `at`.
@@ -112,10 +120,18 @@ impl<'b> Links<'b> {
         let line = source.lines.get(at)?;
         let dir = source.files.get(line.file)?.parent()?;
         let path = crate::source::normalize(&dir.join(target));
-        self.docs
+        let found = self
+            .docs
             .iter()
             .find(|(p, _)| *p == path)
-            .map(|(_, tables)| tables.as_slice())
+            .map(|(_, tables)| tables.as_slice());
+        if found.is_none() {
+            let mut wanted = self.wanted.borrow_mut();
+            if !wanted.contains(&path) {
+                wanted.push(path);
+            }
+        }
+        found
     }
 }
 

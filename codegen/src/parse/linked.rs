@@ -3,9 +3,9 @@
 //! another page. Those files are read once per page, before parsing, so their
 //! tables can give members to fields the page itself leaves open.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::source::{normalize, Source};
+use crate::source::Source;
 
 /// Anchors that name shared reference sections, not member tables.
 const NOT_MEMBERS: &[&str] = &[
@@ -18,41 +18,38 @@ const NOT_MEMBERS: &[&str] = &[
     "activity-enums",
 ];
 
-/// The files linked from type links of the page, read through the page's reader.
-pub fn load(source: &Source) -> Vec<(PathBuf, Source)> {
+/// Reads the linked files `wanted` (already resolved) through the page's reader.
+pub fn load(source: &Source, wanted: &[PathBuf]) -> Vec<(PathBuf, Source)> {
     let Some(read) = source.reader else {
         return Vec::new();
     };
-    let mut wanted: Vec<PathBuf> = Vec::new();
-    for line in &source.lines {
-        let text = source.text(line);
-        if !text.contains(".md#") {
+    let mut out = Vec::new();
+    for path in wanted.iter().take(4) {
+        if source.files.contains(path) {
             continue;
         }
-        let dir = source
-            .files
-            .get(line.file)
-            .and_then(|f| f.parent())
-            .unwrap_or(Path::new(""));
-        for target in type_link_targets(text) {
-            let path = normalize(&dir.join(target));
-            if !wanted.contains(&path) && !source.files.contains(&path) {
-                wanted.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for path in wanted.into_iter().take(4) {
-        if let Some(text) = read(&path) {
-            out.push((path.clone(), Source::from_text(path, &text, |_| None)));
+        if let Some(text) = read(path) {
+            out.push((
+                path.clone(),
+                Source::from_text(path.clone(), &text, |_| None),
+            ));
         }
     }
     out
 }
 
+/// Whether the page has any type link into another file at all.
+pub fn any(source: &Source) -> bool {
+    source.reader.is_some()
+        && source.lines.iter().any(|line| {
+            let text = source.text(line);
+            text.contains(".md#") && !type_link_targets(text).is_empty()
+        })
+}
+
 /// `path.md` of every ``[`type`](path.md#anchor)`` link in a line whose anchor
 /// can name a member table.
-fn type_link_targets(text: &str) -> Vec<&str> {
+pub fn type_link_targets(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find("`](") {
