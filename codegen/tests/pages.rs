@@ -358,6 +358,8 @@ fn types_defined_in_a_linked_dictionary() {
         "
 demo.widget.get scope=demo
   id* `demo_widget.id` int
+  size `demo_size` object
+    width `double` float
   select `array` [any]
 result `demo_widget` object
   id `integer` int

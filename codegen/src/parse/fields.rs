@@ -693,7 +693,27 @@ fn remote_members(
     if written_scalar(field) || matches!(field.name.as_str(), "time" | "error") {
         return;
     }
-    for (target, anchor) in remote_links(text) {
+    // A link to a dictionary page without an anchor names the table by the
+    // type itself (`[`sale_delivery_handler[]`](../../data-types.md)` → the
+    // `### sale_delivery_handler` heading), for type names that are not basic.
+    let own_name = field
+        .ty
+        .as_deref()
+        .map(|t| t.trim().trim_end_matches("[]").trim())
+        .filter(|t| {
+            !t.is_empty()
+                && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && crate::types::kind_of(t) == Kind::Any
+                && *t != "any"
+        });
+    let mut targets = remote_links(text);
+    if let Some(name) = own_name {
+        targets.extend(bare_links(text).into_iter().map(|file| (file, name)));
+    }
+    for (target, anchor) in targets {
+        if !super::linked::member_anchor(anchor) {
+            continue;
+        }
         let Some(tables) = context.links.tables(field.at, target) else {
             continue;
         };
@@ -731,6 +751,22 @@ fn remote_links(text: &str) -> Vec<(&str, &str)> {
             if file.ends_with(".md") && !anchor.is_empty() {
                 out.push((file, anchor));
             }
+        }
+        rest = &after[close..];
+    }
+    out
+}
+
+/// `path.md` of every `[..](path.md)` link without an anchor in `text`.
+fn bare_links(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("](") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find(')') else { break };
+        let target = &after[..close];
+        if target.ends_with(".md") && !target.starts_with("http") && !target.starts_with('/') {
+            out.push(target);
         }
         rest = &after[close..];
     }

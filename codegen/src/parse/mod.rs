@@ -82,11 +82,7 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
     let first = fields::Links::new(source, &no_docs);
     let mut params = fields::read_params(&page, &samples, &first)?;
     let (mut result, mut paged) = result::read(&page, &samples, &first);
-    let wanted = if linked::any(source) {
-        first.wanted()
-    } else {
-        Vec::new()
-    };
+    let wanted = first.wanted();
     let linked_sources = linked::load(source, &wanted);
     if !linked_sources.is_empty() {
         let linked_blocks: Vec<_> = linked_sources
