@@ -2,11 +2,22 @@
 //!
 //! Bindings are generated from Bitrix24's own method pages at compile time:
 //!
-//! ```ignore
-//! bitrix24::bitrix_method!("docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md");
+//! ```no_run
+//! // The path is relative to the invoking crate's manifest (here this crate's).
+//! bitrix24::bitrix_method!("../docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md");
 //!
+//! use crm_lead_contact_items_set::{Items, Params};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = bitrix24::Client::webhook("https://example.bitrix24.com/rest/1/key/")?;
+//! let params = Params {
+//!     id: 1,
+//!     items: vec![Items { contact_id: 1010, sort: Some(10), is_primary: Some(true) }],
+//! };
 //! let ok: bool = crm_lead_contact_items_set::call(&client, params).await?;
+//! # Ok(())
+//! # }
+//! # fn main() {}
 //! ```
 //!
 //! This crate is the runtime the generated code calls: the [`Client`]
@@ -21,9 +32,11 @@
 //!
 //! # Clients
 //!
-//! ```ignore
-//! use bitrix24::{Client, OAuth, Portal, RateLimit, Tokens};
+//! ```no_run
+//! use std::sync::Arc;
+//! use bitrix24::{Client, MemoryTokenStore, OAuth, Portal, RateLimit, Tokens};
 //!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // A webhook, with the Enterprise plan's limit.
 //! let client = Client::builder(Portal::webhook("https://b24.example.com/rest/1/key/"))
 //!     .rate_limit(RateLimit::ENTERPRISE)
@@ -31,11 +44,16 @@
 //!
 //! // An OAuth application: tokens renew on `expired_token`, once for all
 //! // concurrent calls, and are saved to the store.
-//! let oauth = OAuth::from_store("app.id", "secret", store).await?
-//!     .on_renewal(|tokens| tracing::info!(expires = ?tokens.expires, "renewed"));
+//! let store = Arc::new(MemoryTokenStore::new(Some(Tokens::new("access", "refresh"))));
+//! let oauth = OAuth::from_store("app.id", "secret", store)
+//!     .await?
+//!     .on_renewal(|tokens| println!("renewed, expires {:?}", tokens.expires));
 //! let app = Client::oauth_app("https://b24.example.com", oauth).build()?;
+//! # let _ = (client, app);
+//! # Ok(())
+//! # }
 //! ```
-//!
+
 //! # Batches
 //!
 //! ```ignore
