@@ -85,6 +85,7 @@ mod batch;
 mod client;
 pub mod envelope;
 mod error;
+mod generated;
 mod limit;
 mod list;
 mod oauth;

@@ -33,64 +33,9 @@ pub mod fixture_task_update {
         #[serde()]
         pub fields: Fields,
     }
-    /// Values of `PRIORITY`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Priority {
-        ///`0`: low
-        V0,
-        ///`1`: normal
-        V1,
-        ///`2`: high
-        V2,
-        /// A value the documentation does not list.
-        Other(::std::string::String),
-    }
-    #[automatically_derived]
-    impl Priority {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::V0 => "0",
-                Self::V1 => "1",
-                Self::V2 => "2",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    #[automatically_derived]
-    impl ::core::convert::From<&str> for Priority {
-        fn from(value: &str) -> Self {
-            match value {
-                "0" => Self::V0,
-                "1" => Self::V1,
-                "2" => Self::V2,
-                other => Self::Other(other.to_string()),
-            }
-        }
-    }
-    #[automatically_derived]
-    impl ::core::default::Default for Priority {
-        fn default() -> Self {
-            Self::Other(::std::string::String::new())
-        }
-    }
-    #[automatically_derived]
-    impl ::bitrix24::__private::serde::Serialize for Priority {
-        fn serialize<S: ::bitrix24::__private::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[automatically_derived]
-    impl<'de> ::bitrix24::__private::serde::Deserialize<'de> for Priority {
-        fn deserialize<D: ::bitrix24::__private::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            let text = ::bitrix24::wire::enum_text(deserializer)?;
-            ::core::result::Result::Ok(Self::from(text.as_str()))
-        }
+    ::bitrix24::__open_enum! {
+        #[doc = " Values of `PRIORITY`."] Priority { #[doc = "`0`: low"] V0 = "0", #[doc
+        = "`1`: normal"] V1 = "1", #[doc = "`2`: high"] V2 = "2", }
     }
     /// Members of `fields`.
     #[derive(
@@ -178,96 +123,10 @@ pub mod fixture_task_update {
         )]
         pub task: ::core::option::Option<::bitrix24::wire::Object>,
     }
-    /// Errors of `fixture.task.update`.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `ERROR_TASK_NOT_FOUND`: Task not found
-        ErrorTaskNotFound(::bitrix24::ApiError),
-        /// `100`: Invalid parameters
-        V100(::bitrix24::ApiError),
-        /// A system error any method may return (rate limits, auth, overload...).
-        System(::bitrix24::SystemError),
-        /// An API error the page does not document.
-        Api(::bitrix24::ApiError),
-        /// The request did not reach the portal, or no response came back.
-        Transport(::bitrix24::TransportError),
-        /// The response could not be read; it carries the raw body.
-        Decode(::bitrix24::DecodeError),
-        /// The request may or may not have run, and repeating it could duplicate a write.
-        OutcomeUnknown(::bitrix24::TransportError),
-    }
-    #[automatically_derived]
-    impl Error {
-        /// The portal's error code, for errors the portal answered with.
-        pub fn code(&self) -> ::core::option::Option<&str> {
-            self.api().map(|api| api.code.as_str())
-        }
-        /// The portal's error, for errors the portal answered with.
-        pub fn api(&self) -> ::core::option::Option<&::bitrix24::ApiError> {
-            match self {
-                Error::ErrorTaskNotFound(api) => ::core::option::Option::Some(api),
-                Error::V100(api) => ::core::option::Option::Some(api),
-                Error::System(system) => ::core::option::Option::Some(&system.api),
-                Error::Api(api) => ::core::option::Option::Some(api),
-                _ => ::core::option::Option::None,
-            }
-        }
-    }
-    #[automatically_derived]
-    impl ::core::fmt::Display for Error {
-        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            match self {
-                Error::System(e) => ::core::fmt::Display::fmt(e, f),
-                Error::Transport(e) => ::core::fmt::Display::fmt(e, f),
-                Error::Decode(e) => ::core::fmt::Display::fmt(e, f),
-                Error::OutcomeUnknown(e) => ::core::write!(f, "outcome unknown: {}", e),
-                other => {
-                    match other.api() {
-                        ::core::option::Option::Some(api) => {
-                            ::core::fmt::Display::fmt(api, f)
-                        }
-                        ::core::option::Option::None => f.write_str("error"),
-                    }
-                }
-            }
-        }
-    }
-    #[automatically_derived]
-    impl ::std::error::Error for Error {
-        fn source(
-            &self,
-        ) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Error::Transport(e) | Error::OutcomeUnknown(e) => {
-                    ::core::option::Option::Some(e)
-                }
-                Error::Decode(e) => ::core::option::Option::Some(e),
-                _ => ::core::option::Option::None,
-            }
-        }
-    }
-    #[automatically_derived]
-    impl ::core::convert::From<::bitrix24::CallError> for Error {
-        fn from(error: ::bitrix24::CallError) -> Self {
-            match error {
-                ::bitrix24::CallError::Api(api) => {
-                    match api.code.as_str() {
-                        "ERROR_TASK_NOT_FOUND" => Error::ErrorTaskNotFound(api),
-                        "100" => Error::V100(api),
-                        _ => {
-                            match ::bitrix24::SystemError::classify(api) {
-                                ::core::result::Result::Ok(system) => Error::System(system),
-                                ::core::result::Result::Err(api) => Error::Api(api),
-                            }
-                        }
-                    }
-                }
-                ::bitrix24::CallError::Transport(e) => Error::Transport(e),
-                ::bitrix24::CallError::Decode(e) => Error::Decode(e),
-                ::bitrix24::CallError::OutcomeUnknown(e) => Error::OutcomeUnknown(e),
-            }
-        }
+    ::bitrix24::__method_error! {
+        #[doc = " Errors of `fixture.task.update`."] { #[doc =
+        " `ERROR_TASK_NOT_FOUND`: Task not found"] ErrorTaskNotFound =
+        "ERROR_TASK_NOT_FOUND", #[doc = " `100`: Invalid parameters"] V100 = "100", }
     }
     #[automatically_derived]
     impl ::bitrix24::Call for Params {

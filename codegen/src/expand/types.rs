@@ -253,8 +253,6 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
     let ident = format_ident!("{}", name);
     let mut variants = Names::with(&["Other"]);
     let mut decls = Vec::new();
-    let mut to_str = Vec::new();
-    let mut from_str = Vec::new();
     let mut seen = Vec::new();
     for value in &field.values {
         if seen.contains(&value.value) {
@@ -268,66 +266,13 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
         } else {
             format!("`{wire}`: {}", value.description)
         };
-        decls.push(quote! { #[doc = #doc] #variant, });
-        to_str.push(quote! { Self::#variant => #wire, });
-        from_str.push(quote! { #wire => Self::#variant, });
+        decls.push(quote! { #[doc = #doc] #variant = #wire, });
     }
     let doc = docs::enum_doc(field);
     quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #ident {
-            #(#decls)*
-            /// A value the documentation does not list.
-            Other(::std::string::String),
-        }
-
-        #[automatically_derived]
-        impl #ident {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Other(value) => value,
-                }
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<&str> for #ident {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Other(other.to_string()),
-                }
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::default::Default for #ident {
-            fn default() -> Self {
-                Self::Other(::std::string::String::new())
-            }
-        }
-
-        #[automatically_derived]
-        impl ::bitrix24::__private::serde::Serialize for #ident {
-            fn serialize<S: ::bitrix24::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #[automatically_derived]
-        impl<'de> ::bitrix24::__private::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::bitrix24::__private::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                let text = ::bitrix24::wire::enum_text(deserializer)?;
-                ::core::result::Result::Ok(Self::from(text.as_str()))
-            }
+        ::bitrix24::__open_enum! {
+            #[doc = #doc]
+            #ident { #(#decls)* }
         }
     }
 }
