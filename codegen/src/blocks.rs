@@ -25,8 +25,22 @@ pub struct Cell<'a> {
 impl<'a> Cell<'a> {
     /// The cell's text with lines joined by `\n` and outer blank lines removed.
     pub fn text(&self) -> String {
-        let joined: Vec<&str> = self.lines.iter().map(|p| p.text).collect();
-        joined.join("\n").trim().to_string()
+        if let [only] = self.lines.as_slice() {
+            return only.text.trim().to_string();
+        }
+        let mut joined = String::with_capacity(self.lines.iter().map(|p| p.text.len() + 1).sum());
+        for (k, piece) in self.lines.iter().enumerate() {
+            if k > 0 {
+                joined.push('\n');
+            }
+            joined.push_str(piece.text);
+        }
+        let trimmed = joined.trim();
+        if trimmed.len() == joined.len() {
+            joined
+        } else {
+            trimmed.to_string()
+        }
     }
 
     /// The page line index of the first non-blank line of the cell.
@@ -437,7 +451,11 @@ fn split_row_line<'a>(
             at: piece.at,
         });
     };
-    while k < bytes.len() {
+    loop {
+        k = next_cell_mark(bytes, k);
+        if k >= bytes.len() {
+            break;
+        }
         let b = bytes[k];
         if b == b'\\' && k + 1 < bytes.len() {
             k += 1 + text[k + 1..].chars().next().map_or(1, char::len_utf8);
@@ -446,7 +464,12 @@ fn split_row_line<'a>(
         if b == b'`' {
             let run = bytes[k..].iter().take_while(|&&c| c == b'`').count();
             let closer = &text[k..k + run];
-            if let Some(end) = text[k + run..].find(closer) {
+            let end = if run == 1 {
+                text[k + 1..].find('`')
+            } else {
+                text[k + run..].find(closer)
+            };
+            if let Some(end) = end {
                 k += run + end + run;
                 continue;
             }
@@ -488,6 +511,30 @@ fn split_row_line<'a>(
     if row.is_some() && (start < k || !touched || !cell.lines.is_empty()) {
         flush(cell, start.min(k), k);
     }
+}
+
+/// The index of the first `\\`, `` ` `` or `|` at or after `k`, else the
+/// length. Table lines are long and these bytes rare, so eight bytes are
+/// tested at a time.
+fn next_cell_mark(bytes: &[u8], mut k: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(chunk) = bytes.get(k..k + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let marks = zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            | zero_bytes(word ^ (ONES * u64::from(b'`')))
+            | zero_bytes(word ^ (ONES * u64::from(b'|')));
+        if marks != 0 {
+            // The lowest flagged byte is always a true match.
+            return k + (marks.trailing_zeros() / 8) as usize;
+        }
+        k += 8;
+    }
+    while k < bytes.len() && !matches!(bytes[k], b'\\' | b'`' | b'|') {
+        k += 1;
+    }
+    k
 }
 
 fn is_pipe_row(trimmed: &str) -> bool {

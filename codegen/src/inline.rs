@@ -40,7 +40,23 @@ pub fn first_bold(text: &str) -> Option<&str> {
 pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
+    loop {
+        // Runs of ordinary text are copied whole; every byte the match below
+        // treats specially is ASCII, so the cut is always a char boundary.
+        let run = rest
+            .bytes()
+            .position(|b| {
+                matches!(
+                    b,
+                    b'\\' | b'`' | b'*' | b'_' | b'^' | b'!' | b'[' | b'<' | b'{'
+                )
+            })
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         let len = c.len_utf8();
         match c {
             '\\' => {

@@ -6,6 +6,28 @@ use crate::model::{BoolWire, Kind};
 /// Reads a type as written (already free of links and backticks).
 /// Unknown names map to [`Kind::Any`]: a build never fails on a type name.
 pub fn kind_of(written: &str) -> Kind {
+    // Most types are one plain word (`integer`, `string[]`, `crm_status.id`):
+    // the general reading below would allocate four strings to learn that.
+    if !written.starts_with('[')
+        && !written.is_empty()
+        && written
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'))
+    {
+        let lower;
+        let word = if written.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = written.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            written
+        };
+        let word = word.trim_matches('_');
+        return if matches!(word, "null" | "nil" | "none" | "undefined") {
+            Kind::Any
+        } else {
+            single(word)
+        };
+    }
     let text = written
         .replace("\\|", "|")
         .replace('`', " ")

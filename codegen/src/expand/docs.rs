@@ -52,29 +52,46 @@ pub fn enum_doc(field: &Field) -> String {
 
 /// A field's doc: its description, the type as written, whether required.
 pub fn field_doc(field: &Field) -> String {
-    let mut doc = String::new();
+    // Written straight into one string: there is one per field of the corpus.
+    let mut doc = String::with_capacity(field.description.len() + 64);
     if !field.description.is_empty() {
-        doc.push_str(&indent(&field.description));
+        indent_into(&field.description, &mut doc);
     } else {
-        doc.push_str(&format!(" `{}`", field.name));
+        doc.push_str(" `");
+        doc.push_str(&field.name);
+        doc.push('`');
     }
-    let mut facts = Vec::new();
-    if field.required {
-        facts.push("Required".to_string());
-    }
-    if let Some(ty) = &field.ty {
-        facts.push(format!("page type: `{}`", ty.replace('`', "")));
-    }
-    if !facts.is_empty() {
-        doc.push_str(&format!("\n\n {}.", facts.join("; ")));
+    if field.required || field.ty.is_some() {
+        doc.push_str("\n\n ");
+        if field.required {
+            doc.push_str("Required");
+        }
+        if let Some(ty) = &field.ty {
+            if field.required {
+                doc.push_str("; ");
+            }
+            doc.push_str("page type: `");
+            doc.extend(ty.split('`'));
+            doc.push('`');
+        }
+        doc.push('.');
     }
     doc
 }
 
 /// Prefixes each line with a space, as `///` comments have.
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!(" {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len() + 16);
+    indent_into(text, &mut out);
+    out
+}
+
+fn indent_into(text: &str, out: &mut String) {
+    for (k, line) in text.lines().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push(' ');
+        out.push_str(line);
+    }
 }

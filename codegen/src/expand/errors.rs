@@ -1,7 +1,7 @@
 //! The method's `Error` enum: one variant per documented code, then the
 //! portal's system errors, other API errors and transport failures.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::Method;
@@ -14,7 +14,7 @@ const FIXED: &[&str] = &["System", "Api", "Transport", "Decode", "OutcomeUnknown
 /// `__method_error!`, which writes the fixed variants and the impls.
 pub fn error_enum(method: &Method) -> TokenStream {
     let mut names = Names::with(FIXED);
-    let mut variants = Vec::new();
+    let mut variants = TokenStream::new();
     for error in &method.errors {
         let mut wanted = naming::camel(&error.code);
         if FIXED.contains(&wanted.as_str()) {
@@ -27,13 +27,15 @@ pub fn error_enum(method: &Method) -> TokenStream {
         } else {
             format!(" `{code}`: {}", error.description)
         };
-        variants.push(quote! { #[doc = #doc] #variant = #code, });
+        variants.extend(quote! { #[doc = #doc] #variant = #code, });
     }
     let doc = format!(" Errors of `{}`.", method.method);
+    // Moved in, not interpolated (which would copy every token).
+    let variants = Group::new(Delimiter::Brace, variants);
     quote! {
         ::bitrix24::__method_error! {
             #[doc = #doc]
-            { #(#variants)* }
+            #variants
         }
     }
 }

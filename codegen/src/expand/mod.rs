@@ -9,7 +9,7 @@ mod errors;
 mod retry;
 mod types;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Kind, Method};
@@ -22,14 +22,13 @@ use types::{Owner, TypeSet};
 /// The module of one method.
 pub fn method_module(method: &Method) -> TokenStream {
     let module = format_ident!("{}", module_name(&method.method));
-    let body = module_body(method);
+    // Moved into its group: interpolating it would copy every item's tokens.
+    let body = Group::new(Delimiter::Brace, module_body(method));
     let doc = docs::module_doc(method);
     quote! {
         #[doc = #doc]
         #[allow(clippy::all, non_camel_case_types, dead_code)]
-        pub mod #module {
-            #body
-        }
+        pub mod #module #body
     }
 }
 
@@ -138,15 +137,16 @@ pub fn module_body(method: &Method) -> TokenStream {
     } else {
         quote! { ::bitrix24::ApiVersion::V2 }
     };
-    quote! {
+    // The parts are moved in rather than interpolated, which would copy them.
+    let mut body = quote! {
         /// The REST method this module binds.
         pub const METHOD: &str = #name;
-
-        #params
-        #output_decl
-        #(#items)*
-        #error
-
+    };
+    body.extend(params);
+    body.extend(output_decl);
+    body.extend(items);
+    body.extend(error);
+    body.extend(quote! {
         #[automatically_derived]
         impl ::bitrix24::Call for Params {
             const METHOD: &'static str = #name;
@@ -161,9 +161,9 @@ pub fn module_body(method: &Method) -> TokenStream {
                 #decode
             }
         }
-
-        #list
-
+    });
+    body.extend(list);
+    body.extend(quote! {
         /// Calls the method on `client` and decodes its result.
         pub async fn call(
             client: &::bitrix24::Client,
@@ -171,5 +171,6 @@ pub fn module_body(method: &Method) -> TokenStream {
         ) -> ::core::result::Result<Output, Error> {
             client.call(params).await
         }
-    }
+    });
+    body
 }

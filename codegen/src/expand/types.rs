@@ -1,7 +1,7 @@
 //! Rust types for fields: scalars with their lenient wire helpers, nested
 //! structs and open enums, each named once per module.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 use super::docs;
@@ -79,16 +79,22 @@ impl TypeSet {
         let ident = format_ident!("{}", name);
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
-        let mut members: Vec<TokenStream> = fields
+        // Streams are moved into their parent, never interpolated: `#stream`
+        // in `quote!` copies every top-level token of it (an allocation per
+        // identifier), and a struct body is most of a module's tokens.
+        let mut members = TokenStream::new();
+        for field in fields
             .iter()
             .filter(|f| !(is_user_field(&f.name) && is_placeholder(&f.name)))
-            .map(|field| self.member(field, owner, &mut field_names))
-            .collect();
+        {
+            let member = self.member(field, owner, &mut field_names);
+            members.extend(member);
+        }
         if custom {
             // Custom fields (`UF_...`) differ per portal: every key the struct
             // does not name is kept here.
             let map = format_ident!("{}", field_names.claim("user_fields"));
-            members.push(quote! {
+            members.extend(quote! {
                 /// Custom fields (`UF_...`) and any other keys not named above.
                 #[serde(flatten)]
                 pub #map: ::std::collections::BTreeMap<
@@ -97,6 +103,9 @@ impl TypeSet {
                 >,
             });
         }
+        let body = Group::new(Delimiter::Brace, members);
+        // A literal written inside `quote!` is lexed from text on every call.
+        let serde_crate = Literal::string("::bitrix24::__private::serde");
         quote! {
             #[doc = #doc]
             #[derive(
@@ -104,10 +113,8 @@ impl TypeSet {
                 ::bitrix24::__private::serde::Serialize,
                 ::bitrix24::__private::serde::Deserialize,
             )]
-            #[serde(crate = "::bitrix24::__private::serde")]
-            pub struct #ident {
-                #(#members)*
-            }
+            #[serde(crate = #serde_crate)]
+            pub struct #ident #body
         }
     }
 
@@ -158,28 +165,34 @@ impl TypeSet {
         let doc = docs::field_doc(field);
         let rename = (ident.to_string().trim_start_matches("r#") != wire.as_str())
             .then(|| quote! { rename = #wire, });
-        let inner = &plan.ty;
         let (ty, helper) = if optional {
             let helper = plan
                 .helper
                 .as_deref()
                 .map_or("opt".to_string(), |h| format!("opt_{h}"));
-            (quote! { ::core::option::Option<#inner> }, Some(helper))
+            let mut ty = quote! { ::core::option::Option< };
+            ty.extend(plan.ty);
+            ty.extend([TokenTree::Punct(Punct::new('>', Spacing::Alone))]);
+            (ty, Some(helper))
         } else {
-            (inner.clone(), plan.helper.clone())
+            (plan.ty, plan.helper)
         };
         let with = helper.map(|h| {
             let path = format!("::bitrix24::wire::{h}");
             quote! { with = #path, }
         });
         let optional_attrs = optional.then(|| {
-            quote! { default, skip_serializing_if = "::core::option::Option::is_none", }
+            let is_none = Literal::string("::core::option::Option::is_none");
+            quote! { default, skip_serializing_if = #is_none, }
         });
-        quote! {
+        let mut member = quote! {
             #[doc = #doc]
             #[serde(#rename #optional_attrs #with)]
-            pub #ident: #ty,
-        }
+            pub #ident:
+        };
+        member.extend(ty);
+        member.extend([TokenTree::Punct(Punct::new(',', Spacing::Alone))]);
+        member
     }
 
     /// The Rust type of a field's kind, declaring nested types as needed.
@@ -252,7 +265,7 @@ fn is_placeholder(name: &str) -> bool {
 fn open_enum(name: &str, field: &Field) -> TokenStream {
     let ident = format_ident!("{}", name);
     let mut variants = Names::with(&["Other"]);
-    let mut decls = Vec::new();
+    let mut decls = TokenStream::new();
     let mut seen = Vec::new();
     for value in &field.values {
         if seen.contains(&value.value) {
@@ -266,13 +279,14 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
         } else {
             format!("`{wire}`: {}", value.description)
         };
-        decls.push(quote! { #[doc = #doc] #variant = #wire, });
+        decls.extend(quote! { #[doc = #doc] #variant = #wire, });
     }
     let doc = docs::enum_doc(field);
+    let decls = Group::new(Delimiter::Brace, decls);
     quote! {
         ::bitrix24::__open_enum! {
             #[doc = #doc]
-            #ident { #(#decls)* }
+            #ident #decls
         }
     }
 }

@@ -85,20 +85,35 @@ fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
 
 /// The JSON bodies given to `curl -d '...'` (or `--data`).
 fn curl_bodies(code: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for flag in ["-d '", "--data '", "--data-raw '"] {
-        let mut rest = code;
-        while let Some(start) = rest.find(flag) {
-            let body = &rest[start + flag.len()..];
+    const FLAGS: [&str; 3] = ["-d '", "--data '", "--data-raw '"];
+    // Each flag is read on its own from where its previous body ended, and
+    // its bodies come out together, flag by flag; one walk over the `-`s of
+    // the code does that for all three.
+    let mut found: [Vec<String>; 3] = Default::default();
+    let mut resume = [0usize; 3];
+    let mut open = [true; 3];
+    let mut at = 0;
+    while let Some(offset) = code[at..].find('-') {
+        let start = at + offset;
+        let here = &code[start..];
+        for (k, flag) in FLAGS.iter().enumerate() {
+            if !open[k] || start < resume[k] || !here.starts_with(flag) {
+                continue;
+            }
+            let body = &here[flag.len()..];
             match body.find('\'') {
                 Some(end) => {
-                    out.push(body[..end].to_string());
-                    rest = &body[end..];
+                    found[k].push(body[..end].to_string());
+                    resume[k] = start + flag.len() + end;
                 }
-                None => break,
+                None => open[k] = false,
             }
         }
+        at = start + 1;
     }
+    let [mut out, data, raw] = found;
+    out.extend(data);
+    out.extend(raw);
     out
 }
 
@@ -216,6 +231,15 @@ mod tests {
         assert_eq!(
             method_in_code(&blocks).as_deref(),
             Some("crm.lead.contact.items.set")
+        );
+    }
+
+    #[test]
+    fn curl_bodies_come_flag_by_flag_in_order() {
+        let code = "--data-raw '{\"c\":1}' -d '{\"a\":1}' --data '-d x' -d '{\"b\":2}' -d 'open";
+        assert_eq!(
+            curl_bodies(code),
+            ["{\"a\":1}", "{\"b\":2}", "-d x", "{\"c\":1}"]
         );
     }
 }

@@ -398,7 +398,7 @@ fn read_row(
         read_description(cell, &mut field, context, &own_path, depth);
     }
     // A type that links to a table on the page (`[`block[]`](#block)`).
-    if field.fields.is_empty() && depth < MAX_DEPTH {
+    if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(&field) {
         let typed: String = match columns.ty.and_then(|c| row.get(c)) {
             Some(cell) => cell.text(),
             None => name_cell.text(),
@@ -613,7 +613,8 @@ fn read_description(
         }
     }
     field.description = prose.join("\n");
-    if field.fields.is_empty() && depth < MAX_DEPTH {
+    // The cell's text is only worth joining when a link may give members.
+    if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(field) {
         link_members(&cell.text(), field, context, path, depth, false);
     }
 }

@@ -90,7 +90,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     let mut in_note = vec![false; source.lines.len()];
     let mut depth = 0usize;
     for (index, line) in source.lines.iter().enumerate() {
-        let text = source.text(line).trim();
+        let text = source.text(line).trim_start();
         if text.starts_with("{%") {
             let inner = text.trim_start_matches("{%").trim_start();
             if inner.starts_with("note") {
