@@ -18,6 +18,9 @@ pub mod source;
 pub mod tree;
 pub mod types;
 
+// Only to ask whether we run inside a proc macro (see `expand::docs::literal`).
+extern crate proc_macro;
+
 use std::path::Path;
 
 pub use diag::Diagnostic;

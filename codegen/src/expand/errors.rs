@@ -2,7 +2,7 @@
 //! portal's system errors, other API errors and transport failures.
 
 use proc_macro2::{Delimiter, Group, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::model::Method;
 use crate::naming::{self, Names};
@@ -20,16 +20,17 @@ pub fn error_enum(method: &Method) -> TokenStream {
         if FIXED.contains(&wanted.as_str()) {
             wanted.push_str("Code");
         }
-        let variant = format_ident!("{}", names.claim(&wanted));
+        let variant = super::ident(&names.claim(&wanted));
         let code = &error.code;
         let doc = if error.description.is_empty() {
             format!(" `{code}`.")
         } else {
             format!(" `{code}`: {}", error.description)
         };
+        let doc = super::docs::literal(&doc);
         variants.extend(quote! { #[doc = #doc] #variant = #code, });
     }
-    let doc = format!(" Errors of `{}`.", method.method);
+    let doc = super::docs::literal(&format!(" Errors of `{}`.", method.method));
     // Moved in, not interpolated (which would copy every token).
     let variants = Group::new(Delimiter::Brace, variants);
     quote! {

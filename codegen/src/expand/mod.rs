@@ -9,8 +9,8 @@ mod errors;
 mod retry;
 mod types;
 
-use proc_macro2::{Delimiter, Group, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
+use quote::quote;
 
 use crate::model::{Kind, Method};
 use crate::naming;
@@ -19,12 +19,21 @@ pub use docs::module_doc;
 pub use retry::retry_class;
 use types::{Owner, TypeSet};
 
+/// An identifier as `format_ident!` makes it (`r#` for raw ones), without
+/// formatting the name into a new string first.
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
 /// The module of one method.
 pub fn method_module(method: &Method) -> TokenStream {
-    let module = format_ident!("{}", module_name(&method.method));
+    let module = ident(&module_name(&method.method));
     // Moved into its group: interpolating it would copy every item's tokens.
     let body = Group::new(Delimiter::Brace, module_body(method));
-    let doc = docs::module_doc(method);
+    let doc = docs::literal(&docs::module_doc(method));
     quote! {
         #[doc = #doc]
         #[allow(clippy::all, non_camel_case_types, dead_code)]

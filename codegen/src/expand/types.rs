@@ -2,7 +2,7 @@
 //! structs and open enums, each named once per module.
 
 use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use crate::model::{BoolWire, Field, Kind, ResultSpec};
@@ -22,22 +22,19 @@ pub struct Plan {
     /// The type.
     pub ty: TokenStream,
     /// Helper module name under `::bitrix24::wire`, if the type needs one.
-    helper: Option<String>,
+    helper: Option<&'static str>,
 }
 
 impl Plan {
-    fn new(ty: TokenStream, helper: Option<&str>) -> Plan {
-        Plan {
-            ty,
-            helper: helper.map(str::to_string),
-        }
+    fn new(ty: TokenStream, helper: Option<&'static str>) -> Plan {
+        Plan { ty, helper }
     }
 
     /// Decodes `result` (a `serde_json::Value` in scope) into this type.
     pub fn decode_expr(&self) -> TokenStream {
-        match &self.helper {
+        match self.helper {
             Some(helper) => {
-                let helper = format_ident!("{}", helper);
+                let helper = super::ident(helper);
                 quote! { ::bitrix24::wire::#helper::deserialize(result) }
             }
             None => quote! { ::bitrix24::__private::serde_json::from_value(result) },
@@ -76,7 +73,7 @@ impl TypeSet {
         fields: &[Field],
         owner: Owner,
     ) -> TokenStream {
-        let ident = format_ident!("{}", name);
+        let ident = super::ident(name);
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
@@ -93,7 +90,7 @@ impl TypeSet {
         if custom {
             // Custom fields (`UF_...`) differ per portal: every key the struct
             // does not name is kept here.
-            let map = format_ident!("{}", field_names.claim("user_fields"));
+            let map = super::ident(&field_names.claim("user_fields"));
             members.extend(quote! {
                 /// Custom fields (`UF_...`) and any other keys not named above.
                 #[serde(flatten)]
@@ -104,6 +101,7 @@ impl TypeSet {
             });
         }
         let body = Group::new(Delimiter::Brace, members);
+        let doc = docs::literal(doc);
         // A literal written inside `quote!` is lexed from text on every call.
         let serde_crate = Literal::string("::bitrix24::__private::serde");
         quote! {
@@ -152,42 +150,44 @@ impl TypeSet {
             Owner::Response,
         );
         self.items.push(item);
-        let ident = format_ident!("{}", name);
+        let ident = super::ident(&name);
         Plan::new(quote! { ::std::vec::Vec<#ident> }, Some("list"))
     }
 
     fn member(&mut self, field: &Field, owner: Owner, names: &mut Names) -> TokenStream {
-        let ident = format_ident!("{}", names.claim(&naming::snake(&field.name)));
+        let name = names.claim(&naming::snake(&field.name));
+        let ident = super::ident(&name);
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
         let wire = &field.name;
-        let doc = docs::field_doc(field);
-        let rename = (ident.to_string().trim_start_matches("r#") != wire.as_str())
-            .then(|| quote! { rename = #wire, });
+        let doc = docs::literal(&docs::field_doc(field));
         let (ty, helper) = if optional {
-            let helper = plan
-                .helper
-                .as_deref()
-                .map_or("opt".to_string(), |h| format!("opt_{h}"));
             let mut ty = quote! { ::core::option::Option< };
             ty.extend(plan.ty);
             ty.extend([TokenTree::Punct(Punct::new('>', Spacing::Alone))]);
-            (ty, Some(helper))
+            (ty, Some(optional_helper(plan.helper)))
         } else {
             (plan.ty, plan.helper)
         };
-        let with = helper.map(|h| {
-            let path = format!("::bitrix24::wire::{h}");
-            quote! { with = #path, }
-        });
-        let optional_attrs = optional.then(|| {
+        // The `serde(...)` arguments are gathered by value: interpolating
+        // optional streams would copy them.
+        let mut args = TokenStream::new();
+        if name.trim_start_matches("r#") != wire.as_str() {
+            args.extend(quote! { rename = #wire, });
+        }
+        if optional {
             let is_none = Literal::string("::core::option::Option::is_none");
-            quote! { default, skip_serializing_if = #is_none, }
-        });
+            args.extend(quote! { default, skip_serializing_if = #is_none, });
+        }
+        if let Some(helper) = helper {
+            let path = Literal::string(&wire_path(helper));
+            args.extend(quote! { with = #path, });
+        }
+        let args = Group::new(Delimiter::Parenthesis, args);
         let mut member = quote! {
             #[doc = #doc]
-            #[serde(#rename #optional_attrs #with)]
+            #[serde #args]
             pub #ident:
         };
         member.extend(ty);
@@ -214,14 +214,14 @@ impl TypeSet {
                 let doc = docs::struct_doc(field);
                 let item = self.structure(&name, &doc, &field.fields, owner);
                 self.items.push(item);
-                let ident = format_ident!("{}", name);
+                let ident = super::ident(&name);
                 Plan::new(quote! { #ident }, None)
             }
             Kind::Object => Plan::new(quote! { ::bitrix24::wire::Object }, Some("object")),
             Kind::Enum if !field.values.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 self.items.push(open_enum(&name, field));
-                let ident = format_ident!("{}", name);
+                let ident = super::ident(&name);
                 Plan::new(quote! { #ident }, None)
             }
             Kind::Enum => Plan::new(quote! { ::std::string::String }, Some("string")),
@@ -233,19 +233,68 @@ impl TypeSet {
                 let element = self.plan_kind(field, inner, owner);
                 let element_ty = &element.ty;
                 self.elements.push((field.name.clone(), element_ty.clone()));
-                let helper = match element.helper.as_deref() {
-                    Some(scalar) if scalar != "list" && scalar != "object" => {
-                        format!("vec_{scalar}")
-                    }
-                    _ => "list".to_string(),
+                let helper = match element.helper {
+                    Some(scalar) if scalar != "list" && scalar != "object" => list_helper(scalar),
+                    _ => "list",
                 };
-                Plan::new(quote! { ::std::vec::Vec<#element_ty> }, Some(&helper))
+                Plan::new(quote! { ::std::vec::Vec<#element_ty> }, Some(helper))
             }
             Kind::Any | Kind::Nullable(_) => {
                 Plan::new(quote! { ::bitrix24::__private::serde_json::Value }, None)
             }
         }
     }
+}
+
+// The wire helpers form a fixed set, so their names are static strings
+// rather than formatted per field.
+
+/// The helper of a list of `scalar`s.
+fn list_helper(scalar: &str) -> &'static str {
+    match scalar {
+        "int" => "vec_int",
+        "float" => "vec_float",
+        "string" => "vec_string",
+        "yn" => "vec_yn",
+        "flag" => "vec_flag",
+        "date" => "vec_date",
+        "datetime" => "vec_datetime",
+        other => unreachable!("no list helper for `{other}`"),
+    }
+}
+
+/// The helper of an `Option` of a type read by `helper` (`None`: serde's own).
+fn optional_helper(helper: Option<&str>) -> &'static str {
+    match helper {
+        None => "opt",
+        Some("int") => "opt_int",
+        Some("float") => "opt_float",
+        Some("string") => "opt_string",
+        Some("yn") => "opt_yn",
+        Some("flag") => "opt_flag",
+        Some("date") => "opt_date",
+        Some("datetime") => "opt_datetime",
+        Some("object") => "opt_object",
+        Some("list") => "opt_list",
+        Some(list) => match list.strip_prefix("vec_") {
+            Some("int") => "opt_vec_int",
+            Some("float") => "opt_vec_float",
+            Some("string") => "opt_vec_string",
+            Some("yn") => "opt_vec_yn",
+            Some("flag") => "opt_vec_flag",
+            Some("date") => "opt_vec_date",
+            Some("datetime") => "opt_vec_datetime",
+            _ => unreachable!("no optional helper for `{list}`"),
+        },
+    }
+}
+
+/// The `with = "..."` path of a helper.
+fn wire_path(helper: &str) -> String {
+    let mut path = String::with_capacity(18 + helper.len());
+    path.push_str("::bitrix24::wire::");
+    path.push_str(helper);
+    path
 }
 
 /// A custom user field (`UF_CRM_1`, `UF_...`, `UF_*`).
@@ -263,7 +312,7 @@ fn is_placeholder(name: &str) -> bool {
 
 /// An enum of the listed values that still carries values the page did not list.
 fn open_enum(name: &str, field: &Field) -> TokenStream {
-    let ident = format_ident!("{}", name);
+    let ident = super::ident(name);
     let mut variants = Names::with(&["Other"]);
     let mut decls = TokenStream::new();
     let mut seen = Vec::new();
@@ -272,16 +321,17 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
             continue;
         }
         seen.push(value.value.clone());
-        let variant = format_ident!("{}", variants.claim(&naming::camel(&value.value)));
+        let variant = super::ident(&variants.claim(&naming::camel(&value.value)));
         let wire = &value.value;
         let doc = if value.description.is_empty() {
             format!("`{wire}`")
         } else {
             format!("`{wire}`: {}", value.description)
         };
+        let doc = docs::literal(&doc);
         decls.extend(quote! { #[doc = #doc] #variant = #wire, });
     }
-    let doc = docs::enum_doc(field);
+    let doc = docs::literal(&docs::enum_doc(field));
     let decls = Group::new(Delimiter::Brace, decls);
     quote! {
         ::bitrix24::__open_enum! {
