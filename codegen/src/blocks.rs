@@ -19,13 +19,77 @@ pub struct Piece<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cell<'a> {
     /// The cell's lines; the first one holds the text right after the `|`.
-    pub lines: Vec<Piece<'a>>,
+    pub lines: Lines<'a>,
+}
+
+/// The lines of a cell, read as a slice. Most cells are one line, and a
+/// vector for each of them was a tenth of reading a page, so one line is
+/// kept in place.
+#[derive(Clone, Default)]
+pub enum Lines<'a> {
+    /// No line yet.
+    #[default]
+    Empty,
+    /// One line.
+    One(Piece<'a>),
+    /// Two or more.
+    Many(Vec<Piece<'a>>),
+}
+
+impl<'a> Lines<'a> {
+    /// Adds a line at the end.
+    pub fn push(&mut self, piece: Piece<'a>) {
+        match std::mem::take(self) {
+            Lines::Empty => *self = Lines::One(piece),
+            Lines::One(first) => *self = Lines::Many(vec![first, piece]),
+            Lines::Many(mut all) => {
+                all.push(piece);
+                *self = Lines::Many(all);
+            }
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Lines<'a> {
+    type Target = [Piece<'a>];
+
+    fn deref(&self) -> &[Piece<'a>] {
+        match self {
+            Lines::Empty => &[],
+            Lines::One(piece) => std::slice::from_ref(piece),
+            Lines::Many(all) => all,
+        }
+    }
+}
+
+impl PartialEq for Lines<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Lines<'_> {}
+
+impl std::fmt::Debug for Lines<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl<'a> FromIterator<Piece<'a>> for Lines<'a> {
+    fn from_iter<I: IntoIterator<Item = Piece<'a>>>(iter: I) -> Self {
+        let mut lines = Lines::Empty;
+        for piece in iter {
+            lines.push(piece);
+        }
+        lines
+    }
 }
 
 impl<'a> Cell<'a> {
     /// The cell's text with lines joined by `\n` and outer blank lines removed.
     pub fn text(&self) -> String {
-        if let [only] = self.lines.as_slice() {
+        if let [only] = &*self.lines {
             return only.text.trim().to_string();
         }
         let mut joined = String::with_capacity(self.lines.iter().map(|p| p.text.len() + 1).sum());
@@ -41,6 +105,17 @@ impl<'a> Cell<'a> {
         } else {
             trimmed.to_string()
         }
+    }
+
+    /// Whether [`Cell::text`] would be empty, without joining the lines.
+    pub fn is_blank(&self) -> bool {
+        self.lines.iter().all(|p| p.text.trim().is_empty())
+    }
+
+    /// Whether [`Cell::text`] contains `needle` (which holds no line break
+    /// and no outer whitespace), without joining the lines.
+    pub fn contains(&self, needle: &str) -> bool {
+        self.lines.iter().any(|p| p.text.contains(needle))
     }
 
     /// The page line index of the first non-blank line of the cell.
@@ -228,9 +303,11 @@ fn scan_code<'a>(
     let mut body = Vec::new();
     let mut i = start + 1;
     while i < pieces.len() {
-        let t = pieces[i].text.trim();
+        // Only the start is trimmed for every line; the end only on a fence.
+        let t = pieces[i].text.trim_start();
         if t.starts_with(fence)
             && t.trim_start_matches(fence.chars().next().unwrap_or('`'))
+                .trim_end()
                 .is_empty()
         {
             i += 1;
@@ -561,10 +638,10 @@ fn scan_pipe_table<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Bloc
             let cells = split_unescaped(inner)
                 .into_iter()
                 .map(|text| Cell {
-                    lines: vec![Piece {
+                    lines: Lines::One(Piece {
                         text,
                         at: pieces[i].at,
-                    }],
+                    }),
                 })
                 .collect();
             rows.push(cells);

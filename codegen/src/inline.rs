@@ -163,6 +163,35 @@ fn link_end(text: &str) -> Option<(&str, usize)> {
     Some((&text[1..close], close + 1 + end + 1))
 }
 
+/// [`plain`] then [`collapse`]; most texts are already collapsed once plain,
+/// and then the plain text is returned as it is.
+pub fn plain_collapsed(text: &str) -> String {
+    let plain = plain(text);
+    if is_collapsed(&plain) {
+        plain
+    } else {
+        collapse(&plain)
+    }
+}
+
+/// Whether [`collapse`] would give `text` back unchanged.
+fn is_collapsed(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c.is_whitespace() {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || text.is_empty()
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -187,6 +216,15 @@ mod tests {
         );
         assert_eq!(plain("a < b and x<y"), "a < b and x<y");
         assert_eq!(plain("[{#T}](./x.md)"), "");
+    }
+
+    #[test]
+    fn collapsed_texts_are_recognised() {
+        for text in [
+            "", "a", "a b", " a", "a ", "a  b", "a\nb", "a\u{a0}b", " ", "a b c",
+        ] {
+            assert_eq!(is_collapsed(text), collapse(text) == text, "{text:?}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn read(page: &Page<'_>) -> Vec<ErrorCode> {
             match block {
                 Block::Heading { text, .. } => {
                     heading = text.to_lowercase();
-                    heading_text = inline::collapse(&inline::plain(text));
+                    heading_text = inline::plain_collapsed(text);
                 }
                 Block::Paragraph(lines) | Block::Quote(lines) => {
                     for line in lines {
@@ -88,7 +88,7 @@ fn read_table(table: &Table, errors: &mut Vec<ErrorCode>) {
         };
         let description = desc_col
             .and_then(|c| row.get(c))
-            .map(|c| inline::collapse(&inline::plain(&c.text())))
+            .map(|c| inline::plain_collapsed(&c.text()))
             .unwrap_or_default();
         let status = status_col
             .and_then(|c| row.get(c))

@@ -247,12 +247,12 @@ fn read_table(
     };
     let mut fields: Vec<Field> = Vec::new();
     for (index, row) in rows.iter().enumerate() {
-        if row.iter().all(|c| c.text().is_empty()) {
+        if row.iter().all(Cell::is_blank) {
             continue;
         }
         match read_row(row, columns, context, path, depth) {
             Some(field) => fields.push(field),
-            None if strict && !row.get(columns.name).is_some_and(|c| !c.text().is_empty()) => {
+            None if strict && !row.get(columns.name).is_some_and(|c| !c.is_blank()) => {
                 let at = row.iter().find_map(Cell::at).unwrap_or(table.at);
                 return Err(Diagnostic::new(
                     at,
@@ -274,7 +274,8 @@ fn is_header(row: &[Cell]) -> bool {
     let Some(first) = row.first() else {
         return false;
     };
-    let text = inline::plain(&first.text()).to_lowercase();
+    let raw = first.text();
+    let text = inline::plain(&raw).to_lowercase();
     let label = text
         .lines()
         .next()
@@ -309,8 +310,10 @@ fn is_header(row: &[Cell]) -> bool {
         "column",
     ];
     LABELS.iter().any(|l| {
-        label == *l || label.starts_with(&format!("{l} ")) || label.starts_with(&format!("{l}/"))
-    }) || !first.text().contains("**") && !first.text().contains('`')
+        label
+            .strip_prefix(l)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '/']))
+    }) || !raw.contains("**") && !raw.contains('`')
 }
 
 /// Rows named by a dotted path (`result.items[].id`, `error.validation[].field`)
@@ -376,7 +379,7 @@ fn read_row(
         Some(col) => row.get(col).map(Cell::text).unwrap_or_default(),
         None => type_lines(&rest),
     };
-    let ty = Some(inline::collapse(&inline::plain(&type_text)))
+    let ty = Some(inline::plain_collapsed(&type_text))
         .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("unknown"));
     let required_column = columns
         .required
@@ -535,7 +538,10 @@ fn read_description(
         match block {
             Block::Paragraph(lines) => {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
-                prose.push(inline::collapse(&inline::plain(&text.join(" "))));
+                prose.push(match text.as_slice() {
+                    [one] => inline::plain_collapsed(one),
+                    _ => inline::plain_collapsed(&text.join(" ")),
+                });
                 // Values written one per line as bare code spans, no list markers.
                 let values: Vec<EnumValue> = text
                     .iter()
@@ -563,10 +569,7 @@ fn read_description(
                     }
                 }
                 for item in items {
-                    prose.push(format!(
-                        "- {}",
-                        inline::collapse(&inline::plain(&item.text))
-                    ));
+                    prose.push(format!("- {}", inline::plain_collapsed(&item.text)));
                 }
             }
             Block::Table(table) | Block::PipeTable(table) if depth < MAX_DEPTH => {
@@ -577,7 +580,7 @@ fn read_description(
                         .rows
                         .iter()
                         .skip(1)
-                        .any(|r| r.first().is_some_and(|c| c.text().contains("**")))
+                        .any(|r| r.first().is_some_and(|c| c.contains("**")))
                 {
                     &table.rows[1..]
                 } else {
@@ -585,7 +588,7 @@ fn read_description(
                 };
                 let members = data_rows
                     .iter()
-                    .any(|r| r.first().is_some_and(|c| c.text().contains("**")));
+                    .any(|r| r.first().is_some_and(|c| c.contains("**")));
                 if members && field.fields.is_empty() {
                     if let Ok(members) = read_table(table, context, path, depth + 1, false) {
                         field.fields = members;
@@ -603,7 +606,7 @@ fn read_description(
                         }
                         let description = row
                             .get(1)
-                            .map(|c| inline::collapse(&inline::plain(&c.text())))
+                            .map(|c| inline::plain_collapsed(&c.text()))
                             .unwrap_or_default();
                         field.values.push(EnumValue { value, description });
                     }
@@ -845,7 +848,7 @@ fn member_from_item(item: &blocks::Item, context: &Context<'_>, path: &[String])
     let mut field = Field::new(name, crate::model::Kind::Any);
     field.ty = ty;
     field.required = required;
-    field.description = inline::collapse(&inline::plain(description));
+    field.description = inline::plain_collapsed(description);
     field.at = item.at;
     let _ = path;
     Some(field)
@@ -867,7 +870,7 @@ fn enum_value(text: &str) -> Option<EnumValue> {
     let rest = rest
         .trim_start()
         .trim_start_matches(['—', '–', '-', ':', ',']);
-    let description = inline::collapse(&inline::plain(rest));
+    let description = inline::plain_collapsed(rest);
     let value = value.trim().trim_matches(['"', '\'']).to_string();
     (!value.is_empty() && !value.contains(' ')).then_some(EnumValue { value, description })
 }

@@ -52,13 +52,13 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
                     } else {
                         format!(
                             "no REST method name (like `crm.lead.add`) in the title {:?} or in a code example",
-                            inline::collapse(&inline::plain(&title))
+                            inline::plain_collapsed(&title)
                         )
                     })
                 })?
         }
         None => {
-            let plain = inline::collapse(&inline::plain(&title));
+            let plain = inline::plain_collapsed(&title);
             return Err(not_method(match examples::method_in_code(&blocks) {
                 None => format!(
                     "no REST method name (like `crm.lead.add`) in the title {plain:?} or in a code example"
@@ -146,7 +146,7 @@ fn intro_text(blocks: &[blocks::Block]) -> String {
 /// Why a page is an overview, an event or another page that documents no
 /// callable method, or `None` for a method page.
 fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) -> Option<String> {
-    let plain_title = inline::collapse(&inline::plain(title));
+    let plain_title = inline::plain_collapsed(title);
     let lower_title = plain_title.to_lowercase();
     let file_name = source
         .files
@@ -227,7 +227,7 @@ pub fn is_method_name(word: &str) -> bool {
 }
 
 fn title_without(title: &str, method: &str) -> String {
-    let plain = inline::collapse(&inline::plain(title));
+    let plain = inline::plain_collapsed(title);
     let stripped = plain.replace(method, "");
     let trimmed = stripped.trim().trim_end_matches([':', '-', '—']).trim();
     if trimmed.is_empty() {

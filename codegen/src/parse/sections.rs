@@ -90,7 +90,14 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     let mut in_note = vec![false; source.lines.len()];
     let mut depth = 0usize;
     for (index, line) in source.lines.iter().enumerate() {
-        let text = source.text(line).trim_start();
+        let raw = source.text(line);
+        // Most lines open with a plain ASCII character other than `{`: no
+        // directive, and no need to trim.
+        let plain_start = raw
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b != b'{' && b.is_ascii() && !b.is_ascii_whitespace());
+        let text = if plain_start { "" } else { raw.trim_start() };
         if text.starts_with("{%") {
             let inner = text.trim_start_matches("{%").trim_start();
             if inner.starts_with("note") {
@@ -149,7 +156,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                         .is_some_and(|p| in_note.get(p.at) == Some(&true)) =>
             {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
-                description.push(inline::collapse(&inline::plain(&text.join(" "))));
+                description.push(inline::plain_collapsed(&text.join(" ")));
             }
             _ => {}
         }
@@ -192,12 +199,12 @@ fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
             }
         } else if lower.starts_with("who can") || lower.starts_with("**who can") {
             if let Some((label, rest)) = text.split_once(':') {
-                let label = inline::collapse(&inline::plain(label)).to_lowercase();
+                let label = inline::plain_collapsed(label).to_lowercase();
                 if page.who_label.is_none() {
                     page.who_label = Some(label.clone());
                 }
                 if !label.contains("subscribe") {
-                    page.who_can_execute = Some(inline::collapse(&inline::plain(rest)));
+                    page.who_can_execute = Some(inline::plain_collapsed(rest));
                 }
             }
         }
