@@ -79,6 +79,17 @@ impl Source {
         source
     }
 
+    /// [`Source::from_text`] for text the caller owns: it is kept, not copied.
+    pub fn from_string(
+        path: impl Into<PathBuf>,
+        text: String,
+        mut read: impl FnMut(&Path) -> Option<String>,
+    ) -> Source {
+        let mut source = Source::default();
+        source.splice(path.into(), text, 0, &mut read);
+        source
+    }
+
     fn splice(
         &mut self,
         path: PathBuf,

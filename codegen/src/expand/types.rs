@@ -48,6 +48,9 @@ pub struct TypeSet {
     items: Vec<TokenStream>,
     /// Element types of the list members planned so far, by wire name.
     pub elements: Vec<(String, TokenStream)>,
+    /// The string literals every struct or field repeats, made once per
+    /// module: cloning one is cheaper than escaping its text again.
+    literals: Vec<(&'static str, Literal)>,
 }
 
 impl TypeSet {
@@ -57,7 +60,18 @@ impl TypeSet {
             names: Names::with(reserved),
             items: Vec::new(),
             elements: Vec::new(),
+            literals: Vec::new(),
         }
+    }
+
+    /// The literal of `text`, made on first use in this module.
+    fn literal(&mut self, text: &'static str) -> Literal {
+        if let Some((_, literal)) = self.literals.iter().find(|(t, _)| *t == text) {
+            return literal.clone();
+        }
+        let literal = Literal::string(text);
+        self.literals.push((text, literal.clone()));
+        literal
     }
 
     /// The nested types emitted so far.
@@ -103,7 +117,7 @@ impl TypeSet {
         let body = Group::new(Delimiter::Brace, members);
         let doc = docs::literal(doc);
         // A literal written inside `quote!` is lexed from text on every call.
-        let serde_crate = Literal::string("::bitrix24::__private::serde");
+        let serde_crate = self.literal("::bitrix24::__private::serde");
         quote! {
             #[doc = #doc]
             #[derive(
@@ -177,11 +191,11 @@ impl TypeSet {
             args.extend(quote! { rename = #wire, });
         }
         if optional {
-            let is_none = Literal::string("::core::option::Option::is_none");
+            let is_none = self.literal("::core::option::Option::is_none");
             args.extend(quote! { default, skip_serializing_if = #is_none, });
         }
         if let Some(helper) = helper {
-            let path = Literal::string(&wire_path(helper));
+            let path = self.literal(wire_path(helper));
             args.extend(quote! { with = #path, });
         }
         let args = Group::new(Delimiter::Parenthesis, args);
@@ -290,11 +304,22 @@ fn optional_helper(helper: Option<&str>) -> &'static str {
 }
 
 /// The `with = "..."` path of a helper.
-fn wire_path(helper: &str) -> String {
-    let mut path = String::with_capacity(18 + helper.len());
-    path.push_str("::bitrix24::wire::");
-    path.push_str(helper);
-    path
+fn wire_path(helper: &str) -> &'static str {
+    macro_rules! paths {
+        ($($name:literal)*) => {
+            match helper {
+                $($name => concat!("::bitrix24::wire::", $name),)*
+                other => unreachable!("no wire helper `{other}`"),
+            }
+        };
+    }
+    paths! {
+        "opt" "int" "float" "string" "yn" "flag" "date" "datetime" "object" "list"
+        "vec_int" "vec_float" "vec_string" "vec_yn" "vec_flag" "vec_date" "vec_datetime"
+        "opt_int" "opt_float" "opt_string" "opt_yn" "opt_flag" "opt_date" "opt_datetime"
+        "opt_object" "opt_list" "opt_vec_int" "opt_vec_float" "opt_vec_string" "opt_vec_yn"
+        "opt_vec_flag" "opt_vec_date" "opt_vec_datetime"
+    }
 }
 
 /// A custom user field (`UF_CRM_1`, `UF_...`, `UF_*`).

@@ -18,16 +18,22 @@ pub enum Side {
 
 /// Decides the kinds of `field` and its members, depth first.
 pub fn finish(field: &mut Field, parent: &[String], samples: &Samples, side: Side) {
-    let mut path = parent.to_vec();
+    finish_at(field, &mut parent.to_vec(), samples, side);
+}
+
+/// [`finish`] with one path stack for the whole tree rather than a copy of
+/// the path for every member.
+fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side: Side) {
     path.push(field.name.clone());
     for member in &mut field.fields {
-        finish(member, &path, samples, side);
+        finish_at(member, path, samples, side);
     }
     let sample = match side {
-        Side::Request => samples.request_value(&path),
-        Side::Response => samples.result_value(&path),
+        Side::Request => samples.request_value(path),
+        Side::Response => samples.result_value(path),
     };
     field.kind = decide(field, sample);
+    path.pop();
 }
 
 fn decide(field: &Field, sample: Option<&Value>) -> Kind {

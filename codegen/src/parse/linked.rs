@@ -31,7 +31,7 @@ pub fn load(source: &Source, wanted: &[PathBuf]) -> Vec<(PathBuf, Source)> {
         if let Some(text) = read(path) {
             out.push((
                 path.clone(),
-                Source::from_text(path.clone(), &text, |_| None),
+                Source::from_string(path.clone(), text, |_| None),
             ));
         }
     }
