@@ -37,9 +37,37 @@ fn words(raw: &str) -> String {
     out
 }
 
+/// Whether `words` (ASCII, from [`words`]) has no case change inside a word,
+/// so that heck would only split it at `_`: `CONTACT_ID`, `entity_type`, `ID2`.
+fn one_case(words: &str) -> bool {
+    !(words.bytes().any(|b| b.is_ascii_uppercase())
+        && words.bytes().any(|b| b.is_ascii_lowercase()))
+}
+
+/// What heck gives for a [`one_case`] text, without its general word
+/// splitting (a noticeable part of generating a module): the `_`-separated
+/// parts, each passed through `part`, joined by `sep`.
+fn join_parts(words: &str, sep: &str, mut part: impl FnMut(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(words.len());
+    for piece in words.split('_').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(sep);
+        }
+        part(piece, &mut out);
+    }
+    out
+}
+
 /// A snake_case field or module name that is a legal identifier.
 pub fn snake(raw: &str) -> String {
-    let mut name = words(raw).to_snake_case();
+    let words = words(raw);
+    let mut name = if one_case(&words) {
+        join_parts(&words, "_", |piece, out| {
+            out.extend(piece.chars().map(|c| c.to_ascii_lowercase()))
+        })
+    } else {
+        words.to_snake_case()
+    };
     if name.is_empty() {
         name = "field".to_string();
     }
@@ -54,7 +82,18 @@ pub fn snake(raw: &str) -> String {
 
 /// An UpperCamelCase type or variant name that is a legal identifier.
 pub fn camel(raw: &str) -> String {
-    let mut name = words(raw).to_upper_camel_case();
+    let words = words(raw);
+    let mut name = if one_case(&words) {
+        join_parts(&words, "", |piece, out| {
+            let mut chars = piece.chars();
+            if let Some(first) = chars.next() {
+                out.push(first.to_ascii_uppercase());
+                out.extend(chars.map(|c| c.to_ascii_lowercase()));
+            }
+        })
+    } else {
+        words.to_upper_camel_case()
+    };
     if name.is_empty() {
         name = "Value".to_string();
     }
@@ -103,6 +142,43 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_case_names_read_as_heck_reads_them() {
+        for raw in [
+            "CONTACT_ID",
+            "entity_type",
+            "ID2",
+            "2FA",
+            "__UF__CRM_1_",
+            "a",
+            "_",
+            "",
+            "X",
+            "v2_beta",
+            "IS_PRIMARY",
+            "id",
+            "ufCrm",
+            "filter[>ID]",
+            "IBLOCK_CODE/IBLOCK_ID",
+            "ABC1DEF",
+            "abc1def",
+        ] {
+            let w = words(raw);
+            if one_case(&w) {
+                assert_eq!(
+                    join_parts(&w, "_", |p, o| o.push_str(&p.to_ascii_lowercase())),
+                    w.to_snake_case(),
+                    "{raw:?}"
+                );
+                let camel = join_parts(&w, "", |p, o| {
+                    o.push_str(&p[..1].to_ascii_uppercase());
+                    o.push_str(&p[1..].to_ascii_lowercase());
+                });
+                assert_eq!(camel, w.to_upper_camel_case(), "{raw:?}");
+            }
+        }
+    }
 
     #[test]
     fn names_that_are_not_identifiers_become_legal_and_readable() {
