@@ -119,6 +119,27 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
 
+    if std::env::var_os("B24_BENCH_DIGEST").is_some() {
+        // To show that a change to the engine left every model as it was.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut n = 0usize;
+        for (path, text) in &pages {
+            let mut source = Source::from_text(path.clone(), text, |p| {
+                by_path.get(&normal(p)).map(|t| t.to_string())
+            });
+            source.reader = Some(read_linked);
+            let outcome = bitrix24_codegen::parse_source(&source, "page")
+                .map(|loaded| serde_json::to_string(&loaded.method).expect("a model serializes"))
+                .map_err(|e| e.message);
+            std::hash::Hash::hash(&outcome, &mut hasher);
+            n += outcome.is_ok() as usize;
+        }
+        println!(
+            "model digest: {:016x} over {n} method pages",
+            std::hash::Hasher::finish(&hasher)
+        );
+        return;
+    }
     if std::env::var_os("B24_BENCH_GENERATE_ONLY").is_some() {
         // For profiling generation alone.
         let methods: Vec<_> = pages

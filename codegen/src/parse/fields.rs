@@ -3,6 +3,7 @@
 
 use super::decide;
 use super::examples::Samples;
+use super::linked::Dictionary;
 use super::sections::{Page, SectionKind};
 use crate::blocks::{self, Block, Cell, Table};
 use crate::diag::Diagnostic;
@@ -72,7 +73,7 @@ impl Columns {
 
 /// A table that stands under its own heading, as a candidate for nested members.
 #[derive(Clone)]
-struct SubTable<'b> {
+pub struct SubTable<'b> {
     anchor: Option<String>,
     heading: String,
     table: &'b Table<'b>,
@@ -91,20 +92,17 @@ struct Context<'b> {
 /// (`[`catalog_product`](../data-types.md#catalog_product)`).
 pub struct Links<'b> {
     source: Option<&'b Source>,
-    docs: Vec<(PathBuf, Vec<SubTable<'b>>)>,
+    docs: &'b [&'static Dictionary],
     /// Files a field wanted but that are not among `docs` (yet).
     wanted: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 impl<'b> Links<'b> {
     /// The linked files of `source`, each already split into blocks.
-    pub fn new(source: &'b Source, docs: &'b [(PathBuf, Vec<Block<'b>>)]) -> Links<'b> {
+    pub fn new(source: &'b Source, docs: &'b [&'static Dictionary]) -> Links<'b> {
         Links {
             source: Some(source),
-            docs: docs
-                .iter()
-                .map(|(path, blocks)| (path.clone(), subtables(blocks)))
-                .collect(),
+            docs,
             wanted: Default::default(),
         }
     }
@@ -123,8 +121,8 @@ impl<'b> Links<'b> {
         let found = self
             .docs
             .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, tables)| tables.as_slice());
+            .find(|doc| doc.path == path)
+            .map(|doc| doc.subtables.as_slice());
         if found.is_none() {
             let mut wanted = self.wanted.borrow_mut();
             if !wanted.contains(&path) {
@@ -205,7 +203,8 @@ pub fn read_lenient(
     fields
 }
 
-fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
+/// The tables of `blocks` that stand under a heading, in order.
+pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
     let mut out = Vec::new();
     let mut heading: Option<(String, Option<String>)> = None;
     for block in blocks {

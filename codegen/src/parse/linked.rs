@@ -2,9 +2,20 @@
 //! ``[`catalog_product`](../data-types.md#catalog_product)`` names a table in
 //! another page. Those files are read when a field asks for one, so their
 //! tables can give members to fields the page itself leaves open.
+//!
+//! A few dictionary files serve hundreds of pages, and each is far larger than
+//! a method page. Binding a whole scope (`bitrix_api!`, `b24 check`) reads the
+//! same dictionaries for page after page, so a file is split into blocks once
+//! per process and kept, together with the text it was made from: a file that
+//! reads differently the next time (edited while rust-analyzer's proc-macro
+//! server runs) is split again, so a kept file is never stale.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
+use super::fields::{subtables, SubTable};
+use crate::blocks::{self, Block};
 use crate::source::Source;
 
 /// Anchors that name shared reference sections, not member tables.
@@ -18,27 +29,87 @@ const NOT_MEMBERS: &[&str] = &[
     "activity-enums",
 ];
 
+/// How many linked files one page may read: pages link a handful of
+/// dictionaries at most, and this bounds what a page full of links costs.
+const MAX_FILES_PER_PAGE: usize = 4;
+
+/// A linked file, split into blocks, with its sub-tables found.
+pub struct Dictionary {
+    /// The file, as the link resolved it.
+    pub path: PathBuf,
+    /// The file's text with nothing spliced in; its lines are what the blocks borrow.
+    source: &'static Source,
+    /// Tables under headings, for anchors and type names.
+    pub subtables: Vec<SubTable<'static>>,
+}
+
+/// Every dictionary split so far, by path. An entry is made once per
+/// distinct text of a file and lives as long as the process: the blocks
+/// borrow the text, and a later page may need them again. Only a file that
+/// changes while the process runs makes a second entry.
+fn kept() -> &'static Mutex<HashMap<PathBuf, &'static Dictionary>> {
+    static KEPT: OnceLock<Mutex<HashMap<PathBuf, &'static Dictionary>>> = OnceLock::new();
+    KEPT.get_or_init(Default::default)
+}
+
 /// Reads the linked files `wanted` (already resolved) through the page's reader.
-pub fn load(source: &Source, wanted: &[PathBuf]) -> Vec<(PathBuf, Source)> {
+pub fn load(source: &Source, wanted: &[PathBuf]) -> Vec<&'static Dictionary> {
     let Some(read) = source.reader else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for path in wanted.iter().take(4) {
+    for path in wanted.iter().take(MAX_FILES_PER_PAGE) {
         if source.files.contains(path) {
             continue;
         }
-        if let Some(text) = read(path) {
-            out.push((
-                path.clone(),
-                Source::from_string(path.clone(), text, |_| None),
-            ));
-        }
+        let Some(text) = read(path) else { continue };
+        out.push(dictionary(path, text));
     }
     out
+}
+
+/// The kept dictionary of `path` if it was made from `text`, else a new one.
+fn dictionary(path: &PathBuf, text: String) -> &'static Dictionary {
+    // A poisoned lock only means another page panicked mid-insert; the map
+    // itself is always whole, so it stays usable.
+    let mut kept = kept().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(found) = kept.get(path) {
+        if found.source.texts.first().is_some_and(|t| *t == text) {
+            return found;
+        }
+    }
+    let source: &'static Source =
+        Box::leak(Box::new(Source::from_string(path.clone(), text, |_| None)));
+    let blocks: &'static [Block<'static>] =
+        Box::leak(blocks::scan(&blocks::pieces_of(source)).into_boxed_slice());
+    let made: &'static Dictionary = Box::leak(Box::new(Dictionary {
+        path: path.clone(),
+        source,
+        subtables: subtables(blocks),
+    }));
+    kept.insert(path.clone(), made);
+    made
 }
 
 /// Whether an anchor of a dictionary page can name a member table.
 pub fn member_anchor(anchor: &str) -> bool {
     !NOT_MEMBERS.contains(&anchor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_split_once_and_again_only_when_its_text_changes() {
+        let path = PathBuf::from("kept-test/dictionary.md");
+        let first = dictionary(&path, "## a {#a}\n\n#|\n|| x | y ||\n|#\n".to_string());
+        let again = dictionary(&path, "## a {#a}\n\n#|\n|| x | y ||\n|#\n".to_string());
+        assert!(std::ptr::eq(first, again));
+        assert_eq!(first.subtables.len(), 1);
+
+        let edited = dictionary(&path, "## a {#a}\n\ntext only\n".to_string());
+        assert!(!std::ptr::eq(first, edited));
+        assert!(edited.subtables.is_empty());
+    }
 }
