@@ -140,6 +140,25 @@ fn main() {
         );
         return;
     }
+    if std::env::var_os("B24_BENCH_PARSE_ONLY").is_some() {
+        // For profiling reading and parsing alone.
+        let (took, n) = best_of(runs, || {
+            let mut n = 0usize;
+            for (path, text) in &pages {
+                let mut source = Source::from_text(path.clone(), text, |p| {
+                    by_path.get(&normal(p)).map(|t| t.to_string())
+                });
+                source.reader = Some(read_linked);
+                n += bitrix24_codegen::parse_source(&source, "page").is_ok() as usize;
+            }
+            n
+        });
+        println!(
+            "read + parse only: {:.1} ms ({n} method pages)",
+            took.as_secs_f64() * 1e3
+        );
+        return;
+    }
     if std::env::var_os("B24_BENCH_GENERATE_ONLY").is_some() {
         // For profiling generation alone.
         let methods: Vec<_> = pages

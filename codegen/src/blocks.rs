@@ -300,34 +300,42 @@ fn scan_code<'a>(
     let open = pieces[start].text.trim();
     let lang = open[fence.len()..].trim().to_lowercase();
     let indent = leading_spaces(pieces[start].text);
-    let mut body = Vec::new();
+    let fence_char = fence.as_bytes()[0];
+    let mut body = String::new();
     let mut i = start + 1;
     while i < pieces.len() {
-        // Only the start is trimmed for every line; the end only on a fence.
-        let t = pieces[i].text.trim_start();
-        if t.starts_with(fence)
-            && t.trim_start_matches(fence.chars().next().unwrap_or('`'))
+        let text = pieces[i].text;
+        // Code is most of a page's bytes: a line is only trimmed when it
+        // may close the block, and only cut when the fence was indented.
+        let spaces = leading_spaces(text);
+        let t = &text[spaces..];
+        if t.as_bytes().first() == Some(&fence_char)
+            && t.starts_with(fence)
+            && t.trim_start_matches(char::from(fence_char))
                 .trim_end()
                 .is_empty()
         {
             i += 1;
             break;
         }
-        let text = pieces[i].text;
-        let cut = leading_spaces(text).min(indent);
-        body.push(&text[cut..]);
+        if i > start + 1 {
+            body.push('\n');
+        }
+        body.push_str(&text[spaces.min(indent)..]);
         i += 1;
     }
     blocks.push(Block::Code {
         lang,
-        text: body.join("\n"),
+        text: body,
         at: pieces[start].at,
     });
     i
 }
 
 fn leading_spaces(text: &str) -> usize {
-    text.len() - text.trim_start_matches([' ', '\t']).len()
+    text.bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count()
 }
 
 /// `## Title {#anchor}` → (2, "Title", Some("anchor")).

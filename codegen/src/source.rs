@@ -103,15 +103,18 @@ impl Source {
         // Filled in below; lines only keep ranges into it.
         self.texts.push(String::new());
         self.lines.reserve(text.len() / 32);
+        // Line ends found with one vectorised scan of the whole file: most
+        // lines are short, and a search per line cost more than the line.
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
         let mut start = 0;
-        for (index, raw) in text.split('\n').enumerate() {
-            let end = start + raw.len();
+        for (index, end) in ends.enumerate() {
+            let raw = &text[start..end];
             let span = start..end - usize::from(raw.ends_with('\r'));
             start = end + 1;
             if end == text.len() && raw.is_empty() && index > 0 {
                 break;
             }
-            if raw.contains("{%") {
+            if raw.trim_start().starts_with("{%") {
                 if let Some(target) = include_target(raw) {
                     if depth < MAX_INCLUDE_DEPTH {
                         let target_path = normalize(&dir.join(target));
