@@ -177,15 +177,22 @@ pub fn plain_collapsed(text: &str) -> String {
 /// Whether [`collapse`] would give `text` back unchanged.
 fn is_collapsed(text: &str) -> bool {
     let mut after_space = true;
-    for c in text.chars() {
-        if c == ' ' {
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        if b == b' ' {
             if after_space {
                 return false;
             }
             after_space = true;
-        } else if c.is_whitespace() {
-            return false;
-        } else {
+        } else if b.is_ascii() {
+            if b.is_ascii_whitespace() || b == 0x0b {
+                return false;
+            }
+            after_space = false;
+        } else if b >= 0xc0 {
+            // The first byte of a character beyond ASCII: some are spaces.
+            if text[at..].chars().next().is_some_and(char::is_whitespace) {
+                return false;
+            }
             after_space = false;
         }
     }
@@ -221,7 +228,20 @@ mod tests {
     #[test]
     fn collapsed_texts_are_recognised() {
         for text in [
-            "", "a", "a b", " a", "a ", "a  b", "a\nb", "a\u{a0}b", " ", "a b c",
+            "",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\nb",
+            "a\u{a0}b",
+            " ",
+            "a b c",
+            "a\u{b}b",
+            "\u{2003}a",
+            "é b",
+            "a\u{85}",
         ] {
             assert_eq!(is_collapsed(text), collapse(text) == text, "{text:?}");
         }

@@ -85,11 +85,30 @@ pub fn classify(heading: &str) -> SectionKind {
 
 /// Splits the page into its frame and sections.
 pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
+    // Sections open at the shallowest heading level below the title (`##` on
+    // every current page); a page written with `###` sections still works.
+    let section_level = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } if *level >= 2 => Some(*level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
     // Lines inside `{% note %}` blocks: asides (tips, warnings), not the
-    // method's introduction.
-    let mut in_note = vec![false; source.lines.len()];
+    // method's introduction. Only the introduction asks, so only the lines
+    // before the first section are looked at.
+    let intro_end = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Heading { level, at, .. } if (2..=section_level).contains(level) => Some(*at),
+            _ => None,
+        })
+        .unwrap_or(source.lines.len())
+        .min(source.lines.len());
+    let mut in_note = vec![false; intro_end];
     let mut depth = 0usize;
-    for (index, line) in source.lines.iter().enumerate() {
+    for (index, line) in source.lines[..intro_end].iter().enumerate() {
         let raw = source.text(line);
         // Most lines open with a plain ASCII character other than `{`: no
         // directive, and no need to trim.
@@ -112,16 +131,6 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
         blocks,
         ..Page::default()
     };
-    // Sections open at the shallowest heading level below the title (`##` on
-    // every current page); a page written with `###` sections still works.
-    let section_level = blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Heading { level, .. } if *level >= 2 => Some(*level),
-            _ => None,
-        })
-        .min()
-        .unwrap_or(2);
     let mut current: Option<(SectionKind, usize)> = None;
     let mut intro_done = false;
     let mut description = Vec::new();
