@@ -26,6 +26,9 @@ pub struct Method {
     pub rest_v3: bool,
     /// Responses carry `total` / `next` paging fields.
     pub paged: bool,
+    /// What the page's deprecation note says, when the method is deprecated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
 }
 
 /// A parameter, or a member of a structured parameter or result.

@@ -590,6 +590,7 @@ mod tests {
             errors: Vec::new(),
             rest_v3: false,
             paged: true,
+            deprecated: None,
         }
     }
 

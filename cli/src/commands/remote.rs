@@ -346,6 +346,7 @@ fn bare_method(name: &str) -> Method {
         errors: Vec::new(),
         rest_v3: false,
         paged: false,
+        deprecated: None,
     }
 }
 

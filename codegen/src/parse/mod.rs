@@ -103,6 +103,7 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
         result,
         errors,
         paged,
+        deprecated: page.deprecated.clone(),
     };
     Ok((method, linked_paths))
 }

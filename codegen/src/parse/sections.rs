@@ -48,6 +48,8 @@ pub struct Page<'b> {
     pub description: String,
     /// Second-level sections in order.
     pub sections: Vec<Section<'b>>,
+    /// What a deprecation note in the introduction says, if there is one.
+    pub deprecated: Option<String>,
     /// All blocks of the page.
     pub blocks: &'b [Block<'b>],
 }
@@ -108,6 +110,10 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
         .min(source.lines.len());
     let mut in_note = vec![false; intro_end];
     let mut depth = 0usize;
+    // The note being read, when it may say the method is deprecated: its
+    // title, then its lines.
+    let mut note: Option<(String, Vec<&str>)> = None;
+    let mut deprecated = None;
     for (index, line) in source.lines[..intro_end].iter().enumerate() {
         let raw = source.text(line);
         // Most lines open with a plain ASCII character other than `{`: no
@@ -121,14 +127,25 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
             let inner = text.trim_start_matches("{%").trim_start();
             if inner.starts_with("note") {
                 depth += 1;
+                if depth == 1 {
+                    note = Some((note_title(inner), Vec::new()));
+                }
             } else if inner.starts_with("endnote") {
                 depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some((title, lines)) = note.take() {
+                        deprecated = deprecated.or_else(|| deprecation(&title, &lines));
+                    }
+                }
             }
+        } else if let Some((_, lines)) = note.as_mut() {
+            lines.push(raw);
         }
         in_note[index] = depth > 0;
     }
     let mut page = Page {
         blocks,
+        deprecated,
         ..Page::default()
     };
     let mut current: Option<(SectionKind, usize)> = None;
@@ -179,6 +196,43 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     }
     page.description = description.join("\n\n");
     page
+}
+
+/// The quoted title of a `note warning "Title" %}` directive (after `{%`).
+fn note_title(directive: &str) -> String {
+    directive
+        .split('"')
+        .nth(1)
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The text of a note that says the method is deprecated: a note titled so,
+/// or one that says development of the method was halted or discontinued.
+fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
+    let text = inline::plain_collapsed(&lines.join(" "));
+    let lower_title = title.to_lowercase();
+    let lower = text.to_lowercase();
+    let says = lower_title.contains("deprecated")
+        || lower.starts_with("deprecated")
+        || ["halted", "discontinued"]
+            .iter()
+            .any(|w| lower_title.contains(w) || lower.contains(&format!("has been {w}")));
+    if !says {
+        return None;
+    }
+    // A body that only repeats the title's word says nothing more.
+    let text = text
+        .strip_prefix("DEPRECATED")
+        .map(str::trim_start)
+        .unwrap_or(&text)
+        .to_string();
+    Some(if text.is_empty() {
+        "deprecated".to_string()
+    } else {
+        text
+    })
 }
 
 fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
