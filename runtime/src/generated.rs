@@ -1,10 +1,85 @@
 //! The fixed parts of every generated module, written once here instead of
-//! in each expansion: the method's `Error` enum with its impls, and open
-//! enums of documented values. The code generator invokes these with the
-//! page-specific parts (variant names, codes, values and their docs).
+//! in each expansion: the method's structs with their derives and serde
+//! attributes, the method's `Error` enum with its impls, and open enums of
+//! documented values. The code generator invokes these with the
+//! page-specific parts (names, wire names, types, codes, values and docs).
+//!
+//! Each macro is one non-recursive repetition: a struct of hundreds of fields
+//! is matched and transcribed in one linear pass, never munched token by
+//! token. Docs come as bare string literals, which the macros wrap in
+//! `#[doc = ...]`: the generator makes one token per doc instead of four.
 //!
 //! Hidden API: the names and shapes may change with the code generator,
 //! which is pinned to this crate's exact version.
+
+/// A struct of a method's parameters or result, or of a nested object.
+///
+/// ```text
+/// __record! {
+///     " Struct doc." Name {
+///         " Field doc." "WIRE_NAME" field: Type = "::bitrix24::wire::helper";
+///         " Field doc." field?: Type = "::bitrix24::wire::opt_helper";
+///         .. user_fields
+///     }
+/// }
+/// ```
+///
+/// Per field: its doc, its wire name when that differs from the field's
+/// name, `?` when the field is optional (its type is then wrapped in
+/// `Option`, defaulted when missing and skipped when `None`), and the
+/// `serde(with)` module of its lenient wire format, when it has one. A
+/// trailing `.. name` adds a map that keeps every key the struct does not
+/// name (custom `UF_...` fields). Attributes other than the doc (say
+/// `#[deprecated]`) may precede the struct's doc.
+///
+/// The optional and required forms are two optional groups rather than one
+/// marker so that `Option<...>` is written here, not by the generator for
+/// every optional field; the generator still writes the `with` path, because
+/// serde reads it only from a string literal.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __record {
+    (
+        $(#[$attr:meta])* $doc:literal $name:ident {
+            $(
+                $field_doc:literal $($wire:literal)? $field:ident
+                $(? : $optional:ty)? $(: $required:ty)? $(= $with:literal)? ;
+            )*
+            $(.. $rest:ident)?
+        }
+    ) => {
+        $(#[$attr])*
+        #[doc = $doc]
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::core::default::Default,
+            $crate::__private::serde::Serialize,
+            $crate::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::bitrix24::__private::serde")]
+        pub struct $name {
+            $(
+                #[doc = $field_doc]
+                #[serde($(rename = $wire,)? $(with = $with)?)]
+                $(
+                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+                    pub $field: ::core::option::Option<$optional>,
+                )?
+                $( pub $field: $required, )?
+            )*
+            $(
+                /// Custom fields (`UF_...`) and any other keys not named above.
+                #[serde(flatten)]
+                pub $rest: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    $crate::__private::serde_json::Value,
+                >,
+            )?
+        }
+    };
+}
 
 /// `Error` for a method: one variant per documented code, then system, API,
 /// transport, decoding and outcome-unknown errors.
@@ -12,14 +87,13 @@
 #[macro_export]
 macro_rules! __method_error {
     (
-        $(#[$meta:meta])*
-        { $( $(#[$variant_meta:meta])* $variant:ident = $code:literal, )* }
+        $doc:literal { $( $variant_doc:literal $variant:ident = $code:literal, )* }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug)]
+        #[doc = $doc]
+        #[derive(::core::fmt::Debug)]
         #[non_exhaustive]
         pub enum Error {
-            $( $(#[$variant_meta])* $variant($crate::ApiError), )*
+            $( #[doc = $variant_doc] $variant($crate::ApiError), )*
             /// A system error any method may return (rate limits, auth, overload...).
             System($crate::SystemError),
             /// An API error the page does not document.
@@ -103,13 +177,18 @@ macro_rules! __method_error {
 #[macro_export]
 macro_rules! __open_enum {
     (
-        $(#[$meta:meta])*
-        $name:ident { $( $(#[$variant_meta:meta])* $variant:ident = $wire:literal, )* }
+        $doc:literal $name:ident { $( $variant_doc:literal $variant:ident = $wire:literal, )* }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[doc = $doc]
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::hash::Hash,
+        )]
         pub enum $name {
-            $( $(#[$variant_meta])* $variant, )*
+            $( #[doc = $variant_doc] $variant, )*
             /// A value the documentation does not list.
             Other(::std::string::String),
         }

@@ -11,70 +11,25 @@
 pub mod crm_lead_contact_items_set {
     /// The REST method this module binds.
     pub const METHOD: &str = "crm.lead.contact.items.set";
-    /// Parameters of `crm.lead.contact.items.set`.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Default,
-        ::bitrix24::__private::serde::Serialize,
-        ::bitrix24::__private::serde::Deserialize,
-    )]
-    #[serde(crate = "::bitrix24::__private::serde")]
-    pub struct Params {
-        /** Identifier of the lead. The lead identifier can be obtained using the get lead list method
-
- Required; page type: `integer`.*/
-        #[serde(with = "::bitrix24::wire::int")]
-        pub id: i64,
-        /** A set of contacts represented as an array of objects with the following fields:
- - CONTACT_ID — identifier of the contact
- - SORT — sorting index
- - IS_PRIMARY — primary contact flag
-
- Required; page type: `object`.*/
-        #[serde(with = "::bitrix24::wire::list")]
-        pub items: ::std::vec::Vec<Items>,
+    ::bitrix24::__record! {
+        " Parameters of `crm.lead.contact.items.set`." Params {
+        " Identifier of the lead. The lead identifier can be obtained using the get lead list method\n\n Required; page type: `integer`."
+        id : i64 = "::bitrix24::wire::int";
+        " A set of contacts represented as an array of objects with the following fields:\n - CONTACT_ID — identifier of the contact\n - SORT — sorting index\n - IS_PRIMARY — primary contact flag\n\n Required; page type: `object`."
+        items : ::std::vec::Vec < Items > = "::bitrix24::wire::list"; }
     }
     /// What the method returns in `result`.
     pub type Output = bool;
-    /// An element of `items`.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Default,
-        ::bitrix24::__private::serde::Serialize,
-        ::bitrix24::__private::serde::Deserialize,
-    )]
-    #[serde(crate = "::bitrix24::__private::serde")]
-    pub struct Items {
-        /** identifier of the contact
-
- Required.*/
-        #[serde(rename = "CONTACT_ID", with = "::bitrix24::wire::int")]
-        pub contact_id: i64,
-        /// sorting index
-        #[serde(
-            rename = "SORT",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_int",
-        )]
-        pub sort: ::core::option::Option<i64>,
-        /// primary contact flag
-        #[serde(
-            rename = "IS_PRIMARY",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_yn",
-        )]
-        pub is_primary: ::core::option::Option<bool>,
+    ::bitrix24::__record! {
+        " An element of `items`." Items { " identifier of the contact\n\n Required."
+        "CONTACT_ID" contact_id : i64 = "::bitrix24::wire::int"; " sorting index" "SORT"
+        sort ? : i64 = "::bitrix24::wire::opt_int"; " primary contact flag" "IS_PRIMARY"
+        is_primary ? : bool = "::bitrix24::wire::opt_yn"; }
     }
     ::bitrix24::__method_error! {
-        #[doc = " Errors of `crm.lead.contact.items.set`."] { #[doc =
-        " `ACCESS_DENIED`: Insufficient permissions"] AccessDenied = "ACCESS_DENIED",
-        #[doc = " `NOT_FOUND`: Element not found"] NotFound = "NOT_FOUND", }
+        " Errors of `crm.lead.contact.items.set`." {
+        " `ACCESS_DENIED`: Insufficient permissions" AccessDenied = "ACCESS_DENIED",
+        " `NOT_FOUND`: Element not found" NotFound = "NOT_FOUND", }
     }
     #[automatically_derived]
     impl ::bitrix24::Call for Params {

@@ -11,122 +11,39 @@
 pub mod fixture_task_update {
     /// The REST method this module binds.
     pub const METHOD: &str = "fixture.task.update";
-    /// Parameters of `fixture.task.update`.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Default,
-        ::bitrix24::__private::serde::Serialize,
-        ::bitrix24::__private::serde::Deserialize,
-    )]
-    #[serde(crate = "::bitrix24::__private::serde")]
-    pub struct Params {
-        /** Identifier of the task
-
- Required; page type: `integer`.*/
-        #[serde(rename = "taskId", with = "::bitrix24::wire::int")]
-        pub task_id: i64,
-        /** The values to change, see below
-
- Required; page type: `object`.*/
-        #[serde()]
-        pub fields: Fields,
+    ::bitrix24::__record! {
+        " Parameters of `fixture.task.update`." Params {
+        " Identifier of the task\n\n Required; page type: `integer`." "taskId" task_id :
+        i64 = "::bitrix24::wire::int";
+        " The values to change, see below\n\n Required; page type: `object`." fields :
+        Fields; }
     }
     ::bitrix24::__open_enum! {
-        #[doc = " Values of `PRIORITY`."] Priority { #[doc = "`0`: low"] V0 = "0", #[doc
-        = "`1`: normal"] V1 = "1", #[doc = "`2`: high"] V2 = "2", }
+        " Values of `PRIORITY`." Priority { "`0`: low" V0 = "0", "`1`: normal" V1 = "1",
+        "`2`: high" V2 = "2", }
     }
-    /// Members of `fields`.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Default,
-        ::bitrix24::__private::serde::Serialize,
-        ::bitrix24::__private::serde::Deserialize,
-    )]
-    #[serde(crate = "::bitrix24::__private::serde")]
-    pub struct Fields {
-        /** New title
-
- page type: `string`.*/
-        #[serde(
-            rename = "TITLE",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_string",
-        )]
-        pub title: ::core::option::Option<::std::string::String>,
-        /** Priority of the task:
- - 0 — low
- - 1 — normal
- - 2 — high
-
- page type: `string`.*/
-        #[serde(
-            rename = "PRIORITY",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt",
-        )]
-        pub priority: ::core::option::Option<Priority>,
-        /** When the task is due
-
- page type: `datetime`.*/
-        #[serde(
-            rename = "DEADLINE",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_datetime",
-        )]
-        pub deadline: ::core::option::Option<::bitrix24::wire::DateTime>,
-        /** Tags to set
-
- page type: `string[]`.*/
-        #[serde(
-            rename = "TAGS",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_vec_string",
-        )]
-        pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-        /** Whether the responsible person may move the deadline, Y or N
-
- page type: `char`.*/
-        #[serde(
-            rename = "ALLOW_CHANGE_DEADLINE",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_yn",
-        )]
-        pub allow_change_deadline: ::core::option::Option<bool>,
+    ::bitrix24::__record! {
+        " Members of `fields`." Fields { " New title\n\n page type: `string`." "TITLE"
+        title ? : ::std::string::String = "::bitrix24::wire::opt_string";
+        " Priority of the task:\n - 0 — low\n - 1 — normal\n - 2 — high\n\n page type: `string`."
+        "PRIORITY" priority ? : Priority = "::bitrix24::wire::opt";
+        " When the task is due\n\n page type: `datetime`." "DEADLINE" deadline ? :
+        ::bitrix24::wire::DateTime = "::bitrix24::wire::opt_datetime";
+        " Tags to set\n\n page type: `string[]`." "TAGS" tags ? : ::std::vec::Vec <
+        ::std::string::String > = "::bitrix24::wire::opt_vec_string";
+        " Whether the responsible person may move the deadline, Y or N\n\n page type: `char`."
+        "ALLOW_CHANGE_DEADLINE" allow_change_deadline ? : bool =
+        "::bitrix24::wire::opt_yn"; }
     }
-    /// What the method returns in `result` (`object` on the page).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Default,
-        ::bitrix24::__private::serde::Serialize,
-        ::bitrix24::__private::serde::Deserialize,
-    )]
-    #[serde(crate = "::bitrix24::__private::serde")]
-    pub struct Output {
-        /** The task
-
- page type: `object`.*/
-        #[serde(
-            default,
-            skip_serializing_if = "::core::option::Option::is_none",
-            with = "::bitrix24::wire::opt_object",
-        )]
-        pub task: ::core::option::Option<::bitrix24::wire::Object>,
+    ::bitrix24::__record! {
+        " What the method returns in `result` (`object` on the page)." Output {
+        " The task\n\n page type: `object`." task ? : ::bitrix24::wire::Object =
+        "::bitrix24::wire::opt_object"; }
     }
     ::bitrix24::__method_error! {
-        #[doc = " Errors of `fixture.task.update`."] { #[doc =
-        " `ERROR_TASK_NOT_FOUND`: Task not found"] ErrorTaskNotFound =
-        "ERROR_TASK_NOT_FOUND", #[doc = " `100`: Invalid parameters"] V100 = "100", }
+        " Errors of `fixture.task.update`." { " `ERROR_TASK_NOT_FOUND`: Task not found"
+        ErrorTaskNotFound = "ERROR_TASK_NOT_FOUND", " `100`: Invalid parameters" V100 =
+        "100", }
     }
     #[automatically_derived]
     impl ::bitrix24::Call for Params {

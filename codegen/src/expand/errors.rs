@@ -1,7 +1,7 @@
 //! The method's `Error` enum: one variant per documented code, then the
 //! portal's system errors, other API errors and transport failures.
 
-use proc_macro2::{Delimiter, Group, TokenStream};
+use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::model::Method;
@@ -27,16 +27,24 @@ pub fn error_enum(method: &Method) -> TokenStream {
         } else {
             format!(" `{code}`: {}", error.description)
         };
-        let doc = super::docs::literal(&doc);
-        variants.extend(quote! { #[doc = #doc] #variant = #code, });
+        // `"doc" Variant = "CODE",` as tokens: `quote!` would escape `code`
+        // char by char where `docs::literal` copies it.
+        variants.extend([
+            TokenTree::Literal(super::docs::literal(&doc)),
+            TokenTree::Ident(variant),
+            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            TokenTree::Literal(super::docs::literal(code)),
+            TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+        ]);
     }
     let doc = super::docs::literal(&format!(" Errors of `{}`.", method.method));
     // Moved in, not interpolated (which would copy every token).
-    let variants = Group::new(Delimiter::Brace, variants);
-    quote! {
-        ::bitrix24::__method_error! {
-            #[doc = #doc]
-            #variants
-        }
-    }
+    let input: TokenStream = [
+        TokenTree::Literal(doc),
+        TokenTree::Group(Group::new(Delimiter::Brace, variants)),
+    ]
+    .into_iter()
+    .collect();
+    let input = Group::new(Delimiter::Brace, input);
+    quote! { ::bitrix24::__method_error! #input }
 }

@@ -79,7 +79,10 @@ impl TypeSet {
         self.items
     }
 
-    /// A struct named `name` (already reserved by the caller) with `fields`.
+    /// A struct named `name` (already reserved by the caller) with `fields`,
+    /// handed to the runtime's `__record!`, which writes the derives, the
+    /// serde attributes and the `Option` of optional fields: the generator
+    /// emits only what differs per field.
     pub fn structure(
         &mut self,
         name: &str,
@@ -87,7 +90,6 @@ impl TypeSet {
         fields: &[Field],
         owner: Owner,
     ) -> TokenStream {
-        let ident = super::ident(name);
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
@@ -98,36 +100,27 @@ impl TypeSet {
             .iter()
             .filter(|f| !(is_user_field(&f.name) && is_placeholder(&f.name)))
         {
-            let member = self.member(field, owner, &mut field_names);
-            members.extend(member);
+            self.member(field, owner, &mut field_names, &mut members);
         }
         if custom {
-            // Custom fields (`UF_...`) differ per portal: every key the struct
-            // does not name is kept here.
+            // Custom fields (`UF_...`) differ per portal: `.. name` asks for
+            // a map that keeps every key the struct does not name.
             let map = super::ident(&field_names.claim("user_fields"));
-            members.extend(quote! {
-                /// Custom fields (`UF_...`) and any other keys not named above.
-                #[serde(flatten)]
-                pub #map: ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::bitrix24::__private::serde_json::Value,
-                >,
-            });
+            members.extend([
+                TokenTree::Punct(Punct::new('.', Spacing::Joint)),
+                TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+                TokenTree::Ident(map),
+            ]);
         }
-        let body = Group::new(Delimiter::Brace, members);
-        let doc = docs::literal(doc);
-        // A literal written inside `quote!` is lexed from text on every call.
-        let serde_crate = self.literal("::bitrix24::__private::serde");
-        quote! {
-            #[doc = #doc]
-            #[derive(
-                Debug, Clone, PartialEq, Default,
-                ::bitrix24::__private::serde::Serialize,
-                ::bitrix24::__private::serde::Deserialize,
-            )]
-            #[serde(crate = #serde_crate)]
-            pub struct #ident #body
-        }
+        let input: TokenStream = [
+            TokenTree::Literal(docs::literal(doc)),
+            TokenTree::Ident(super::ident(name)),
+            TokenTree::Group(Group::new(Delimiter::Brace, members)),
+        ]
+        .into_iter()
+        .collect();
+        let input = Group::new(Delimiter::Brace, input);
+        quote! { ::bitrix24::__record! #input }
     }
 
     /// Declares `Output` as a struct when `result` is an object with members.
@@ -168,45 +161,40 @@ impl TypeSet {
         Plan::new(quote! { ::std::vec::Vec<#ident> }, Some("list"))
     }
 
-    fn member(&mut self, field: &Field, owner: Owner, names: &mut Names) -> TokenStream {
+    /// One field of a `__record!`, appended to `out`:
+    /// `"doc" ["WIRE"] name[?]: Type [= "with"];`.
+    fn member(&mut self, field: &Field, owner: Owner, names: &mut Names, out: &mut TokenStream) {
         let name = names.claim(&naming::snake(&field.name));
-        let ident = super::ident(&name);
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
         let wire = &field.name;
-        let doc = docs::literal(&docs::field_doc(field));
-        let (ty, helper) = if optional {
-            let mut ty = quote! { ::core::option::Option< };
-            ty.extend(plan.ty);
-            ty.extend([TokenTree::Punct(Punct::new('>', Spacing::Alone))]);
-            (ty, Some(optional_helper(plan.helper)))
-        } else {
-            (plan.ty, plan.helper)
-        };
-        // The `serde(...)` arguments are gathered by value: interpolating
-        // optional streams would copy them.
-        let mut args = TokenStream::new();
+        out.extend([TokenTree::Literal(docs::literal(&docs::field_doc(field)))]);
+        // Without a rename serde uses the field's own name, which then is the
+        // wire name already.
         if name.trim_start_matches("r#") != wire.as_str() {
-            args.extend(quote! { rename = #wire, });
+            out.extend([TokenTree::Literal(docs::literal(wire))]);
         }
+        out.extend([TokenTree::Ident(super::ident(&name))]);
+        // `?:` asks the macro for `Option<Type>`, defaulted and skipped when `None`.
         if optional {
-            let is_none = self.literal("::core::option::Option::is_none");
-            args.extend(quote! { default, skip_serializing_if = #is_none, });
+            out.extend([TokenTree::Punct(Punct::new('?', Spacing::Alone))]);
         }
+        out.extend([TokenTree::Punct(Punct::new(':', Spacing::Alone))]);
+        out.extend(plan.ty);
+        let helper = if optional {
+            Some(optional_helper(plan.helper))
+        } else {
+            plan.helper
+        };
         if let Some(helper) = helper {
             let path = self.literal(wire_path(helper));
-            args.extend(quote! { with = #path, });
+            out.extend([
+                TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+                TokenTree::Literal(path),
+            ]);
         }
-        let args = Group::new(Delimiter::Parenthesis, args);
-        let mut member = quote! {
-            #[doc = #doc]
-            #[serde #args]
-            pub #ident:
-        };
-        member.extend(ty);
-        member.extend([TokenTree::Punct(Punct::new(',', Spacing::Alone))]);
-        member
+        out.extend([TokenTree::Punct(Punct::new(';', Spacing::Alone))]);
     }
 
     /// The Rust type of a field's kind, declaring nested types as needed.
@@ -353,15 +341,23 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
         } else {
             format!("`{wire}`: {}", value.description)
         };
-        let doc = docs::literal(&doc);
-        decls.extend(quote! { #[doc = #doc] #variant = #wire, });
+        // `"doc" Variant = "value",` as tokens: `quote!` would escape `wire`
+        // char by char where `docs::literal` copies it.
+        decls.extend([
+            TokenTree::Literal(docs::literal(&doc)),
+            TokenTree::Ident(variant),
+            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            TokenTree::Literal(docs::literal(wire)),
+            TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+        ]);
     }
-    let doc = docs::literal(&docs::enum_doc(field));
-    let decls = Group::new(Delimiter::Brace, decls);
-    quote! {
-        ::bitrix24::__open_enum! {
-            #[doc = #doc]
-            #ident #decls
-        }
-    }
+    let input: TokenStream = [
+        TokenTree::Literal(docs::literal(&docs::enum_doc(field))),
+        TokenTree::Ident(ident),
+        TokenTree::Group(Group::new(Delimiter::Brace, decls)),
+    ]
+    .into_iter()
+    .collect();
+    let input = Group::new(Delimiter::Brace, input);
+    quote! { ::bitrix24::__open_enum! #input }
 }

@@ -1,0 +1,160 @@
+//! `__record!`, which the generated code declares its structs with, against
+//! the struct the generator used to write out in full: the same fields,
+//! derives and wire behaviour for every form a field takes.
+
+use serde_json::{json, Value};
+
+bitrix24::__record! {
+    #[must_use]
+    " A nested object." Inner {
+        " Its ID." "ID" id?: i64 = "::bitrix24::wire::opt_int";
+    }
+}
+
+bitrix24::__record! {
+    " Every form a field takes." Record {
+        " Required, renamed, lenient." "CONTACT_ID" contact_id: i64 = "::bitrix24::wire::int";
+        " Required, its own name." sort: i64 = "::bitrix24::wire::int";
+        " Required, serde's own format." inner: Inner;
+        " Required JSON." "DATA" data: ::bitrix24::__private::serde_json::Value;
+        " Optional, renamed." "IS_PRIMARY" is_primary?: bool = "::bitrix24::wire::opt_yn";
+        " Optional, nested." "NEXT" next?: Inner = "::bitrix24::wire::opt";
+        " Optional list."
+        tags?: ::std::vec::Vec<::std::string::String> = "::bitrix24::wire::opt_vec_string";
+        .. user_fields
+    }
+}
+
+/// What the generator wrote before `__record!`, attribute for attribute.
+mod by_hand {
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        ::bitrix24::__private::serde::Serialize,
+        ::bitrix24::__private::serde::Deserialize,
+    )]
+    #[serde(crate = "::bitrix24::__private::serde")]
+    pub struct Inner {
+        #[serde(
+            rename = "ID",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            with = "::bitrix24::wire::opt_int"
+        )]
+        pub id: ::core::option::Option<i64>,
+    }
+
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        Default,
+        ::bitrix24::__private::serde::Serialize,
+        ::bitrix24::__private::serde::Deserialize,
+    )]
+    #[serde(crate = "::bitrix24::__private::serde")]
+    pub struct Record {
+        #[serde(rename = "CONTACT_ID", with = "::bitrix24::wire::int")]
+        pub contact_id: i64,
+        #[serde(with = "::bitrix24::wire::int")]
+        pub sort: i64,
+        #[serde()]
+        pub inner: Inner,
+        #[serde(rename = "DATA")]
+        pub data: ::bitrix24::__private::serde_json::Value,
+        #[serde(
+            rename = "IS_PRIMARY",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            with = "::bitrix24::wire::opt_yn"
+        )]
+        pub is_primary: ::core::option::Option<bool>,
+        #[serde(
+            rename = "NEXT",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            with = "::bitrix24::wire::opt"
+        )]
+        pub next: ::core::option::Option<Inner>,
+        #[serde(
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            with = "::bitrix24::wire::opt_vec_string"
+        )]
+        pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(flatten)]
+        pub user_fields: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::bitrix24::__private::serde_json::Value,
+        >,
+    }
+}
+
+/// Reads `input` into both structs and writes them back: the same values,
+/// the same JSON, the same errors.
+fn same_on_the_wire(input: Value) {
+    let macro_made = serde_json::from_value::<Record>(input.clone());
+    let by_hand = serde_json::from_value::<by_hand::Record>(input.clone());
+    match (macro_made, by_hand) {
+        (Ok(record), Ok(expected)) => {
+            assert_eq!(format!("{record:?}"), format!("{expected:?}"), "{input}");
+            assert_eq!(
+                serde_json::to_value(&record).unwrap(),
+                serde_json::to_value(&expected).unwrap(),
+                "{input}"
+            );
+        }
+        (Err(error), Err(expected)) => {
+            assert_eq!(error.to_string(), expected.to_string(), "{input}")
+        }
+        (got, expected) => panic!("{input}: {got:?} but by hand {expected:?}"),
+    }
+}
+
+#[test]
+fn every_field_form_reads_and_writes_as_the_attributes_did() {
+    for input in [
+        json!({"CONTACT_ID": "12", "sort": 3, "inner": {"ID": "7"}, "DATA": [1, "a"]}),
+        json!({
+            "CONTACT_ID": 12, "sort": "3", "inner": {}, "DATA": null, "IS_PRIMARY": "Y",
+            "NEXT": {"ID": 9}, "tags": ["a", 2], "UF_CRM_1": "x", "OTHER": {"k": 1}
+        }),
+        // Blanks that read as `None`.
+        json!({"CONTACT_ID": 1, "sort": 1, "inner": {"ID": ""}, "DATA": 0,
+               "IS_PRIMARY": "", "NEXT": [], "tags": null}),
+        // Missing required fields, bad values.
+        json!({"sort": 1, "inner": {}, "DATA": 0}),
+        json!({"CONTACT_ID": 1, "sort": 1, "DATA": 0}),
+        json!({"CONTACT_ID": "abc", "sort": 1, "inner": {}, "DATA": 0}),
+        json!({"CONTACT_ID": 1, "sort": 1, "inner": {}, "DATA": 0, "IS_PRIMARY": "maybe"}),
+    ] {
+        same_on_the_wire(input);
+    }
+}
+
+#[test]
+fn defaults_and_field_types_are_the_declared_ones() {
+    // Field types as written by hand: this only compiles if they are the same.
+    let record = Record {
+        contact_id: 1_i64,
+        sort: 2_i64,
+        inner: Inner { id: None::<i64> },
+        data: Value::Null,
+        is_primary: Some(true),
+        next: None::<Inner>,
+        tags: Some(vec![String::from("a")]),
+        user_fields: std::collections::BTreeMap::new(),
+    };
+    assert_eq!(record.clone(), record);
+    assert_eq!(
+        format!("{:?}", Record::default()),
+        format!("{:?}", by_hand::Record::default())
+    );
+    assert_eq!(
+        serde_json::to_value(&record).unwrap(),
+        json!({"CONTACT_ID": 1, "sort": 2, "inner": {}, "DATA": null,
+               "IS_PRIMARY": "Y", "tags": ["a"]})
+    );
+}
