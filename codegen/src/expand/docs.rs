@@ -49,6 +49,9 @@ pub fn module_doc(method: &Method) -> String {
     if let Some(who) = &method.who_can_execute {
         doc.push_str(&format!("\n\n Who can execute the method: {who}."));
     }
+    if let Some(note) = &method.deprecated {
+        doc.push_str(&format!("\n\n **Deprecated:** {note}"));
+    }
     if !method.description.is_empty() {
         doc.push_str("\n\n");
         doc.push_str(&indent(&method.description));

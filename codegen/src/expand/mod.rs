@@ -34,9 +34,16 @@ pub fn method_module(method: &Method) -> TokenStream {
     // Moved into its group: interpolating it would copy every item's tokens.
     let body = Group::new(Delimiter::Brace, module_body(method));
     let doc = docs::literal(&docs::module_doc(method));
+    // The module's own items refer to its deprecated ones; only the user's
+    // uses should warn.
+    let allow_deprecated = method
+        .deprecated
+        .as_ref()
+        .map(|_| quote! { #[allow(deprecated)] });
     quote! {
         #[doc = #doc]
         #[allow(clippy::all, non_camel_case_types, dead_code)]
+        #allow_deprecated
         pub mod #module #body
     }
 }
@@ -96,6 +103,17 @@ fn list_impl(
     }
 }
 
+/// `#[deprecated]` with the page's note, for the next item of a deprecated method.
+pub(crate) fn deprecated(method: &Method) -> TokenStream {
+    match &method.deprecated {
+        Some(note) => {
+            let note = docs::literal(note);
+            quote! { #[deprecated(note = #note)] }
+        }
+        None => TokenStream::new(),
+    }
+}
+
 /// The module's name for a method: its dotted name in snake_case.
 pub fn module_name(method: &str) -> String {
     naming::snake(&method.replace('.', "_"))
@@ -105,7 +123,8 @@ pub fn module_name(method: &str) -> String {
 pub fn module_body(method: &Method) -> TokenStream {
     let name = &method.method;
     let mut set = TypeSet::new(&["Params", "Output", "Error", "METHOD", "call"]);
-    let params = set.structure(
+    let params = set.structure_with(
+        deprecated(method),
         "Params",
         &docs::params_doc(method),
         &method.params,
@@ -172,6 +191,7 @@ pub fn module_body(method: &Method) -> TokenStream {
         }
     });
     body.extend(list);
+    body.extend(deprecated(method));
     body.extend(quote! {
         /// Calls the method on `client` and decodes its result.
         pub async fn call(

@@ -90,6 +90,18 @@ impl TypeSet {
         fields: &[Field],
         owner: Owner,
     ) -> TokenStream {
+        self.structure_with(TokenStream::new(), name, doc, fields, owner)
+    }
+
+    /// [`TypeSet::structure`] with outer attributes (`#[deprecated]`) before its doc.
+    pub fn structure_with(
+        &mut self,
+        attrs: TokenStream,
+        name: &str,
+        doc: &str,
+        fields: &[Field],
+        owner: Owner,
+    ) -> TokenStream {
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
@@ -112,13 +124,12 @@ impl TypeSet {
                 TokenTree::Ident(map),
             ]);
         }
-        let input: TokenStream = [
+        let mut input = attrs;
+        input.extend([
             TokenTree::Literal(docs::literal(doc)),
             TokenTree::Ident(super::ident(name)),
             TokenTree::Group(Group::new(Delimiter::Brace, members)),
-        ]
-        .into_iter()
-        .collect();
+        ]);
         let input = Group::new(Delimiter::Brace, input);
         quote! { ::bitrix24::__record! #input }
     }
