@@ -10,6 +10,7 @@ use crate::diag::Diagnostic;
 use crate::inline;
 use crate::model::{EnumValue, Field, Kind};
 use crate::source::Source;
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 /// How deep nested members are followed (sub-tables may link in a cycle).
@@ -89,47 +90,54 @@ struct Context<'b> {
 }
 
 /// Member tables of other files the page's type links point to
-/// (`[`catalog_product`](../data-types.md#catalog_product)`).
+/// (`[`catalog_product`](../data-types.md#catalog_product)`). A file is read
+/// the first time a field asks for it.
 pub struct Links<'b> {
     source: Option<&'b Source>,
-    docs: &'b [&'static Dictionary],
-    /// Files a field wanted but that are not among `docs` (yet).
-    wanted: std::cell::RefCell<Vec<PathBuf>>,
+    /// Every file fields asked for, in order, whether or not it could be read.
+    asked: RefCell<Vec<PathBuf>>,
+    /// The files that were read.
+    docs: RefCell<Vec<&'static Dictionary>>,
 }
 
 impl<'b> Links<'b> {
-    /// The linked files of `source`, each already split into blocks.
-    pub fn new(source: &'b Source, docs: &'b [&'static Dictionary]) -> Links<'b> {
+    /// The linked files of `source`, read through its reader when asked for.
+    pub fn new(source: &'b Source) -> Links<'b> {
         Links {
             source: Some(source),
-            docs,
-            wanted: Default::default(),
+            asked: RefCell::default(),
+            docs: RefCell::default(),
         }
     }
 
-    /// The linked files fields asked for that were not loaded.
-    pub fn wanted(&self) -> Vec<PathBuf> {
-        self.wanted.borrow().clone()
+    /// The linked files that were read.
+    pub fn read(&self) -> Vec<PathBuf> {
+        self.docs.borrow().iter().map(|d| d.path.clone()).collect()
     }
 
     /// The tables of the file `target` names, relative to the file of page line `at`.
-    fn tables(&self, at: usize, target: &str) -> Option<&[SubTable<'b>]> {
+    fn tables(&self, at: usize, target: &str) -> Option<&'static [SubTable<'static>]> {
         let source = self.source?;
         let line = source.lines.get(at)?;
         let dir = source.files.get(line.file)?.parent()?;
         let path = crate::source::normalize(&dir.join(target));
-        let found = self
-            .docs
-            .iter()
-            .find(|doc| doc.path == path)
-            .map(|doc| doc.subtables.as_slice());
-        if found.is_none() {
-            let mut wanted = self.wanted.borrow_mut();
-            if !wanted.contains(&path) {
-                wanted.push(path);
-            }
+        if let Some(doc) = self.docs.borrow().iter().find(|doc| doc.path == path) {
+            return Some(&doc.subtables);
         }
-        found
+        let mut asked = self.asked.borrow_mut();
+        if asked.contains(&path) {
+            return None;
+        }
+        asked.push(path);
+        let path = asked.last()?;
+        // A page links a handful of dictionaries at most; this bounds what a
+        // page full of links costs.
+        if asked.len() > super::linked::MAX_FILES_PER_PAGE || source.files.contains(path) {
+            return None;
+        }
+        let doc = super::linked::open(source, path)?;
+        self.docs.borrow_mut().push(doc);
+        Some(&doc.subtables)
     }
 }
 

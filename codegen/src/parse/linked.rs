@@ -31,7 +31,7 @@ const NOT_MEMBERS: &[&str] = &[
 
 /// How many linked files one page may read: pages link a handful of
 /// dictionaries at most, and this bounds what a page full of links costs.
-const MAX_FILES_PER_PAGE: usize = 4;
+pub const MAX_FILES_PER_PAGE: usize = 4;
 
 /// A linked file, split into blocks, with its sub-tables found.
 pub struct Dictionary {
@@ -52,20 +52,10 @@ fn kept() -> &'static Mutex<HashMap<PathBuf, &'static Dictionary>> {
     KEPT.get_or_init(Default::default)
 }
 
-/// Reads the linked files `wanted` (already resolved) through the page's reader.
-pub fn load(source: &Source, wanted: &[PathBuf]) -> Vec<&'static Dictionary> {
-    let Some(read) = source.reader else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for path in wanted.iter().take(MAX_FILES_PER_PAGE) {
-        if source.files.contains(path) {
-            continue;
-        }
-        let Some(text) = read(path) else { continue };
-        out.push(dictionary(path, text));
-    }
-    out
+/// The linked file `path` (already resolved), read through the page's reader.
+pub fn open(source: &Source, path: &PathBuf) -> Option<&'static Dictionary> {
+    let read = source.reader?;
+    Some(dictionary(path, read(path)?))
 }
 
 /// The kept dictionary of `path` if it was made from `text`, else a new one.

@@ -76,22 +76,14 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
         )));
     }
     let samples = examples::Samples::collect(&page);
-    // Fields whose type is defined in another file ask for it on a first
-    // reading; only then are those files read and the sections read again.
-    let no_docs: Vec<&linked::Dictionary> = Vec::new();
-    let first = fields::Links::new(source, &no_docs);
-    let mut params = fields::read_params(&page, &samples, &first)?;
-    let (mut result, mut paged) = result::read(&page, &samples, &first);
-    let wanted = first.wanted();
-    let linked = linked::load(source, &wanted);
-    if !linked.is_empty() {
-        let links = fields::Links::new(source, &linked);
-        params = fields::read_params(&page, &samples, &links)?;
-        (result, paged) = result::read(&page, &samples, &links);
-    }
+    // Fields whose type is defined in another file read that file when they
+    // ask for it.
+    let links = fields::Links::new(source);
+    let params = fields::read_params(&page, &samples, &links)?;
+    let (result, paged) = result::read(&page, &samples, &links);
     let errors = errors::read(&page);
 
-    let linked_paths = linked.iter().map(|doc| doc.path.clone()).collect();
+    let linked_paths = links.read();
     let method = Method {
         title: title_without(&title, &method),
         rest_v3: samples.rest_v3 || method.starts_with("/") || examples::mentions_rest_v3(&blocks),
