@@ -77,6 +77,8 @@ impl Columns {
 pub struct SubTable<'b> {
     anchor: Option<String>,
     heading: String,
+    /// The id the site gives the heading when it has no `{#anchor}`.
+    slug: String,
     table: &'b Table<'b>,
 }
 
@@ -222,6 +224,7 @@ pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
                 if let Some((text, anchor)) = heading.take() {
                     out.push(SubTable {
                         anchor,
+                        slug: slug(&text),
                         heading: text,
                         table,
                     });
@@ -650,19 +653,14 @@ fn link_members(
             .subtables
             .iter()
             .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
-            .or_else(|| {
-                context
-                    .subtables
-                    .iter()
-                    .find(|s| slug(&s.heading) == wanted)
-            })
+            .or_else(|| context.subtables.iter().find(|s| s.slug == wanted))
             .or_else(|| {
                 // Misspelled links (`#parametr-fields`): the nearest slug or anchor.
                 if wanted.len() < 6 {
                     return None;
                 }
                 context.subtables.iter().find(|s| {
-                    distance(&slug(&s.heading), &wanted) <= 2
+                    distance(&s.slug, &wanted) <= 2
                         || s.anchor
                             .as_deref()
                             .is_some_and(|a| distance(a, &wanted) <= 2)
@@ -732,7 +730,7 @@ fn remote_members(
         let Some(sub) = tables
             .iter()
             .find(|s| s.anchor.as_deref() == Some(anchor))
-            .or_else(|| tables.iter().find(|s| slug(&s.heading) == wanted))
+            .or_else(|| tables.iter().find(|s| s.slug == wanted))
         else {
             continue;
         };

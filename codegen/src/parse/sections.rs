@@ -211,6 +211,15 @@ fn note_title(directive: &str) -> String {
 /// The text of a note that says the method is deprecated: a note titled so,
 /// or one that says development of the method was halted or discontinued.
 fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
+    // Every page opens with a tip note; most notes are not about this.
+    let mentions = |text: &str| {
+        ["deprecated", "halted", "discontinued"]
+            .iter()
+            .any(|word| contains_ignoring_case(text, word))
+    };
+    if !mentions(title) && !lines.iter().any(|l| mentions(l)) {
+        return None;
+    }
     let text = inline::plain_collapsed(&lines.join(" "));
     let lower_title = title.to_lowercase();
     let lower = text.to_lowercase();
@@ -233,6 +242,13 @@ fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
     } else {
         text
     })
+}
+
+/// Whether `text` contains the lowercase ASCII `word`, in any case.
+fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
