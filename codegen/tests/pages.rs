@@ -393,7 +393,7 @@ fn events_and_overviews_are_not_method_pages() {
 #[test]
 fn a_directory_becomes_one_module_tree() {
     let tree = bitrix24_codegen::api_tree(&fixture(""), "fixtures").unwrap();
-    assert_eq!(tree.methods, 16, "{:?}", tree.skipped);
+    assert_eq!(tree.methods, 18, "{:?}", tree.skipped);
     assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
     let code = bitrix24_codegen::pretty(tree.tokens);
     for wanted in [
@@ -428,4 +428,32 @@ fn deprecation_notes_in_the_introduction() {
     // Prose that mentions the word, outside a note, deprecates nothing.
     assert_eq!(load("legacy-attach.md").deprecated, None);
     assert_eq!(load("widget-field-delete.md").deprecated, None);
+}
+
+#[test]
+fn an_array_that_the_example_shows_is_an_object_of_the_members() {
+    // `array` in the PHP sense: the example's `result` is keyed by the members.
+    check(
+        "folder-rename.md",
+        "
+demo.folder.rename scope=demo
+  id* `integer` int
+  newName* `string` string
+result `array` object
+  ID `integer` int
+  NAME `string` string
+  PARENT_ID `integer` int
+  RIGHTS `object` object
+errors \n",
+    );
+    // Keys that are data (site identifiers) make a map: no struct for it.
+    check(
+        "site-rights-get.md",
+        "
+demo.rights.get scope=demo
+result `array` any
+  0 `string[]` [string]
+  <siteId> `string[]` [string]
+errors \n",
+    );
 }

@@ -102,6 +102,14 @@ pub fn read(page: &Page<'_>, samples: &Samples, links: &fields::Links<'_>) -> (R
     } else {
         Kind::Any
     };
+    // Pages written from PHP call an associative array `array`: when the
+    // example's `result` is an object keyed by the documented members, it is
+    // that object.
+    if let (Kind::Array(_), Some(Value::Object(object))) = (&spec.kind, sample) {
+        if holds_members(object, &spec.fields) {
+            spec.kind = Kind::Object;
+        }
+    }
     // The page's own example wins over its table when they disagree on the
     // shape (an object keyed by name documented as an array, or the reverse):
     // the safe type is then a JSON value.
@@ -135,6 +143,41 @@ pub fn read(page: &Page<'_>, samples: &Samples, links: &fields::Links<'_>) -> (R
         }
     }
     (spec, paged)
+}
+
+/// Whether an example object has the documented members as its keys, with
+/// values of their kinds. Rows named like data (`0`, `<siteId>`) document a
+/// map keyed by data, and `*.fields` methods answer with a descriptor object
+/// for each documented scalar: neither is an object of those members.
+fn holds_members(object: &serde_json::Map<String, Value>, fields: &[Field]) -> bool {
+    let mut found = false;
+    for field in fields {
+        if !field
+            .name
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        {
+            return false;
+        }
+        let Some(value) = object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(&field.name))
+            .map(|(_, value)| value)
+        else {
+            continue;
+        };
+        let fits = match (field.kind.non_null(), value) {
+            (Kind::Object | Kind::Any, _) | (_, Value::Null) => true,
+            (Kind::Array(_), Value::Object(map)) => map.is_empty(),
+            (Kind::Array(_), _) => true,
+            (_, Value::Object(_) | Value::Array(_)) => false,
+            _ => true,
+        };
+        if !fits {
+            return false;
+        }
+        found = true;
+    }
+    found
 }
 
 /// The single key of an object sample whose value holds the documented members.
