@@ -1,8 +1,9 @@
 //! The fixed parts of every generated module, written once here instead of
-//! in each expansion: the method's structs with their derives and serde
-//! attributes, the method's `Error` enum with its impls, and open enums of
-//! documented values. The code generator invokes these with the
-//! page-specific parts (names, wire names, types, codes, values and docs).
+//! in each expansion: the method's `METHOD`, `Call` impl and `call` function,
+//! its structs with their derives and serde attributes, its `Error` enum with
+//! its impls, and open enums of documented values. The code generator invokes
+//! these with the page-specific parts (names, wire names, types, codes,
+//! values and docs).
 //!
 //! Each macro is one non-recursive repetition: a struct of hundreds of fields
 //! is matched and transcribed in one linear pass, never munched token by
@@ -11,6 +12,87 @@
 //!
 //! Hidden API: the names and shapes may change with the code generator,
 //! which is pinned to this crate's exact version.
+
+/// What makes a module the binding of one method: `METHOD`, `Output` when
+/// it is not a struct, `impl Call for Params`, `impl ListMethod for Params`
+/// for paged methods, and the `call` function.
+///
+/// ```text
+/// __method! {
+///     "crm.lead.list" Read V2 plain;
+///     type Output = ::std::vec::Vec<Item>;
+///     list Item, "ID" in "items";
+///     deprecated "Use crm.item.list instead.";
+/// }
+/// ```
+///
+/// First the method's name, its [`Retry`](crate::Retry) and
+/// [`ApiVersion`](crate::ApiVersion) variants, and the [`wire`](crate::wire)
+/// helper that decodes `result` into `Output` (`plain`: `Output`'s own
+/// `Deserialize`; named rather than implied by an absent helper, since a
+/// repetition cannot write anything in its own absence). Then, each when the
+/// page calls for it: `Output` as a type
+/// alias (otherwise `Output` is a struct of the module); the list item type
+/// and its ID field, with the key of `result` that holds the list when the
+/// list is not `result` itself; the deprecation note, for `call` (the module
+/// passes it to `Params` itself, through [`__record!`]).
+///
+/// The optional parts are independent groups, each starting with its own
+/// keyword, so one linear match reads them and none needs a second arm.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __method {
+    (
+        $method:literal $retry:ident $api:ident $decode:ident;
+        $( type Output = $output:ty; )?
+        $( list $item:ty, $id:literal $(in $key:literal)?; )?
+        $( deprecated $note:literal; )?
+    ) => {
+        /// The REST method this module binds.
+        pub const METHOD: &str = $method;
+
+        $(
+            /// What the method returns in `result`.
+            pub type Output = $output;
+        )?
+
+        #[automatically_derived]
+        impl $crate::Call for Params {
+            const METHOD: &'static str = $method;
+            const RETRY: $crate::Retry = $crate::Retry::$retry;
+            const API: $crate::ApiVersion = $crate::ApiVersion::$api;
+            type Output = Output;
+            type Error = Error;
+
+            fn decode(
+                result: $crate::__private::serde_json::Value,
+            ) -> ::core::result::Result<Output, $crate::__private::serde_json::Error> {
+                $crate::wire::$decode::deserialize(result)
+            }
+        }
+
+        $(
+            // Without a key `result` is the list itself: the trait's
+            // default `ITEMS_KEY` is `None`.
+            #[automatically_derived]
+            impl $crate::ListMethod for Params {
+                type Item = $item;
+                $( const ITEMS_KEY: ::core::option::Option<&'static str> =
+                    ::core::option::Option::Some($key); )?
+                const ID_FIELD: &'static str = $id;
+            }
+        )?
+
+        $( #[deprecated(note = $note)] )?
+        /// Calls the method on `client` and decodes its result.
+        pub async fn call(
+            client: &$crate::Client,
+            params: Params,
+        ) -> ::core::result::Result<Output, Error> {
+            client.call(params).await
+        }
+    };
+}
 
 /// A struct of a method's parameters or result, or of a nested object.
 ///

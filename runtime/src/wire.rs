@@ -427,6 +427,26 @@ pub mod opt_list {
     }
 }
 
+/// `plain`: a value in its own serde format, with no lenient reading
+/// (`serde_json::from_value` as a helper), so that generated code names every
+/// decoder of `result` the same way: `wire::<helper>::deserialize`.
+pub mod plain {
+    use super::*;
+    /// Writes the value.
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &T,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+    /// Reads the value with its own `Deserialize`.
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
 /// The text of an enumeration value sent as a string, number or flag.
 pub fn enum_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     StringCodec::read(Value::deserialize(deserializer)?).map_err(D::Error::custom)

@@ -9,8 +9,9 @@
  Changes the fields of an existing task.*/
 #[allow(clippy::all, non_camel_case_types, dead_code)]
 pub mod fixture_task_update {
-    /// The REST method this module binds.
-    pub const METHOD: &str = "fixture.task.update";
+    ::bitrix24::__method! {
+        "fixture.task.update" Idempotent V2 plain;
+    }
     ::bitrix24::__record! {
         " Parameters of `fixture.task.update`." Params {
         " Identifier of the task\n\n Required; page type: `integer`." "taskId" task_id :
@@ -44,25 +45,5 @@ pub mod fixture_task_update {
         " Errors of `fixture.task.update`." { " `ERROR_TASK_NOT_FOUND`: Task not found"
         ErrorTaskNotFound = "ERROR_TASK_NOT_FOUND", " `100`: Invalid parameters" V100 =
         "100", }
-    }
-    #[automatically_derived]
-    impl ::bitrix24::Call for Params {
-        const METHOD: &'static str = "fixture.task.update";
-        const RETRY: ::bitrix24::Retry = ::bitrix24::Retry::Idempotent;
-        const API: ::bitrix24::ApiVersion = ::bitrix24::ApiVersion::V2;
-        type Output = Output;
-        type Error = Error;
-        fn decode(
-            result: ::bitrix24::__private::serde_json::Value,
-        ) -> ::core::result::Result<Output, ::bitrix24::__private::serde_json::Error> {
-            ::bitrix24::__private::serde_json::from_value(result)
-        }
-    }
-    /// Calls the method on `client` and decodes its result.
-    pub async fn call(
-        client: &::bitrix24::Client,
-        params: Params,
-    ) -> ::core::result::Result<Output, Error> {
-        client.call(params).await
     }
 }

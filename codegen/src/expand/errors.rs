@@ -1,8 +1,9 @@
 //! The method's `Error` enum: one variant per documented code, then the
 //! portal's system errors, other API errors and transport failures.
 
-use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
-use quote::quote;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+
+use super::punct;
 
 use crate::model::Method;
 use crate::naming::{self, Names};
@@ -14,7 +15,8 @@ const FIXED: &[&str] = &["System", "Api", "Transport", "Decode", "OutcomeUnknown
 /// `__method_error!`, which writes the fixed variants and the impls.
 pub fn error_enum(method: &Method) -> TokenStream {
     let mut names = Names::with(FIXED);
-    let mut variants = TokenStream::new();
+    // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
+    let mut variants = Vec::with_capacity(method.errors.len() * 5);
     for error in &method.errors {
         let mut wanted = naming::camel(&error.code);
         if FIXED.contains(&wanted.as_str()) {
@@ -22,29 +24,33 @@ pub fn error_enum(method: &Method) -> TokenStream {
         }
         let variant = super::ident(&names.claim(&wanted));
         let code = &error.code;
-        let doc = if error.description.is_empty() {
-            format!(" `{code}`.")
+        // ` `CODE`.` or ` `CODE`: description`, written into one string.
+        let mut doc = String::with_capacity(code.len() + error.description.len() + 6);
+        doc.push_str(" `");
+        doc.push_str(code);
+        if error.description.is_empty() {
+            doc.push_str("`.");
         } else {
-            format!(" `{code}`: {}", error.description)
-        };
+            doc.push_str("`: ");
+            doc.push_str(&error.description);
+        }
         // `"doc" Variant = "CODE",` as tokens: `quote!` would escape `code`
         // char by char where `docs::literal` copies it.
         variants.extend([
             TokenTree::Literal(super::docs::literal(&doc)),
             TokenTree::Ident(variant),
-            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            punct('='),
             TokenTree::Literal(super::docs::literal(code)),
-            TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+            punct(','),
         ]);
     }
     let doc = super::docs::literal(&format!(" Errors of `{}`.", method.method));
     // Moved in, not interpolated (which would copy every token).
     let input: TokenStream = [
         TokenTree::Literal(doc),
-        TokenTree::Group(Group::new(Delimiter::Brace, variants)),
+        TokenTree::Group(Group::new(Delimiter::Brace, variants.into_iter().collect())),
     ]
     .into_iter()
     .collect();
-    let input = Group::new(Delimiter::Brace, input);
-    quote! { ::bitrix24::__method_error! #input }
+    super::invoke("__method_error", input)
 }

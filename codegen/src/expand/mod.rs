@@ -1,16 +1,19 @@
 //! [`Method`] → tokens: one `pub mod` per method with its request structs,
 //! nested types, typed output, error enum, `Call` impl and `call` function.
 //!
-//! Everything is named by absolute path (`::bitrix24::...`) and emitted in
-//! page order, so the output is deterministic and needs only `bitrix24`.
+//! What is the same in every module is written once, in the runtime's
+//! macros (`runtime/src/generated.rs`: `__method!`, `__record!`,
+//! `__method_error!`, `__open_enum!`); the expansion calls them with only
+//! what the page says. Everything is named by absolute path
+//! (`::bitrix24::...`) and emitted in page order, so the output is
+//! deterministic and needs only `bitrix24`.
 
 mod docs;
 mod errors;
 mod retry;
 mod types;
 
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
-use quote::quote;
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 
 use crate::model::{Kind, Method};
 use crate::naming;
@@ -31,32 +34,93 @@ fn ident(name: &str) -> Ident {
 /// The module of one method.
 pub fn method_module(method: &Method) -> TokenStream {
     let module = ident(&module_name(&method.method));
-    // Moved into its group: interpolating it would copy every item's tokens.
-    let body = Group::new(Delimiter::Brace, module_body(method));
     let doc = docs::literal(&docs::module_doc(method));
+    // Token by token, as the rest of the module: `quote!` pays a stream
+    // extension per token, and this runs once per method.
+    let mut tokens = Vec::with_capacity(12);
+    tokens.extend(outer_attr([
+        TokenTree::Ident(ident("doc")),
+        punct('='),
+        TokenTree::Literal(doc),
+    ]));
+    tokens.extend(outer_attr([
+        TokenTree::Ident(ident("allow")),
+        TokenTree::Group(Group::new(
+            Delimiter::Parenthesis,
+            [
+                TokenTree::Ident(ident("clippy")),
+                TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+                punct(':'),
+                TokenTree::Ident(ident("all")),
+                punct(','),
+                TokenTree::Ident(ident("non_camel_case_types")),
+                punct(','),
+                TokenTree::Ident(ident("dead_code")),
+            ]
+            .into_iter()
+            .collect(),
+        )),
+    ]));
     // The module's own items refer to its deprecated ones; only the user's
     // uses should warn.
-    let allow_deprecated = method
-        .deprecated
-        .as_ref()
-        .map(|_| quote! { #[allow(deprecated)] });
-    quote! {
-        #[doc = #doc]
-        #[allow(clippy::all, non_camel_case_types, dead_code)]
-        #allow_deprecated
-        pub mod #module #body
+    if method.deprecated.is_some() {
+        tokens.extend(outer_attr([
+            TokenTree::Ident(ident("allow")),
+            TokenTree::Group(Group::new(
+                Delimiter::Parenthesis,
+                TokenTree::Ident(ident("deprecated")).into(),
+            )),
+        ]));
     }
+    tokens.extend([
+        TokenTree::Ident(ident("pub")),
+        TokenTree::Ident(ident("mod")),
+        TokenTree::Ident(module),
+        // Moved into its group: interpolating it would copy every item's tokens.
+        TokenTree::Group(Group::new(Delimiter::Brace, module_body(method))),
+    ]);
+    tokens.into_iter().collect()
 }
 
-/// `ListMethod` for paged methods whose items and their ID field the page
-/// documents: `result` is the list, or an object with one list member.
-fn list_impl(
+/// `#[content]`.
+fn outer_attr(content: impl IntoIterator<Item = TokenTree>) -> [TokenTree; 2] {
+    [
+        punct('#'),
+        TokenTree::Group(Group::new(
+            Delimiter::Bracket,
+            content.into_iter().collect(),
+        )),
+    ]
+}
+
+/// `::bitrix24::name! { input }`: a call of one of the runtime's macros
+/// (`runtime/src/generated.rs`), made in one go.
+pub(crate) fn invoke(name: &str, input: TokenStream) -> TokenStream {
+    [
+        TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+        punct(':'),
+        TokenTree::Ident(ident("bitrix24")),
+        TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+        punct(':'),
+        TokenTree::Ident(ident(name)),
+        punct('!'),
+        TokenTree::Group(Group::new(Delimiter::Brace, input)),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// `list Item, "ID" [in "key"];` of `__method!`, for paged methods whose
+/// items and their ID field the page documents: `result` is the list, or an
+/// object with one list member (the key).
+fn list_spec(
     method: &Method,
-    elements: &[(String, TokenStream)],
+    elements: &[(String, Vec<TokenTree>)],
     items_are_output: bool,
-) -> TokenStream {
+    out: &mut TokenStream,
+) {
     if !method.paged {
-        return TokenStream::new();
+        return;
     }
     let result = &method.result;
     let id_of = |fields: &[crate::model::Field]| {
@@ -67,9 +131,9 @@ fn list_impl(
     };
     let (item, key, id) = if items_are_output {
         let Some(id) = id_of(&result.fields) else {
-            return TokenStream::new();
+            return;
         };
-        (quote! { Item }, None, id)
+        (vec![TokenTree::Ident(ident("Item"))], None, id)
     } else if result.kind == Kind::Object {
         let lists: Vec<&crate::model::Field> = result
             .fields
@@ -77,39 +141,53 @@ fn list_impl(
             .filter(|f| matches!(f.kind.non_null(), Kind::Array(inner) if **inner == Kind::Object))
             .collect();
         let [list] = lists.as_slice() else {
-            return TokenStream::new();
+            return;
         };
         let Some(id) = id_of(&list.fields) else {
-            return TokenStream::new();
+            return;
         };
         let Some((_, ty)) = elements.iter().find(|(name, _)| *name == list.name) else {
-            return TokenStream::new();
+            return;
         };
-        (ty.clone(), Some(list.name.clone()), id)
+        (ty.clone(), Some(list.name.as_str()), id)
     } else {
-        return TokenStream::new();
+        return;
     };
-    let key = match key {
-        Some(key) => quote! { ::core::option::Option::Some(#key) },
-        None => quote! { ::core::option::Option::None },
-    };
-    quote! {
-        #[automatically_derived]
-        impl ::bitrix24::ListMethod for Params {
-            type Item = #item;
-            const ITEMS_KEY: ::core::option::Option<&'static str> = #key;
-            const ID_FIELD: &'static str = #id;
-        }
+    out.extend([TokenTree::Ident(ident("list"))]);
+    out.extend(item);
+    out.extend([punct(','), TokenTree::Literal(docs::literal(&id))]);
+    if let Some(key) = key {
+        out.extend([
+            TokenTree::Ident(ident("in")),
+            TokenTree::Literal(docs::literal(key)),
+        ]);
     }
+    out.extend([punct(';')]);
+}
+
+/// A lone punctuation token.
+pub(crate) fn punct(ch: char) -> TokenTree {
+    TokenTree::Punct(Punct::new(ch, Spacing::Alone))
 }
 
 /// `#[deprecated]` with the page's note, for the next item of a deprecated method.
 pub(crate) fn deprecated(method: &Method) -> TokenStream {
     match &method.deprecated {
-        Some(note) => {
-            let note = docs::literal(note);
-            quote! { #[deprecated(note = #note)] }
-        }
+        Some(note) => outer_attr([
+            TokenTree::Ident(ident("deprecated")),
+            TokenTree::Group(Group::new(
+                Delimiter::Parenthesis,
+                [
+                    TokenTree::Ident(ident("note")),
+                    punct('='),
+                    TokenTree::Literal(docs::literal(note)),
+                ]
+                .into_iter()
+                .collect(),
+            )),
+        ])
+        .into_iter()
+        .collect(),
         None => TokenStream::new(),
     }
 }
@@ -119,9 +197,10 @@ pub fn module_name(method: &str) -> String {
     naming::snake(&method.replace('.', "_"))
 }
 
-/// The items inside a method's module.
+/// The items inside a method's module: `__method!` with what the page says
+/// of the call (the runtime writes `METHOD`, the `Call` and `ListMethod`
+/// impls and `call`), then the structs, enums and the `Error` enum.
 pub fn module_body(method: &Method) -> TokenStream {
-    let name = &method.method;
     let mut set = TypeSet::new(&["Params", "Output", "Error", "METHOD", "call"]);
     let params = set.structure_with(
         deprecated(method),
@@ -135,71 +214,54 @@ pub fn module_body(method: &Method) -> TokenStream {
     let result = &method.result;
     let documented_items = !result.fields.is_empty()
         && matches!(result.kind.non_null(), Kind::Array(inner) if **inner == Kind::Object);
-    let (output_decl, decode) = if result.kind == Kind::Object && !result.fields.is_empty() {
-        (
-            quote! {},
-            quote! { ::bitrix24::__private::serde_json::from_value(result) },
-        )
+    // `Output` is the struct `set.output` declared, or an alias of the plan's type.
+    let (alias, decode) = if result.kind == Kind::Object && !result.fields.is_empty() {
+        (None, "plain")
     } else {
         let plan = if documented_items {
             set.output_items(result)
         } else {
             set.plan_output_kind(&result.kind)
         };
-        let ty = &plan.ty;
-        let decode = plan.decode_expr();
-        (
-            quote! {
-                /// What the method returns in `result`.
-                pub type Output = #ty;
-            },
-            decode,
-        )
+        let decode = plan.decode_helper();
+        (Some(plan.ty), decode)
     };
-    let list = list_impl(method, &set.elements, documented_items);
+    let api_version = if method.rest_v3 { "V3" } else { "V2" };
+    // `"method" Retry Api decode; [type Output = T;] [list ...;] [deprecated "note";]`,
+    // built token by token and moved in: `quote!` would re-escape the name
+    // and copy every interpolated stream.
+    let mut spec: TokenStream = [
+        TokenTree::Literal(docs::literal(&method.method)),
+        TokenTree::Ident(ident(retry::retry_variant(method))),
+        TokenTree::Ident(ident(api_version)),
+        TokenTree::Ident(ident(decode)),
+        punct(';'),
+    ]
+    .into_iter()
+    .collect();
+    if let Some(ty) = alias {
+        spec.extend([
+            TokenTree::Ident(ident("type")),
+            TokenTree::Ident(ident("Output")),
+            punct('='),
+        ]);
+        spec.extend(ty);
+        spec.extend([punct(';')]);
+    }
+    list_spec(method, &set.elements, documented_items, &mut spec);
+    if let Some(note) = &method.deprecated {
+        spec.extend([
+            TokenTree::Ident(ident("deprecated")),
+            TokenTree::Literal(docs::literal(note)),
+            punct(';'),
+        ]);
+    }
     let items = set.into_items();
     let error = errors::error_enum(method);
-    let retry = retry::retry_tokens(method);
-    let api_version = if method.rest_v3 {
-        quote! { ::bitrix24::ApiVersion::V3 }
-    } else {
-        quote! { ::bitrix24::ApiVersion::V2 }
-    };
+    let mut body = invoke("__method", spec);
     // The parts are moved in rather than interpolated, which would copy them.
-    let mut body = quote! {
-        /// The REST method this module binds.
-        pub const METHOD: &str = #name;
-    };
     body.extend(params);
-    body.extend(output_decl);
     body.extend(items);
     body.extend(error);
-    body.extend(quote! {
-        #[automatically_derived]
-        impl ::bitrix24::Call for Params {
-            const METHOD: &'static str = #name;
-            const RETRY: ::bitrix24::Retry = #retry;
-            const API: ::bitrix24::ApiVersion = #api_version;
-            type Output = Output;
-            type Error = Error;
-
-            fn decode(
-                result: ::bitrix24::__private::serde_json::Value,
-            ) -> ::core::result::Result<Output, ::bitrix24::__private::serde_json::Error> {
-                #decode
-            }
-        }
-    });
-    body.extend(list);
-    body.extend(deprecated(method));
-    body.extend(quote! {
-        /// Calls the method on `client` and decodes its result.
-        pub async fn call(
-            client: &::bitrix24::Client,
-            params: Params,
-        ) -> ::core::result::Result<Output, Error> {
-            client.call(params).await
-        }
-    });
     body
 }

@@ -1,9 +1,6 @@
 //! Whether a method may be repeated after an unknown outcome, judged from
 //! its name and page: reads and idempotent writes may, other writes may not.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::model::Method;
 
 /// How the runtime may retry a method.
@@ -57,11 +54,11 @@ pub fn retry_class(method: &Method) -> RetryClass {
     }
 }
 
-/// The `::bitrix24::Retry` value for a method.
-pub fn retry_tokens(method: &Method) -> TokenStream {
+/// The `::bitrix24::Retry` variant of a method, by name.
+pub fn retry_variant(method: &Method) -> &'static str {
     match retry_class(method) {
-        RetryClass::Read => quote! { ::bitrix24::Retry::Read },
-        RetryClass::Idempotent => quote! { ::bitrix24::Retry::Idempotent },
-        RetryClass::Unsafe => quote! { ::bitrix24::Retry::Unsafe },
+        RetryClass::Read => "Read",
+        RetryClass::Idempotent => "Idempotent",
+        RetryClass::Unsafe => "Unsafe",
     }
 }

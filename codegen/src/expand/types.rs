@@ -2,9 +2,8 @@
 //! structs and open enums, each named once per module.
 
 use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, TokenStream, TokenTree};
-use quote::quote;
 
-use super::docs;
+use super::{docs, punct};
 use crate::model::{BoolWire, Field, Kind, ResultSpec};
 use crate::naming::{self, Names};
 
@@ -19,26 +18,33 @@ pub enum Owner {
 
 /// A field's Rust type and the `::bitrix24::wire` helper that reads it leniently.
 pub struct Plan {
-    /// The type.
-    pub ty: TokenStream,
+    /// The type's tokens. A plain vector: types are spliced into struct
+    /// bodies token by token, and a `TokenStream` per type, built by
+    /// `quote!` one push at a time, was near a tenth of generating a module.
+    pub ty: Vec<TokenTree>,
     /// Helper module name under `::bitrix24::wire`, if the type needs one.
     helper: Option<&'static str>,
 }
 
 impl Plan {
-    fn new(ty: TokenStream, helper: Option<&'static str>) -> Plan {
+    fn new(ty: Vec<TokenTree>, helper: Option<&'static str>) -> Plan {
         Plan { ty, helper }
     }
 
-    /// Decodes `result` (a `serde_json::Value` in scope) into this type.
-    pub fn decode_expr(&self) -> TokenStream {
-        match self.helper {
-            Some(helper) => {
-                let helper = super::ident(helper);
-                quote! { ::bitrix24::wire::#helper::deserialize(result) }
-            }
-            None => quote! { ::bitrix24::__private::serde_json::from_value(result) },
-        }
+    /// A type named by one identifier (`i64`, a struct of the module).
+    fn named(name: &str, helper: Option<&'static str>) -> Plan {
+        Plan::new(vec![TokenTree::Ident(super::ident(name))], helper)
+    }
+
+    /// A type named by an absolute path: `::std::string::String`.
+    fn path(segments: &[&str], helper: Option<&'static str>) -> Plan {
+        Plan::new(path(segments), helper)
+    }
+
+    /// The `::bitrix24::wire` helper that decodes `result` into this type:
+    /// its lenient one, or `plain` (the type's own `Deserialize`).
+    pub fn decode_helper(&self) -> &'static str {
+        self.helper.unwrap_or("plain")
     }
 }
 
@@ -47,7 +53,7 @@ pub struct TypeSet {
     names: Names,
     items: Vec<TokenStream>,
     /// Element types of the list members planned so far, by wire name.
-    pub elements: Vec<(String, TokenStream)>,
+    pub elements: Vec<(String, Vec<TokenTree>)>,
     /// The string literals every struct or field repeats, made once per
     /// module: cloning one is cheaper than escaping its text again.
     literals: Vec<(&'static str, Literal)>,
@@ -69,7 +75,7 @@ impl TypeSet {
         if let Some((_, literal)) = self.literals.iter().find(|(t, _)| *t == text) {
             return literal.clone();
         }
-        let literal = Literal::string(text);
+        let literal = docs::literal(text);
         self.literals.push((text, literal.clone()));
         literal
     }
@@ -107,7 +113,9 @@ impl TypeSet {
         // Streams are moved into their parent, never interpolated: `#stream`
         // in `quote!` copies every top-level token of it (an allocation per
         // identifier), and a struct body is most of a module's tokens.
-        let mut members = TokenStream::new();
+        // Gathered in a vector and made a stream once: extending a stream
+        // a few tokens at a time pays its bookkeeping on every call.
+        let mut members = Vec::with_capacity(fields.len() * 16);
         for field in fields
             .iter()
             .filter(|f| !(is_user_field(&f.name) && is_placeholder(&f.name)))
@@ -120,7 +128,7 @@ impl TypeSet {
             let map = super::ident(&field_names.claim("user_fields"));
             members.extend([
                 TokenTree::Punct(Punct::new('.', Spacing::Joint)),
-                TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+                punct('.'),
                 TokenTree::Ident(map),
             ]);
         }
@@ -128,10 +136,9 @@ impl TypeSet {
         input.extend([
             TokenTree::Literal(docs::literal(doc)),
             TokenTree::Ident(super::ident(name)),
-            TokenTree::Group(Group::new(Delimiter::Brace, members)),
+            TokenTree::Group(Group::new(Delimiter::Brace, members.into_iter().collect())),
         ]);
-        let input = Group::new(Delimiter::Brace, input);
-        quote! { ::bitrix24::__record! #input }
+        super::invoke("__record", input)
     }
 
     /// Declares `Output` as a struct when `result` is an object with members.
@@ -168,30 +175,32 @@ impl TypeSet {
             Owner::Response,
         );
         self.items.push(item);
-        let ident = super::ident(&name);
-        Plan::new(quote! { ::std::vec::Vec<#ident> }, Some("list"))
+        Plan::new(
+            vec_of(vec![TokenTree::Ident(super::ident(&name))]),
+            Some("list"),
+        )
     }
 
     /// One field of a `__record!`, appended to `out`:
     /// `"doc" ["WIRE"] name[?]: Type [= "with"];`.
-    fn member(&mut self, field: &Field, owner: Owner, names: &mut Names, out: &mut TokenStream) {
+    fn member(&mut self, field: &Field, owner: Owner, names: &mut Names, out: &mut Vec<TokenTree>) {
         let name = names.claim(&naming::snake(&field.name));
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
         let wire = &field.name;
-        out.extend([TokenTree::Literal(docs::literal(&docs::field_doc(field)))]);
+        out.push(TokenTree::Literal(docs::literal(&docs::field_doc(field))));
         // Without a rename serde uses the field's own name, which then is the
         // wire name already.
         if name.trim_start_matches("r#") != wire.as_str() {
-            out.extend([TokenTree::Literal(docs::literal(wire))]);
+            out.push(TokenTree::Literal(docs::literal(wire)));
         }
-        out.extend([TokenTree::Ident(super::ident(&name))]);
+        out.push(TokenTree::Ident(super::ident(&name)));
         // `?:` asks the macro for `Option<Type>`, defaulted and skipped when `None`.
         if optional {
-            out.extend([TokenTree::Punct(Punct::new('?', Spacing::Alone))]);
+            out.push(punct('?'));
         }
-        out.extend([TokenTree::Punct(Punct::new(':', Spacing::Alone))]);
+        out.push(punct(':'));
         out.extend(plan.ty);
         let helper = if optional {
             Some(optional_helper(plan.helper))
@@ -200,12 +209,9 @@ impl TypeSet {
         };
         if let Some(helper) = helper {
             let path = self.literal(wire_path(helper));
-            out.extend([
-                TokenTree::Punct(Punct::new('=', Spacing::Alone)),
-                TokenTree::Literal(path),
-            ]);
+            out.extend([punct('='), TokenTree::Literal(path)]);
         }
-        out.extend([TokenTree::Punct(Punct::new(';', Spacing::Alone))]);
+        out.push(punct(';'));
     }
 
     /// The Rust type of a field's kind, declaring nested types as needed.
@@ -214,49 +220,68 @@ impl TypeSet {
     }
 
     fn plan_kind(&mut self, field: &Field, kind: &Kind, owner: Owner) -> Plan {
+        const STRING: &[&str] = &["std", "string", "String"];
+        const VALUE: &[&str] = &["bitrix24", "__private", "serde_json", "Value"];
         match kind {
-            Kind::Integer => Plan::new(quote! { i64 }, Some("int")),
-            Kind::Float => Plan::new(quote! { f64 }, Some("float")),
-            Kind::String => Plan::new(quote! { ::std::string::String }, Some("string")),
-            Kind::Boolean(BoolWire::YesNo) => Plan::new(quote! { bool }, Some("yn")),
-            Kind::Boolean(BoolWire::Json) => Plan::new(quote! { bool }, Some("flag")),
-            Kind::Date => Plan::new(quote! { ::bitrix24::wire::Date }, Some("date")),
-            Kind::DateTime => Plan::new(quote! { ::bitrix24::wire::DateTime }, Some("datetime")),
+            Kind::Integer => Plan::named("i64", Some("int")),
+            Kind::Float => Plan::named("f64", Some("float")),
+            Kind::String => Plan::path(STRING, Some("string")),
+            Kind::Boolean(BoolWire::YesNo) => Plan::named("bool", Some("yn")),
+            Kind::Boolean(BoolWire::Json) => Plan::named("bool", Some("flag")),
+            Kind::Date => Plan::path(&["bitrix24", "wire", "Date"], Some("date")),
+            Kind::DateTime => Plan::path(&["bitrix24", "wire", "DateTime"], Some("datetime")),
             Kind::Object if !field.fields.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 let doc = docs::struct_doc(field);
                 let item = self.structure(&name, &doc, &field.fields, owner);
                 self.items.push(item);
-                let ident = super::ident(&name);
-                Plan::new(quote! { #ident }, None)
+                Plan::named(&name, None)
             }
-            Kind::Object => Plan::new(quote! { ::bitrix24::wire::Object }, Some("object")),
+            Kind::Object => Plan::path(&["bitrix24", "wire", "Object"], Some("object")),
             Kind::Enum if !field.values.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 self.items.push(open_enum(&name, field));
-                let ident = super::ident(&name);
-                Plan::new(quote! { #ident }, None)
+                Plan::named(&name, None)
             }
-            Kind::Enum => Plan::new(quote! { ::std::string::String }, Some("string")),
+            Kind::Enum => Plan::path(STRING, Some("string")),
             Kind::Array(inner) => {
                 let inner = inner.non_null();
                 if let Kind::Array(_) = inner {
-                    return Plan::new(quote! { ::bitrix24::__private::serde_json::Value }, None);
+                    return Plan::path(VALUE, None);
                 }
                 let element = self.plan_kind(field, inner, owner);
-                let element_ty = &element.ty;
-                self.elements.push((field.name.clone(), element_ty.clone()));
+                self.elements.push((field.name.clone(), element.ty.clone()));
                 let helper = match element.helper {
                     Some(scalar) if scalar != "list" && scalar != "object" => list_helper(scalar),
                     _ => "list",
                 };
-                Plan::new(quote! { ::std::vec::Vec<#element_ty> }, Some(helper))
+                Plan::new(vec_of(element.ty), Some(helper))
             }
-            Kind::Any | Kind::Nullable(_) => {
-                Plan::new(quote! { ::bitrix24::__private::serde_json::Value }, None)
-            }
+            Kind::Any | Kind::Nullable(_) => Plan::path(VALUE, None),
         }
     }
+}
+
+/// `::a::b::c`, as `quote!` writes it.
+fn path(segments: &[&str]) -> Vec<TokenTree> {
+    let mut tokens = Vec::with_capacity(segments.len() * 3 + 3);
+    for segment in segments {
+        tokens.extend([
+            TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+            punct(':'),
+            TokenTree::Ident(super::ident(segment)),
+        ]);
+    }
+    tokens
+}
+
+/// `::std::vec::Vec<element>`.
+fn vec_of(element: Vec<TokenTree>) -> Vec<TokenTree> {
+    let mut tokens = path(&["std", "vec", "Vec"]);
+    tokens.push(punct('<'));
+    tokens.extend(element);
+    tokens.push(punct('>'));
+    tokens
 }
 
 // The wire helpers form a fixed set, so their names are static strings
@@ -338,7 +363,8 @@ fn is_placeholder(name: &str) -> bool {
 fn open_enum(name: &str, field: &Field) -> TokenStream {
     let ident = super::ident(name);
     let mut variants = Names::with(&["Other"]);
-    let mut decls = TokenStream::new();
+    // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
+    let mut decls = Vec::with_capacity(field.values.len() * 5);
     let mut seen = Vec::new();
     for value in &field.values {
         if seen.contains(&value.value) {
@@ -347,28 +373,31 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
         seen.push(value.value.clone());
         let variant = super::ident(&variants.claim(&naming::camel(&value.value)));
         let wire = &value.value;
-        let doc = if value.description.is_empty() {
-            format!("`{wire}`")
-        } else {
-            format!("`{wire}`: {}", value.description)
-        };
+        // `` `value` `` or `` `value`: description ``, written into one string.
+        let mut doc = String::with_capacity(wire.len() + value.description.len() + 5);
+        doc.push('`');
+        doc.push_str(wire);
+        doc.push('`');
+        if !value.description.is_empty() {
+            doc.push_str(": ");
+            doc.push_str(&value.description);
+        }
         // `"doc" Variant = "value",` as tokens: `quote!` would escape `wire`
         // char by char where `docs::literal` copies it.
         decls.extend([
             TokenTree::Literal(docs::literal(&doc)),
             TokenTree::Ident(variant),
-            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            punct('='),
             TokenTree::Literal(docs::literal(wire)),
-            TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+            punct(','),
         ]);
     }
     let input: TokenStream = [
         TokenTree::Literal(docs::literal(&docs::enum_doc(field))),
         TokenTree::Ident(ident),
-        TokenTree::Group(Group::new(Delimiter::Brace, decls)),
+        TokenTree::Group(Group::new(Delimiter::Brace, decls.into_iter().collect())),
     ]
     .into_iter()
     .collect();
-    let input = Group::new(Delimiter::Brace, input);
-    quote! { ::bitrix24::__open_enum! #input }
+    super::invoke("__open_enum", input)
 }
