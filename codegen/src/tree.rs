@@ -152,9 +152,16 @@ fn emit(name: &str, node: &Node, path: &[&str], note: &str) -> TokenStream {
         ),
     };
     let doc = format!("{doc}{note}");
+    // As in a single method's module: its own items may use its deprecated ones.
+    let allow_deprecated = node
+        .method
+        .as_ref()
+        .filter(|m| m.deprecated.is_some())
+        .map(|_| quote! { #[allow(deprecated)] });
     quote! {
         #[doc = #doc]
         #[allow(clippy::all, non_camel_case_types, dead_code)]
+        #allow_deprecated
         pub mod #ident {
             #body
             #(#children)*

@@ -403,6 +403,15 @@ fn a_directory_becomes_one_module_tree() {
     ] {
         assert!(code.contains(wanted), "missing {wanted:?}");
     }
+    // A deprecated method's own module may use its deprecated items.
+    let settle = code
+        .find("pub mod confirm {")
+        .expect("the deprecated fixture's module");
+    assert!(
+        code[..settle].ends_with("#[allow(deprecated)]\n        "),
+        "{}",
+        &code[settle.saturating_sub(200)..settle]
+    );
     // The includes were read too, so a macro can track them.
     assert!(tree
         .files
