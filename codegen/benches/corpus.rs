@@ -68,6 +68,17 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, last.expect("at least one run"))
 }
 
+/// The baseline: every event of a bare pulldown-cmark parse of `texts`.
+fn pulldown_pass<'t>(texts: impl Iterator<Item = &'t str>) -> usize {
+    texts
+        .map(|text| {
+            pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::all())
+                .into_offset_iter()
+                .count()
+        })
+        .sum()
+}
+
 fn main() {
     let dir = corpus_dir();
     if !dir.is_dir() {
@@ -101,13 +112,32 @@ fn main() {
     let _ = TEXTS.set(texts.clone());
     let by_path: HashMap<PathBuf, &str> =
         texts.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
+    // A page with its includes spliced in, read from memory.
+    let read = |path: &PathBuf, text: &str| {
+        Source::from_text(path.clone(), text, |p| {
+            by_path.get(&normal(p)).map(|t| t.to_string())
+        })
+    };
+    // The same, able to open the dictionaries its type links name, as the
+    // engine's own reader does on disk.
+    let linked = |path: &PathBuf, text: &str| {
+        let mut source = read(path, text);
+        source.reader = Some(read_linked);
+        source
+    };
+    let parse_all = || {
+        pages
+            .iter()
+            .filter(|(path, text)| {
+                bitrix24_codegen::parse_source(&linked(path, text), "page").is_ok()
+            })
+            .count()
+    };
     // The pages with their includes spliced in: every byte the engine reads.
     let spliced: Vec<String> = pages
         .iter()
         .map(|(path, text)| {
-            let source = Source::from_text(path.clone(), text, |p| {
-                by_path.get(&normal(p)).map(|t| t.to_string())
-            });
+            let source = read(path, text);
             let lines: Vec<&str> = source.lines.iter().map(|l| source.text(l)).collect();
             lines.join("\n")
         })
@@ -124,11 +154,7 @@ fn main() {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let mut n = 0usize;
         for (path, text) in &pages {
-            let mut source = Source::from_text(path.clone(), text, |p| {
-                by_path.get(&normal(p)).map(|t| t.to_string())
-            });
-            source.reader = Some(read_linked);
-            let outcome = bitrix24_codegen::parse_source(&source, "page")
+            let outcome = bitrix24_codegen::parse_source(&linked(path, text), "page")
                 .map(|loaded| serde_json::to_string(&loaded.method).expect("a model serializes"))
                 .map_err(|e| e.message);
             std::hash::Hash::hash(&outcome, &mut hasher);
@@ -142,17 +168,7 @@ fn main() {
     }
     if std::env::var_os("B24_BENCH_PARSE_ONLY").is_some() {
         // For profiling reading and parsing alone.
-        let (took, n) = best_of(runs, || {
-            let mut n = 0usize;
-            for (path, text) in &pages {
-                let mut source = Source::from_text(path.clone(), text, |p| {
-                    by_path.get(&normal(p)).map(|t| t.to_string())
-                });
-                source.reader = Some(read_linked);
-                n += bitrix24_codegen::parse_source(&source, "page").is_ok() as usize;
-            }
-            n
-        });
+        let (took, n) = best_of(runs, parse_all);
         println!(
             "read + parse only: {:.1} ms ({n} method pages)",
             took.as_secs_f64() * 1e3
@@ -164,10 +180,7 @@ fn main() {
         let methods: Vec<_> = pages
             .iter()
             .filter_map(|(path, text)| {
-                let source = Source::from_text(path.clone(), text, |p| {
-                    by_path.get(&normal(p)).map(|t| t.to_string())
-                });
-                bitrix24_codegen::parse_source(&source, "page").ok()
+                bitrix24_codegen::parse_source(&linked(path, text), "page").ok()
             })
             .collect();
         let (took, tokens) = best_of(runs, || {
@@ -183,36 +196,14 @@ fn main() {
         return;
     }
     let (bare, events) = best_of(runs, || {
-        let mut events = 0usize;
-        for (_, text) in &pages {
-            let options = pulldown_cmark::Options::all();
-            events += pulldown_cmark::Parser::new_ext(text, options)
-                .into_offset_iter()
-                .count();
-        }
-        events
+        pulldown_pass(pages.iter().map(|(_, t)| t.as_str()))
     });
-
-    let (bare_spliced, _) = best_of(runs, || {
-        let mut events = 0usize;
-        for text in &spliced {
-            let options = pulldown_cmark::Options::all();
-            events += pulldown_cmark::Parser::new_ext(text, options)
-                .into_offset_iter()
-                .count();
-        }
-        events
-    });
-
+    let (bare_spliced, _) = best_of(runs, || pulldown_pass(spliced.iter().map(String::as_str)));
     let (ours, (methods, tokens)) = best_of(runs, || {
         let mut methods = 0usize;
         let mut tokens = 0usize;
         for (path, text) in &pages {
-            let mut source = Source::from_text(path.clone(), text, |p| {
-                by_path.get(&normal(p)).map(|t| t.to_string())
-            });
-            source.reader = Some(read_linked);
-            if let Ok(loaded) = bitrix24_codegen::parse_source(&source, "page") {
+            if let Ok(loaded) = bitrix24_codegen::parse_source(&linked(path, text), "page") {
                 methods += 1;
                 tokens += bitrix24_codegen::generate(&loaded.method)
                     .into_iter()
@@ -221,27 +212,12 @@ fn main() {
         }
         (methods, tokens)
     });
-
-    let (parse_only, _) = best_of(runs, || {
-        let mut n = 0usize;
-        for (path, text) in &pages {
-            let mut source = Source::from_text(path.clone(), text, |p| {
-                by_path.get(&normal(p)).map(|t| t.to_string())
-            });
-            source.reader = Some(read_linked);
-            n += bitrix24_codegen::parse_source(&source, "page").is_ok() as usize;
-        }
-        n
-    });
+    let (parse_only, _) = best_of(runs, parse_all);
     let (read_only, _) = best_of(runs, || {
-        let mut n = 0usize;
-        for (path, text) in &pages {
-            let source = Source::from_text(path.clone(), text, |p| {
-                by_path.get(&normal(p)).map(|t| t.to_string())
-            });
-            n += source.lines.len();
-        }
-        n
+        pages
+            .iter()
+            .map(|(path, text)| read(path, text).lines.len())
+            .sum::<usize>()
     });
     println!(
         "  of which: read+splice {:.1} ms, parse {:.1} ms, generate {:.1} ms",
