@@ -19,20 +19,6 @@ fn corpus_dir() -> PathBuf {
         })
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
-
 /// Lexically normalized, as the engine resolves include paths.
 fn normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -88,9 +74,8 @@ fn main() {
         );
         return;
     }
-    let mut files = Vec::new();
-    collect(&dir, &mut files);
-    files.sort();
+    let files =
+        bitrix24_codegen::source::markdown_files(&dir).expect("the reference can be listed");
     let pages: Vec<(PathBuf, String)> = files
         .iter()
         .filter_map(|f| Some((normal(f), std::fs::read_to_string(f).ok()?)))

@@ -148,6 +148,29 @@ impl Source {
     }
 }
 
+/// Every `.md` file under `dir` (or `dir` itself when it is a file), sorted so
+/// that whatever is built from them comes out in the same order every time.
+pub fn markdown_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        if current.is_file() {
+            out.push(current);
+            continue;
+        }
+        for entry in std::fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// The path named by an `{% include [title](path) %}` line, if this is one.
 pub fn include_target(line: &str) -> Option<&str> {
     let rest = line.trim().strip_prefix("{%")?.trim_start();

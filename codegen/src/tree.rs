@@ -42,12 +42,10 @@ struct Node {
 /// Reads every `.md` file under `dir` (shown in messages as `shown`) and
 /// builds the tree. Fails only when the directory cannot be read.
 pub fn api_tree(dir: &Path, shown: &str) -> Result<ApiTree, PageError> {
-    let mut files = Vec::new();
-    collect(dir, &mut files).map_err(|e| PageError {
+    let files = crate::source::markdown_files(dir).map_err(|e| PageError {
         message: format!("{shown}: cannot read the directory: {e}"),
         line: None,
     })?;
-    files.sort();
     let mut root = Node::default();
     let mut read = Vec::new();
     let mut skipped = Vec::new();
@@ -105,18 +103,6 @@ pub fn module_path(method: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(naming::snake)
         .collect()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn skipped_note(skipped: &[String]) -> String {

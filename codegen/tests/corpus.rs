@@ -12,20 +12,6 @@ fn corpus_dir() -> PathBuf {
         })
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn the_whole_reference_parses_and_generates() {
     let dir = corpus_dir();
@@ -36,9 +22,8 @@ fn the_whole_reference_parses_and_generates() {
         );
         return;
     }
-    let mut files = Vec::new();
-    collect(&dir, &mut files);
-    files.sort();
+    let files =
+        bitrix24_codegen::source::markdown_files(&dir).expect("the reference can be listed");
     let (mut ok, mut not_method) = (0usize, 0usize);
     let mut problems = Vec::new();
     for file in &files {

@@ -62,8 +62,8 @@ fn options(args: &[String]) -> Result<Options, String> {
 /// Runs the check.
 pub fn run(args: &[String]) -> Outcome {
     let options = options(args)?;
-    let files =
-        markdown_files(&options.dir).map_err(|e| format!("{}: {e}", options.dir.display()))?;
+    let files = bitrix24_codegen::source::markdown_files(&options.dir)
+        .map_err(|e| format!("{}: {e}", options.dir.display()))?;
     let started = Instant::now();
     let mut pages: Vec<Page> = files
         .iter()
@@ -85,28 +85,6 @@ pub fn run(args: &[String]) -> Outcome {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Every `.md` file under `dir`, sorted, so module numbers are stable.
-fn markdown_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        if current.is_file() {
-            out.push(current);
-            continue;
-        }
-        for entry in std::fs::read_dir(&current)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 fn check_page(dir: &Path, file: &Path) -> Page {

@@ -195,9 +195,8 @@ impl Docs {
     /// first `# ` heading) names it, as method pages do and tutorials do
     /// not; each candidate is parsed and must document that method.
     pub fn find(&self, method: &str) -> Option<Method> {
-        let mut pages = Vec::new();
-        markdown_files(&self.dir, &mut pages);
-        pages.sort();
+        // A directory that cannot be read holds no page of the method.
+        let pages = bitrix24_codegen::source::markdown_files(&self.dir).unwrap_or_default();
         let wanted = method.to_ascii_lowercase();
         let stem = wanted.replace('.', "-");
         let named = |path: &Path| {
@@ -234,20 +233,6 @@ impl Docs {
                 })
             })
             .find_map(|p| parse(p))
-    }
-}
-
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            markdown_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
     }
 }
 
