@@ -9,12 +9,16 @@
 //! per process and kept, together with the text it was made from: a file that
 //! reads differently the next time (edited while rust-analyzer's proc-macro
 //! server runs) is split again, so a kept file is never stale.
+//!
+//! [`Links`] is one page's view of them: the files its fields asked for, and
+//! those that were read.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use super::fields::{subtables, SubTable};
+use super::subtable::{subtables, SubTable};
 use crate::blocks::{self, Block};
 use crate::source::Source;
 
@@ -79,6 +83,58 @@ fn dictionary(path: &PathBuf, text: String) -> &'static Dictionary {
     }));
     kept.insert(path.clone(), made);
     made
+}
+
+/// Member tables of other files the page's type links point to
+/// (`[`catalog_product`](../data-types.md#catalog_product)`). A file is read
+/// the first time a field asks for it.
+pub struct Links<'b> {
+    source: Option<&'b Source>,
+    /// Every file fields asked for, in order, whether or not it could be read.
+    asked: RefCell<Vec<PathBuf>>,
+    /// The files that were read.
+    docs: RefCell<Vec<&'static Dictionary>>,
+}
+
+impl<'b> Links<'b> {
+    /// The linked files of `source`, read through its reader when asked for.
+    pub fn new(source: &'b Source) -> Links<'b> {
+        Links {
+            source: Some(source),
+            asked: RefCell::default(),
+            docs: RefCell::default(),
+        }
+    }
+
+    /// The linked files that were read.
+    pub fn read(&self) -> Vec<PathBuf> {
+        self.docs.borrow().iter().map(|d| d.path.clone()).collect()
+    }
+
+    /// The tables of the file `target` names, relative to the file of page line `at`.
+    pub fn tables(&self, at: usize, target: &str) -> Option<&'static [SubTable<'static>]> {
+        let source = self.source?;
+        let line = source.lines.get(at)?;
+        let dir = source.files.get(line.file)?.parent()?;
+        let path = crate::source::normalize(&dir.join(target));
+        if let Some(doc) = self.docs.borrow().iter().find(|doc| doc.path == path) {
+            return Some(&doc.subtables);
+        }
+        let mut asked = self.asked.borrow_mut();
+        if asked.contains(&path) {
+            return None;
+        }
+        asked.push(path);
+        let path = asked.last()?;
+        // A page links a handful of dictionaries at most; this bounds what a
+        // page full of links costs.
+        if asked.len() > MAX_FILES_PER_PAGE || source.files.contains(path) {
+            return None;
+        }
+        let doc = open(source, path)?;
+        self.docs.borrow_mut().push(doc);
+        Some(&doc.subtables)
+    }
 }
 
 /// Whether an anchor of a dictionary page can name a member table.

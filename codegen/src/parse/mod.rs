@@ -1,13 +1,20 @@
 //! Page → [`Method`]: finds the title, scope and the sections of both page
 //! generations, then hands each section to its own reader.
 
+mod anchors;
+mod cells;
+mod columns;
+mod context;
 mod decide;
 mod errors;
 mod examples;
 mod fields;
 mod linked;
+mod names;
 mod result;
+mod rows;
 mod sections;
+mod subtable;
 
 use crate::blocks;
 use crate::diag::Diagnostic;
@@ -78,7 +85,7 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
     let samples = examples::Samples::collect(&page);
     // Fields whose type is defined in another file read that file when they
     // ask for it.
-    let links = fields::Links::new(source);
+    let links = linked::Links::new(source);
     let params = fields::read_params(&page, &samples, &links)?;
     let (result, paged) = result::read(&page, &samples, &links);
     let errors = errors::read(&page);

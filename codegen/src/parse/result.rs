@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::decide::{self, Side};
 use super::examples::Samples;
 use super::fields;
+use super::linked;
 use super::sections::{Page, SectionKind};
 use crate::blocks::{Block, Table};
 use crate::inline;
@@ -15,7 +16,7 @@ use crate::types::kind_of;
 const ENVELOPE: [&str; 4] = ["time", "total", "next", "error"];
 
 /// Reads what `result` holds and whether responses are paged.
-pub fn read(page: &Page<'_>, samples: &Samples, links: &fields::Links<'_>) -> (ResultSpec, bool) {
+pub fn read(page: &Page<'_>, samples: &Samples, links: &linked::Links<'_>) -> (ResultSpec, bool) {
     let mut paged = samples.paged();
     let mut spec = ResultSpec {
         ty: None,
@@ -207,7 +208,7 @@ fn has_any_key(sample: &Value, fields: &[Field]) -> bool {
 fn next_member_table(
     after: &[Block<'_>],
     samples: &Samples,
-    links: &fields::Links<'_>,
+    links: &linked::Links<'_>,
 ) -> Option<Vec<Field>> {
     let mut headed = false;
     for (i, block) in after.iter().enumerate() {

@@ -1,0 +1,217 @@
+//! Members that a field gets from elsewhere: the sub-table a `#anchor` link
+//! in its cells points to, a table in a linked file, or a table under a
+//! heading that names the field.
+
+use super::context::Context;
+use super::linked::member_anchor;
+use crate::inline;
+use crate::model::{Field, Kind};
+
+/// Members from the first sub-table that a `[..](#anchor)` link in `text`
+/// points to, by explicit anchor or by the heading's slug.
+pub fn link_members(
+    text: &str,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+    remote: bool,
+) {
+    // A scalar (`catalog_vat.id`, `string`) linking to a table is a
+    // reference or a list of values, not a structure.
+    if written_scalar(field) {
+        return;
+    }
+    for anchor in anchor_links(text) {
+        let wanted = anchor.to_lowercase();
+        let sub = context
+            .subtables
+            .iter()
+            .find(|s| s.anchor.as_deref() == Some(anchor.as_str()))
+            .or_else(|| context.subtables.iter().find(|s| s.slug == wanted))
+            .or_else(|| {
+                // Misspelled links (`#parametr-fields`): the nearest slug or anchor.
+                if wanted.len() < 6 {
+                    return None;
+                }
+                context.subtables.iter().find(|s| {
+                    distance(&s.slug, &wanted) <= 2
+                        || s.anchor
+                            .as_deref()
+                            .is_some_and(|a| distance(a, &wanted) <= 2)
+                })
+            });
+        if let Some(sub) = sub {
+            if let Ok(members) = context.read_table(sub.table, path, depth + 1, false) {
+                if !members.is_empty() {
+                    field.fields = members;
+                    break;
+                }
+            }
+        }
+    }
+    if field.fields.is_empty() && remote {
+        remote_members(text, field, context, path, depth);
+    }
+}
+
+/// The page writes a scalar type for the field.
+pub fn written_scalar(field: &Field) -> bool {
+    field.ty.as_deref().is_some_and(|t| {
+        !matches!(
+            crate::types::kind_of(t).non_null(),
+            Kind::Object | Kind::Any | Kind::Array(_)
+        )
+    })
+}
+
+/// Members from a table in another file (`../data-types.md#catalog_product`),
+/// for fields whose written type is not a scalar.
+fn remote_members(
+    text: &str,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) {
+    if written_scalar(field) || matches!(field.name.as_str(), "time" | "error") {
+        return;
+    }
+    // A link to a dictionary page without an anchor names the table by the
+    // type itself (`[`sale_delivery_handler[]`](../../data-types.md)` → the
+    // `### sale_delivery_handler` heading), for type names that are not basic.
+    let own_name = field
+        .ty
+        .as_deref()
+        .map(|t| t.trim().trim_end_matches("[]").trim())
+        .filter(|t| {
+            !t.is_empty()
+                && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && crate::types::kind_of(t) == Kind::Any
+                && *t != "any"
+        });
+    let mut targets = remote_links(text);
+    if let Some(name) = own_name {
+        targets.extend(bare_links(text).into_iter().map(|file| (file, name)));
+    }
+    for (target, anchor) in targets {
+        if !member_anchor(anchor) {
+            continue;
+        }
+        let Some(tables) = context.links.tables(field.at, target) else {
+            continue;
+        };
+        let wanted = anchor.to_lowercase();
+        let Some(sub) = tables
+            .iter()
+            .find(|s| s.anchor.as_deref() == Some(anchor))
+            .or_else(|| tables.iter().find(|s| s.slug == wanted))
+        else {
+            continue;
+        };
+        // Links inside that file point into that file.
+        let there = Context {
+            subtables: tables.to_vec(),
+            named: Vec::new(),
+            links: context.links,
+            read: context.read,
+        };
+        if let Ok(members) = there.read_table(sub.table, path, depth + 1, false) {
+            if members.iter().any(|m| !m.name.contains(' ')) {
+                field.fields = members;
+                return;
+            }
+        }
+    }
+}
+
+/// `(path.md, anchor)` of every `[..](path.md#anchor)` link in `text`.
+fn remote_links(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("](") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find(')') else { break };
+        if let Some((file, anchor)) = after[..close].split_once('#') {
+            if file.ends_with(".md") && !anchor.is_empty() {
+                out.push((file, anchor));
+            }
+        }
+        rest = &after[close..];
+    }
+    out
+}
+
+/// `path.md` of every `[..](path.md)` link without an anchor in `text`.
+fn bare_links(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("](") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find(')') else { break };
+        let target = &after[..close];
+        if target.ends_with(".md") && !target.starts_with("http") && !target.starts_with('/') {
+            out.push(target);
+        }
+        rest = &after[close..];
+    }
+    out
+}
+
+/// Edit distance between two short strings (anchors); 3 means "3 or more".
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 2 {
+        return 3;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// `[text](#anchor)` targets in a cell.
+fn anchor_links(text: &str) -> Vec<String> {
+    text.match_indices("](#")
+        .filter_map(|(i, _)| {
+            let rest = &text[i + 3..];
+            rest.find(')').map(|end| rest[..end].trim().to_string())
+        })
+        .collect()
+}
+
+/// Sub-tables not linked by anchor: a heading that names a structured
+/// parameter without members gives it the table below.
+pub fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
+    for field in fields.iter_mut() {
+        if !field.fields.is_empty() {
+            continue;
+        }
+        let name = field.name.to_lowercase();
+        let named = context.named.iter().find(|s| {
+            let heading = inline::plain(&s.heading).to_lowercase();
+            heading
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == name)
+        });
+        if let Some(sub) = named {
+            if let Ok(members) =
+                context.read_table(sub.table, std::slice::from_ref(&field.name), 1, false)
+            {
+                field.fields = members;
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The description cell of a row: its prose, the members or allowed values
+//! its bullet lists and nested tables give, and members its links point to.
+
+use super::anchors::{link_members, written_scalar};
+use super::columns::is_header;
+use super::context::{Context, MAX_DEPTH};
+use super::names::field_name;
+use crate::blocks::{self, Block, Cell};
+use crate::inline;
+use crate::model::{EnumValue, Field};
+
+/// Reads a description cell into `field`: its description, and members or
+/// allowed values from the lists, tables and links in the cell.
+pub fn read_description(
+    cell: &Cell,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) {
+    let blocks = blocks::scan(&cell.lines);
+    let mut prose = Vec::new();
+    for block in &blocks {
+        match block {
+            Block::Paragraph(lines) => {
+                let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
+                prose.push(match text.as_slice() {
+                    [one] => inline::plain_collapsed(one),
+                    _ => inline::plain_collapsed(&text.join(" ")),
+                });
+                // Values written one per line as bare code spans, no list markers.
+                let values: Vec<EnumValue> = text
+                    .iter()
+                    .filter(|l| l.starts_with('`') && !l.starts_with("```"))
+                    .filter_map(|l| enum_value(l))
+                    .collect();
+                if values.len() >= 2 && field.values.is_empty() {
+                    field.values = values;
+                }
+            }
+            Block::List(items) => {
+                let top = items.iter().map(|i| i.indent).min().unwrap_or(0);
+                let top_items: Vec<_> = items.iter().filter(|i| i.indent == top).collect();
+                if depth < MAX_DEPTH && top_items.iter().all(|i| is_member_item(&i.text)) {
+                    for item in top_items {
+                        if let Some(member) = member_from_item(item, context, path) {
+                            field.fields.push(member);
+                        }
+                    }
+                } else {
+                    for item in &top_items {
+                        if let Some(value) = enum_value(&item.text) {
+                            field.values.push(value);
+                        }
+                    }
+                }
+                for item in items {
+                    prose.push(format!("- {}", inline::plain_collapsed(&item.text)));
+                }
+            }
+            Block::Table(table) | Block::PipeTable(table) if depth < MAX_DEPTH => {
+                // A nested table with bold names lists members; one with
+                // plain first cells (`||CALL|Call||`) lists allowed values.
+                let data_rows = if table.rows.first().is_some_and(|r| is_header(r))
+                    && table
+                        .rows
+                        .iter()
+                        .skip(1)
+                        .any(|r| r.first().is_some_and(|c| c.contains("**")))
+                {
+                    &table.rows[1..]
+                } else {
+                    &table.rows[..]
+                };
+                let members = data_rows
+                    .iter()
+                    .any(|r| r.first().is_some_and(|c| c.contains("**")));
+                if members && field.fields.is_empty() {
+                    if let Ok(members) = context.read_table(table, path, depth + 1, false) {
+                        field.fields = members;
+                    }
+                } else if !members && field.values.is_empty() {
+                    let plain_header = table.rows.len() > 1;
+                    for row in table.rows.iter().skip(usize::from(plain_header)) {
+                        let value = row
+                            .first()
+                            .map(|c| inline::plain(&c.text()))
+                            .unwrap_or_default();
+                        let value = value.trim().to_string();
+                        if value.is_empty() || value.contains(' ') {
+                            continue;
+                        }
+                        let description = row
+                            .get(1)
+                            .map(|c| inline::plain_collapsed(&c.text()))
+                            .unwrap_or_default();
+                        field.values.push(EnumValue { value, description });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    field.description = prose.join("\n");
+    // The cell's text is only worth joining when a link may give members.
+    if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(field) {
+        link_members(&cell.text(), field, context, path, depth, false);
+    }
+}
+
+/// `**NAME**` at the start of an item marks a member; a code span or plain
+/// value marks an allowed value.
+fn is_member_item(text: &str) -> bool {
+    let t = text.trim_start();
+    if !t.starts_with("**") {
+        return false;
+    }
+    match field_name(t) {
+        Some((name, _)) => name.chars().any(|c| c.is_ascii_alphabetic()) && !name.contains(' '),
+        None => false,
+    }
+}
+
+fn member_from_item(item: &blocks::Item, context: &Context<'_>, path: &[String]) -> Option<Field> {
+    let _ = context;
+    let first_line = item.text.lines().next().unwrap_or("");
+    let (name, required) = field_name(first_line)?;
+    let after_bold = first_line
+        .splitn(3, "**")
+        .nth(2)
+        .unwrap_or("")
+        .trim_start_matches(['*', '^'])
+        .trim();
+    // `**NAME** (`type`) — text` or `**NAME** `type` — text`.
+    let spans = inline::code_spans(after_bold.split(['—', '–']).next().unwrap_or(""));
+    let ty = spans.first().map(|s| inline::collapse(s));
+    let description = after_bold
+        .split_once(['—', '–', '-'])
+        .map(|(_, d)| d)
+        .unwrap_or(after_bold);
+    let mut field = Field::new(name, crate::model::Kind::Any);
+    field.ty = ty;
+    field.required = required;
+    field.description = inline::plain_collapsed(description);
+    field.at = item.at;
+    let _ = path;
+    Some(field)
+}
+
+/// `` `Y` — yes `` → value `Y`.
+fn enum_value(text: &str) -> Option<EnumValue> {
+    let t = text.trim_start();
+    let (value, rest) = if t.starts_with('`') {
+        let run = t.bytes().take_while(|&b| b == b'`').count();
+        let close = t[run..].find(&t[..run])?;
+        (&t[run..run + close], &t[run + close + run..])
+    } else if let Some(inner) = t.strip_prefix("**") {
+        let close = inner.find("**")?;
+        (&inner[..close], &inner[close + 2..])
+    } else {
+        return None;
+    };
+    let rest = rest
+        .trim_start()
+        .trim_start_matches(['—', '–', '-', ':', ',']);
+    let description = inline::plain_collapsed(rest);
+    let value = value.trim().trim_matches(['"', '\'']).to_string();
+    (!value.is_empty() && !value.contains(' ')).then_some(EnumValue { value, description })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_items_and_value_items_are_told_apart() {
+        assert!(is_member_item("**CONTACT_ID^*^** — id"));
+        assert!(!is_member_item("`Y` — yes"));
+        assert_eq!(
+            enum_value("`Y` — yes"),
+            Some(EnumValue {
+                value: "Y".into(),
+                description: "yes".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! The header of a table: which column holds the name, type, description
+//! and required mark, and whether a first row is a header at all.
+
+use crate::blocks::Cell;
+use crate::inline;
+
+/// Which column holds what.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns {
+    pub name: usize,
+    pub ty: Option<usize>,
+    pub description: Option<usize>,
+    pub required: Option<usize>,
+}
+
+impl Columns {
+    /// Columns of a table without a header: name (with type), description.
+    pub fn default_for(count: usize) -> Columns {
+        Columns {
+            name: 0,
+            ty: None,
+            description: (count > 1).then_some(count - 1),
+            required: None,
+        }
+    }
+
+    /// Reads a header row. The first column names the field unless another does.
+    pub fn of(header: &[Cell]) -> Columns {
+        let labels: Vec<String> = header
+            .iter()
+            .map(|c| inline::plain(&c.text()).to_lowercase())
+            .collect();
+        let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim()));
+        let name = find(&|l| {
+            l.starts_with("name")
+                || l.starts_with("parameter")
+                || l.starts_with("field")
+                || l.starts_with("param")
+                || l.starts_with("key")
+                || l.starts_with("property")
+        })
+        .unwrap_or(0);
+        let ty = find(&|l| l == "type" || l.starts_with("type ") || l == "data type");
+        let description = find(&|l| {
+            l.starts_with("description") || l.starts_with("purpose") || l.starts_with("value")
+        })
+        .filter(|&i| i != name)
+        .or_else(|| {
+            (0..labels.len())
+                .rev()
+                .find(|&i| i != name && Some(i) != ty)
+        });
+        let required = find(&|l| l.starts_with("required") || l.starts_with("mandatory"));
+        Columns {
+            name,
+            ty: ty.filter(|&t| t != name),
+            description,
+            required,
+        }
+    }
+}
+
+/// Whether a first row is a header: its first cell is a column label.
+pub fn is_header(row: &[Cell]) -> bool {
+    let Some(first) = row.first() else {
+        return false;
+    };
+    let raw = first.text();
+    let text = inline::plain(&raw).to_lowercase();
+    let label = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(':');
+    const LABELS: &[&str] = &[
+        "name",
+        "parameter",
+        "parameters",
+        "field",
+        "fields",
+        "key",
+        "property",
+        "code",
+        "type",
+        "description",
+        "value",
+        "status",
+        "error",
+        "argument",
+        "option",
+        "element",
+        "mistake",
+        "method",
+        "event",
+        "scope",
+        "object",
+        "member",
+        "attribute",
+        "setting",
+        "column",
+    ];
+    LABELS.iter().any(|l| {
+        label
+            .strip_prefix(l)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '/']))
+    }) || !raw.contains("**") && !raw.contains('`')
+}

@@ -1,0 +1,45 @@
+//! What a table reader sees beyond the table it reads: the sub-tables of the
+//! page (or of a linked file), the linked files, and the reader itself, which
+//! nested tables (in cells, behind links, under headings) are read with.
+
+use super::linked::Links;
+use super::subtable::SubTable;
+use crate::blocks::Table;
+use crate::diag::Diagnostic;
+use crate::model::Field;
+
+/// How deep nested members are followed (sub-tables may link in a cycle).
+pub const MAX_DEPTH: usize = 6;
+
+/// Reads a table's rows into fields: `(table, context, path, depth, strict)`.
+/// It is `rows::read_table`, set by `fields`. Reading a row reads its cells
+/// and links (`cells`, `anchors`), which read nested tables again; they do so
+/// through this pointer, so the recursion is a call and not an import cycle.
+pub type ReadTable =
+    fn(&Table, &Context<'_>, &[String], usize, bool) -> Result<Vec<Field>, Diagnostic>;
+
+/// Where the members of a table's fields may come from.
+pub struct Context<'b> {
+    /// Tables under headings anywhere below, for `#anchor` links.
+    pub subtables: Vec<SubTable<'b>>,
+    /// Tables under headings of the same part of the page, matched by name.
+    pub named: Vec<SubTable<'b>>,
+    /// Tables of the files the page links to.
+    pub links: &'b Links<'b>,
+    /// The reader of nested tables ([`ReadTable`]).
+    pub read: ReadTable,
+}
+
+impl Context<'_> {
+    /// Reads `table` with this context's reader (a nested table, a linked
+    /// sub-table or one named by a heading).
+    pub fn read_table(
+        &self,
+        table: &Table,
+        path: &[String],
+        depth: usize,
+        strict: bool,
+    ) -> Result<Vec<Field>, Diagnostic> {
+        (self.read)(table, self, path, depth, strict)
+    }
+}
