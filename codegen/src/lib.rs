@@ -10,7 +10,9 @@
 pub mod blocks;
 pub mod diag;
 pub mod expand;
+pub mod facts;
 pub mod inline;
+pub mod json;
 pub mod model;
 pub mod naming;
 pub mod parse;
@@ -52,6 +54,17 @@ pub struct Loaded {
     pub method: Method,
     /// The page and every include that was read.
     pub files: Vec<std::path::PathBuf>,
+    /// The page's own request and response examples.
+    pub examples: Examples,
+}
+
+/// A page's own examples, read leniently ([`json::lenient`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Examples {
+    /// The JSON of every cURL `-d` body, without `auth`, in page order.
+    pub requests: Vec<serde_json::Value>,
+    /// Every response example with a `result` key, in page order.
+    pub responses: Vec<serde_json::Value>,
 }
 
 /// Reads and parses the page at `path`; `shown` is how errors name it.
@@ -65,11 +78,15 @@ pub fn load(path: &Path, shown: &str) -> Result<Loaded, PageError> {
 
 /// Parses an already loaded source; `shown` is how errors name the page.
 pub fn parse_source(source: &Source, shown: &str) -> Result<Loaded, PageError> {
-    match parse::parse_with_links(source) {
-        Ok((method, linked)) => {
+    match parse::parse_all(source) {
+        Ok((method, linked, examples)) => {
             let mut files = source.files.clone();
             files.extend(linked);
-            Ok(Loaded { method, files })
+            Ok(Loaded {
+                method,
+                files,
+                examples,
+            })
         }
         Err(diagnostic) => Err(PageError {
             message: diagnostic.render(source, shown),

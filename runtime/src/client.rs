@@ -307,13 +307,7 @@ impl Client {
             idempotent: options.idempotent,
         };
         let envelope = self.execute(&spec, body, &[]).await?;
-        P::decode(envelope.result).map_err(|e| {
-            P::Error::from(CallError::Decode(DecodeError {
-                message: e.to_string(),
-                status: envelope.status,
-                body: envelope.body,
-            }))
-        })
+        crate::decode::decode_envelope::<P>(envelope).map_err(P::Error::from)
     }
 
     /// Calls any method by name with JSON parameters and returns the envelope.

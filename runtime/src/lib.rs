@@ -83,8 +83,10 @@
 mod auth;
 mod batch;
 mod client;
+mod decode;
 pub mod envelope;
 mod error;
+pub mod examples;
 mod generated;
 mod limit;
 mod list;
@@ -102,6 +104,7 @@ pub use batch::{Batch, BatchError, BatchResults, CommandResult, Key, Raw, Ref, M
 pub use bitrix24_macros::bitrix_api;
 pub use bitrix24_macros::bitrix_method;
 pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use decode::{decode_response, read_params};
 pub use envelope::Envelope;
 pub use error::{
     ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError,

@@ -39,7 +39,7 @@ pub mod fixture_task_update {
     ::bitrix24::__record! {
         " What the method returns in `result` (`object` on the page)." Output {
         " The task\n\n page type: `object`." task ? : ::bitrix24::wire::Object =
-        "::bitrix24::wire::opt_object"; }
+        "::bitrix24::wire::opt_object"; ..extra }
     }
     ::bitrix24::__method_error! {
         " Errors of `fixture.task.update`." { " `ERROR_TASK_NOT_FOUND`: Task not found"

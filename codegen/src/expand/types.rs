@@ -110,22 +110,23 @@ impl TypeSet {
     ) -> TokenStream {
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
+        let patterned = fields.iter().any(|f| is_pattern(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
         // in `quote!` copies every top-level token of it (an allocation per
         // identifier), and a struct body is most of a module's tokens.
         // Gathered in a vector and made a stream once: extending a stream
         // a few tokens at a time pays its bookkeeping on every call.
         let mut members = Vec::with_capacity(fields.len() * 16);
-        for field in fields
-            .iter()
-            .filter(|f| !(is_user_field(&f.name) && is_placeholder(&f.name)))
-        {
+        for field in fields.iter().filter(|f| !is_pattern(&f.name)) {
             self.member(field, owner, &mut field_names, &mut members);
         }
-        if custom {
-            // Custom fields (`UF_...`) differ per portal: `.. name` asks for
-            // a map that keeps every key the struct does not name.
-            let map = super::ident(&field_names.claim("user_fields"));
+        // `.. name` asks for a map that keeps every key the struct does not
+        // name: custom fields (`UF_...`) differ per portal, keys the page
+        // names by a pattern (`PROPERTY_N`) are many, and a response may
+        // always carry keys its page leaves out; none of them may be lost.
+        if custom || patterned || owner == Owner::Response {
+            let map =
+                super::ident(&field_names.claim(if custom { "user_fields" } else { "extra" }));
             members.extend([
                 TokenTree::Punct(Punct::new('.', Spacing::Joint)),
                 punct('.'),
@@ -346,17 +347,27 @@ fn wire_path(helper: &str) -> &'static str {
     }
 }
 
-/// A custom user field (`UF_CRM_1`, `UF_...`, `UF_*`).
+/// A custom user field (`UF_CRM_1`, `UF_...`, `UF_*`, `ufCrm5Field`).
 fn is_user_field(name: &str) -> bool {
     name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("uf_"))
+        || name
+            .strip_prefix("uf")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
-/// A pattern standing for many custom fields rather than one (`UF_...`,
-/// `UF_*`, `UF_CRM_xxx`).
-fn is_placeholder(name: &str) -> bool {
+/// A name standing for many keys rather than one (`UF_...`, `UF_*`,
+/// `UF_CRM_xxx`, `PARENT_ID_…`, `propertyN`, `PROPERTY_<ID>`): such keys
+/// land in the struct's catch-all map.
+fn is_pattern(name: &str) -> bool {
+    let user = is_user_field(name);
     name.ends_with('_')
-        || name.contains(['.', '*', '[', '{', '<', ' ', '#'])
+        || name.contains(['*', '{', '<', '#', '…'])
         || name.to_ascii_lowercase().contains("xxx")
+        || name.ends_with("_N")
+        || name.len() > 2
+            && name.ends_with('N')
+            && name[..name.len() - 1].ends_with(|c: char| c.is_ascii_lowercase())
+        || user && name.contains(['.', '[', ' '])
 }
 
 /// An enum of the listed values that still carries values the page did not list.

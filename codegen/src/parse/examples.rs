@@ -15,6 +15,8 @@ pub struct Samples {
     pub responses: Vec<Value>,
     /// An example calls `/rest/api/` (REST 3.0).
     pub rest_v3: bool,
+    /// Every example as read leniently.
+    shown: crate::Examples,
 }
 
 impl Samples {
@@ -27,8 +29,11 @@ impl Samples {
                     samples.rest_v3 = true;
                 }
                 for body in curl_bodies(text) {
-                    if let Ok(value) = serde_json::from_str::<Value>(&body) {
-                        samples.requests.push(value);
+                    if let Some(value @ Value::Object(_)) = crate::json::lenient(&body) {
+                        if serde_json::from_str::<Value>(&body).is_ok() {
+                            samples.requests.push(value.clone());
+                        }
+                        samples.shown.requests.push(value);
                     }
                 }
             }
@@ -36,15 +41,43 @@ impl Samples {
         for section in page.sections_of(SectionKind::Response) {
             for block in section.blocks {
                 if let Block::Code { text, .. } = block {
-                    if let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
+                    // Only blocks that look like a response are worth a
+                    // lenient read: code in other languages is not JSON.
+                    if !text.contains("\"result\"") || !text.trim_start().starts_with('{') {
+                        continue;
+                    }
+                    if let Some(value @ Value::Object(_)) = crate::json::lenient(text) {
                         if value.get("result").is_some() {
-                            samples.responses.push(value);
+                            if serde_json::from_str::<Value>(text).is_ok() {
+                                samples.responses.push(value.clone());
+                            }
+                            samples.shown.responses.push(value);
                         }
                     }
                 }
             }
         }
         samples
+    }
+
+    /// The examples as the page shows them to a user: request bodies
+    /// without the `auth` token a cURL example sends, and the responses.
+    pub fn examples(&self) -> crate::Examples {
+        crate::Examples {
+            requests: self
+                .shown
+                .requests
+                .iter()
+                .map(|request| {
+                    let mut request = request.clone();
+                    if let Value::Object(map) = &mut request {
+                        map.remove("auth");
+                    }
+                    request
+                })
+                .collect(),
+            responses: self.shown.responses.clone(),
+        }
     }
 
     /// The first sample value at a parameter path, looking through arrays.

@@ -32,6 +32,13 @@ pub fn parse(source: &Source) -> Result<Method, Diagnostic> {
 
 /// [`parse`], also naming the linked files (type dictionaries) it read.
 pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathBuf>), Diagnostic> {
+    parse_all(source).map(|(method, linked, _)| (method, linked))
+}
+
+/// [`parse_with_links`], also giving the page's own examples.
+pub fn parse_all(
+    source: &Source,
+) -> Result<(Method, Vec<std::path::PathBuf>, crate::Examples), Diagnostic> {
     let blocks = blocks::scan(&blocks::pieces_of(source));
     let page = sections::split(source, &blocks);
 
@@ -104,7 +111,7 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
         paged,
         deprecated: page.deprecated.clone(),
     };
-    Ok((method, linked_paths))
+    Ok((method, linked_paths, samples.examples()))
 }
 
 /// A dotted name ending in `.*` in a title (`user.option.*`).

@@ -1,5 +1,7 @@
-//! `b24 check DIR [--json] [--no-build]`: parse and generate every page under
-//! DIR, compile all generated modules in one crate build, report per page.
+//! `b24 check DIR [--json] [--no-build] [--examples]`: parse and generate
+//! every page under DIR, compile all generated modules in one crate build,
+//! report per page. With `--examples`, also run every page's own examples
+//! through its generated types (see [`harness`]).
 //!
 //! The crate is written to `<target>/b24-check/<dir name>/`: one file per
 //! page (`src/mNNNN_<method>.rs`) so each rustc error names the page it came
@@ -7,15 +9,20 @@
 //! into the workspace target directory, so dependencies are built once.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::Outcome;
+use bitrix24_codegen::model::Method;
+use harness::{Entry, PageExamples};
+
+mod harness;
+mod report;
 
 /// What happened to one page.
 #[derive(Debug, Clone)]
@@ -34,29 +41,44 @@ struct Page {
     status: Status,
     /// Generated Rust, for pages that got that far.
     code: Option<String>,
+    /// The parsed model, for pages that got that far.
+    model: Option<Method>,
+    /// The page's examples and, with `--examples`, what became of them.
+    examples: Option<PageExamples>,
 }
 
 struct Options {
     dir: PathBuf,
     json: bool,
     build: bool,
+    examples: bool,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
     let mut dir = None;
     let mut json = false;
     let mut build = true;
+    let mut examples = false;
     for arg in args {
         match arg.as_str() {
             "--json" => json = true,
             "--no-build" => build = false,
+            "--examples" => examples = true,
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             path if dir.is_none() => dir = Some(PathBuf::from(path)),
             extra => return Err(format!("unexpected argument `{extra}`")),
         }
     }
     let dir = dir.ok_or("expected a directory of method pages")?;
-    Ok(Options { dir, json, build })
+    if examples && !build {
+        return Err("`--examples` runs the built bindings; it cannot go with `--no-build`".into());
+    }
+    Ok(Options {
+        dir,
+        json,
+        build,
+        examples,
+    })
 }
 
 /// Runs the check.
@@ -73,10 +95,10 @@ pub fn run(args: &[String]) -> Outcome {
     let mut build_time = None;
     if options.build {
         let built = Instant::now();
-        build(&options.dir, &mut pages)?;
+        build(&options.dir, &mut pages, options.examples)?;
         build_time = Some(built.elapsed());
     }
-    report(&options, &pages, generate_time, build_time);
+    report::print(&options, &pages, generate_time, build_time);
     let failed = pages
         .iter()
         .any(|p| matches!(p.status, Status::Problem { .. }));
@@ -97,11 +119,21 @@ fn check_page(dir: &Path, file: &Path) -> Page {
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         bitrix24_codegen::load(file, &shown).map(|loaded| {
             let code = bitrix24_codegen::generate_pretty(&loaded.method);
-            (loaded.method.method, code)
+            let examples = PageExamples::of(&loaded.method, &loaded.examples);
+            (loaded.method, code, examples)
         })
     }));
+    let mut model = None;
+    let mut examples = None;
     let (status, code) = match outcome {
-        Ok(Ok((method, code))) => (Status::Ok { method }, Some(code)),
+        Ok(Ok((method, code, found))) => {
+            let status = Status::Ok {
+                method: method.method.clone(),
+            };
+            model = Some(method);
+            examples = Some(found);
+            (status, Some(code))
+        }
         Ok(Err(error)) if error.message.contains(": not a method page") => (
             Status::NotMethod {
                 reason: error.message.clone(),
@@ -129,6 +161,8 @@ fn check_page(dir: &Path, file: &Path) -> Page {
         shown,
         status,
         code,
+        model,
+        examples,
     }
 }
 
@@ -165,7 +199,7 @@ fn crate_name_for(dir: &Path) -> String {
 }
 
 /// Writes the check crate and builds it once; rustc errors become page problems.
-fn build(dir: &Path, pages: &mut [Page]) -> Result<(), String> {
+fn build(dir: &Path, pages: &mut [Page], examples: bool) -> Result<(), String> {
     let name = crate_name_for(dir);
     let root = target_dir().join("b24-check").join(&name);
     let src = root.join("src");
@@ -179,6 +213,7 @@ fn build(dir: &Path, pages: &mut [Page]) -> Result<(), String> {
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\npath = \"src/lib.rs\"\n\n\
+         [[bin]]\nname = \"b24-examples\"\npath = \"src/examples.rs\"\n\n\
          [dependencies]\nbitrix24 = {{ path = {runtime:?} }}\n\n\
          [profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n\n\
          [workspace]\n",
@@ -193,17 +228,30 @@ fn build(dir: &Path, pages: &mut [Page]) -> Result<(), String> {
         "//! Generated by `b24 check`: one module per page.\n#![allow(warnings)]\n#![recursion_limit = \"512\"]\n",
     );
     let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    let mut entries = Vec::new();
     for (index, page) in pages.iter().enumerate() {
         let (Some(code), Status::Ok { method }) = (&page.code, &page.status) else {
             continue;
         };
         let module = format!("m{index:04}_{}", sanitize(method));
+        if let Some(found) = page.examples.as_ref().filter(|_| examples) {
+            entries.push(Entry {
+                index,
+                params: format!(
+                    "{name}::{module}::{}::Params",
+                    bitrix24_codegen::expand::module_name(method)
+                ),
+                examples: found,
+            });
+        }
         let file = format!("{module}.rs");
         write(&src.join(&file), &format!("// {}\n{code}", page.shown))?;
         lib.push_str(&format!("#[path = \"{file}\"]\npub mod {module};\n"));
         owner.insert(format!("src/{file}"), index);
     }
     write(&src.join("lib.rs"), &lib)?;
+    // Without `--examples` the binary is empty, so the build costs nothing more.
+    write(&src.join("examples.rs"), &harness::bin_source(&entries))?;
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut child = Command::new(cargo)
@@ -274,6 +322,19 @@ fn build(dir: &Path, pages: &mut [Page]) -> Result<(), String> {
             root.display()
         ));
     }
+    if examples {
+        if !status.success() {
+            return Err(
+                "the examples cannot run: some bindings do not compile (listed above)".into(),
+            );
+        }
+        let binary = target_dir()
+            .join("debug")
+            .join(format!("b24-examples{}", std::env::consts::EXE_SUFFIX));
+        let mut slots: Vec<Option<&mut PageExamples>> =
+            pages.iter_mut().map(|p| p.examples.as_mut()).collect();
+        harness::run(&binary, &mut slots)?;
+    }
     Ok(())
 }
 
@@ -319,76 +380,4 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         return Ok(());
     }
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn report(options: &Options, pages: &[Page], generate: Duration, build: Option<Duration>) {
-    let ok = pages
-        .iter()
-        .filter(|p| matches!(p.status, Status::Ok { .. }))
-        .count();
-    let problems = pages
-        .iter()
-        .filter(|p| matches!(p.status, Status::Problem { .. }))
-        .count();
-    let not_method = pages.len() - ok - problems;
-    let total = ok + problems;
-    let rate = if total == 0 {
-        100.0
-    } else {
-        ok as f64 * 100.0 / total as f64
-    };
-    let checked = if options.build { "compile" } else { "generate" };
-    let summary = format!(
-        "{ok} of {total} method pages {checked} ({rate:.2}%), {problems} with problems; {not_method} {} not method pages; parse+generate {:.2}s{}",
-        if not_method == 1 { "page is" } else { "pages are" },
-        generate.as_secs_f64(),
-        build.map(|b| format!(", build {:.1}s", b.as_secs_f64())).unwrap_or_default()
-    );
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if options.json {
-        let list = |want: fn(&Status) -> bool| -> Vec<Value> {
-            pages
-                .iter()
-                .filter(|p| want(&p.status))
-                .map(|p| match &p.status {
-                    Status::Ok { method } => json!({"page": p.shown, "method": method}),
-                    Status::NotMethod { reason } => json!({"page": p.shown, "reason": reason}),
-                    Status::Problem { line, what } => {
-                        json!({"page": p.shown, "line": line, "problem": what})
-                    }
-                })
-                .collect()
-        };
-        let value = json!({
-            "ok": list(|s| matches!(s, Status::Ok { .. })),
-            "problems": list(|s| matches!(s, Status::Problem { .. })),
-            "not_method_pages": list(|s| matches!(s, Status::NotMethod { .. })),
-            "summary": {
-                "method_pages": total,
-                "ok": ok,
-                "problems": problems,
-                "not_method_pages": not_method,
-                "pass_rate": rate,
-                "generate_seconds": generate.as_secs_f64(),
-                "build_seconds": build.map(|b| b.as_secs_f64()),
-                "text": summary,
-            }
-        });
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
-        return;
-    }
-    for page in pages {
-        match &page.status {
-            Status::Ok { method } => writeln!(out, "ok       {} ({method})", page.shown),
-            Status::NotMethod { reason } => writeln!(out, "skipped  {reason}"),
-            Status::Problem { what, .. } => writeln!(out, "PROBLEM  {what}"),
-        }
-        .ok();
-    }
-    let _ = writeln!(out, "{summary}");
 }
