@@ -1,6 +1,6 @@
 //! Facts derived from a parsed [`Method`], computed in one place for every
 //! consumer (`b24 check`, `b24 inspect`, the examples harness): which parts
-//! stay untyped and why, and which parameters a request must send.
+//! stay untyped and why, and which required parameters a request leaves out.
 
 use serde::Serialize;
 
@@ -62,13 +62,43 @@ impl Method {
         out
     }
 
-    /// Names of the top-level parameters the page marks required.
-    pub fn required_params(&self) -> impl Iterator<Item = &str> {
-        self.params
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.name.as_str())
+    /// The first parameter the page marks required (at any depth, by path
+    /// such as `fields.TITLE`) that a request's JSON does not send. Names
+    /// match without regard to case, as portals read them.
+    pub fn unsent_required(&self, request: &serde_json::Value) -> Option<String> {
+        unsent(&self.params, request, "")
     }
+}
+
+fn unsent(fields: &[Field], sent: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let objects: Vec<&serde_json::Map<String, Value>> = match sent {
+        Value::Object(map) => vec![map],
+        Value::Array(items) => items.iter().filter_map(Value::as_object).collect(),
+        _ => return None,
+    };
+    for map in objects {
+        for field in fields {
+            let here = if path.is_empty() {
+                field.name.clone()
+            } else {
+                format!("{path}.{}", field.name)
+            };
+            match map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&field.name))
+            {
+                None if field.required => return Some(here),
+                Some((_, value)) if !field.fields.is_empty() => {
+                    if let Some(found) = unsent(&field.fields, value, &here) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn count_nodes(field: &Field, count: &mut NodeCount) {
@@ -158,6 +188,10 @@ mod tests {
         assert_eq!(downgrades[0].path, "result");
         assert_eq!(downgrades[1].path, "params.filter");
         assert!(downgrades[1].why.contains("`object` with no members"));
-        assert_eq!(method.required_params().collect::<Vec<_>>(), ["id"]);
+        assert_eq!(
+            method.unsent_required(&serde_json::json!({"filter": {}})),
+            Some("id".to_string())
+        );
+        assert_eq!(method.unsent_required(&serde_json::json!({"ID": 1})), None);
     }
 }

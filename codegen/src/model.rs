@@ -90,6 +90,12 @@ pub enum Kind {
     Any,
     /// Absent or null on the wire, otherwise the inner kind.
     Nullable(Box<Kind>),
+    /// An object keyed by data (ids, codes, languages, field names) rather
+    /// than by member names, with values of the inner kind; key order kept.
+    Map(Box<Kind>),
+    /// The descriptor of one field in a `*.fields` answer (`type`,
+    /// `isRequired`, `title`...): `bitrix24::FieldInfo`.
+    FieldInfo,
 }
 
 /// How a flag travels.

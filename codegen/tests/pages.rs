@@ -34,6 +34,8 @@ fn kind(kind: &Kind) -> String {
         Kind::Enum => "enum".into(),
         Kind::Any => "any".into(),
         Kind::Nullable(inner) => format!("{}?", self::kind(inner)),
+        Kind::Map(inner) => format!("{{{}}}", self::kind(inner)),
+        Kind::FieldInfo => "field-info".into(),
     }
 }
 
@@ -114,8 +116,8 @@ fn list_method_with_anchored_item_type_and_error_variants() {
         "
 demo.gadget.list scope=demo paged
   select `array` [string] = ID|TITLE
-  filter `object` object = field_n|value_n|>=|!
-  order `object` object
+  filter `object` {any} = field_n|value_n|>=|!
+  order `object` {any}
   start `integer` int
 result `gadget[]` [object]
   ID `integer` int
@@ -282,14 +284,13 @@ errors \n",
 }
 
 #[test]
-fn name_only_in_the_body_and_a_result_the_example_contradicts() {
+fn name_only_in_the_body_and_a_fields_answer_is_a_map_of_descriptors() {
+    // The rows of the table are the keys of the answer, each a descriptor.
     check(
         "thing-fields.md",
         "
 demo.thing.fields scope=demo
-result `array` any
-  ID `integer` int
-  NAME `string` string
+result `array` {field-info}
 errors \n",
     );
 }
@@ -361,7 +362,7 @@ demo.widget.get scope=demo
   id* `demo_widget.id` int
   size `demo_size` object
     width `double` float
-  select `array` [any]
+  select `array` [string]
 result `demo_widget` object
   id `integer` int
   size `demo_size` object

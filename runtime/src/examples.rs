@@ -191,6 +191,13 @@ fn compare(a: &Value, b: &Value, path: &str, check: &mut Check) {
                 }
             }
         }
+        // A scalar sent wrapped in an object of one key (`{"task": true}`),
+        // read as that scalar: its value is kept.
+        (Value::Object(a_map), Value::Bool(_) | Value::Number(_) | Value::String(_))
+            if a_map.len() == 1
+                && a_map
+                    .values()
+                    .all(|v| !matches!(v, Value::Object(_) | Value::Array(_))) => {}
         (Value::Array(_) | Value::Object(_), Value::Null) => check.lost.push(path.to_string()),
         (Value::Array(_), _) | (Value::Object(_), _) => check.reshaped.push(path.to_string()),
         // A scalar that said something and came back as nothing. `false`
@@ -217,8 +224,8 @@ mod tests {
     #[test]
     fn retyped_scalars_and_case_are_fine() {
         let check = diff(
-            json!({"ID": "12", "Flag": "Y", "price": 10, "list": {"0": 1, "1": 2}}),
-            json!({"id": 12, "FLAG": true, "price": 10.0, "list": [1, 2]}),
+            json!({"ID": "12", "Flag": "Y", "price": 10, "list": {"0": 1, "1": 2}, "ok": {"task": true}}),
+            json!({"id": 12, "FLAG": true, "price": 10.0, "list": [1, 2], "ok": true}),
         );
         assert!(check.is_clean(), "{check:?}");
     }

@@ -87,6 +87,7 @@ mod decode;
 pub mod envelope;
 mod error;
 pub mod examples;
+mod field_info;
 mod generated;
 mod limit;
 mod list;
@@ -109,6 +110,7 @@ pub use envelope::Envelope;
 pub use error::{
     ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError,
 };
+pub use field_info::FieldInfo;
 pub use limit::RateLimit;
 pub use list::{Checkpoint, ExportOptions, Items, ListMethod, ListSpec, Progress};
 pub use portal::Portal;

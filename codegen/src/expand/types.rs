@@ -253,10 +253,32 @@ impl TypeSet {
                 let element = self.plan_kind(field, inner, owner);
                 self.elements.push((field.name.clone(), element.ty.clone()));
                 let helper = match element.helper {
-                    Some(scalar) if scalar != "list" && scalar != "object" => list_helper(scalar),
+                    Some(scalar) if !matches!(scalar, "list" | "object" | "map") => {
+                        list_helper(scalar)
+                    }
                     _ => "list",
                 };
                 Plan::new(vec_of(element.ty), Some(helper))
+            }
+            Kind::FieldInfo => Plan::path(&["bitrix24", "FieldInfo"], None),
+            // A map of JSON values keeps its keys in the order sent (it is
+            // `order`, or `filter`); maps of typed values are sorted by key.
+            Kind::Map(inner) if matches!(inner.non_null(), Kind::Any) => {
+                Plan::path(&["bitrix24", "wire", "Object"], Some("object"))
+            }
+            Kind::Map(inner) => {
+                let value = match inner.non_null() {
+                    // Values read by their own `Deserialize`, lenient inside.
+                    inner @ (Kind::Object | Kind::FieldInfo) => {
+                        self.plan_kind(field, inner, owner).ty
+                    }
+                    _ => path(VALUE),
+                };
+                let mut ty = path(&["bitrix24", "wire", "Map"]);
+                ty.push(punct('<'));
+                ty.extend(value);
+                ty.push(punct('>'));
+                Plan::new(ty, Some("map"))
             }
             Kind::Any | Kind::Nullable(_) => Plan::path(VALUE, None),
         }
@@ -315,6 +337,7 @@ fn optional_helper(helper: Option<&str>) -> &'static str {
         Some("datetime") => "opt_datetime",
         Some("object") => "opt_object",
         Some("list") => "opt_list",
+        Some("map") => "opt_map",
         Some(list) => match list.strip_prefix("vec_") {
             Some("int") => "opt_vec_int",
             Some("float") => "opt_vec_float",
@@ -343,7 +366,7 @@ fn wire_path(helper: &str) -> &'static str {
         "vec_int" "vec_float" "vec_string" "vec_yn" "vec_flag" "vec_date" "vec_datetime"
         "opt_int" "opt_float" "opt_string" "opt_yn" "opt_flag" "opt_date" "opt_datetime"
         "opt_object" "opt_list" "opt_vec_int" "opt_vec_float" "opt_vec_string" "opt_vec_yn"
-        "opt_vec_flag" "opt_vec_date" "opt_vec_datetime"
+        "opt_vec_flag" "opt_vec_date" "opt_vec_datetime" "map" "opt_map"
     }
 }
 

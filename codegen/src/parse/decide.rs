@@ -32,7 +32,10 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
         Side::Request => samples.request_value(path),
         Side::Response => samples.result_value(path),
     };
-    field.kind = decide(field, sample);
+    field.kind = super::reconcile::with_sample(decide(field, sample), field, sample);
+    if side == Side::Request && path.len() == 1 {
+        super::reconcile::list_conventions(field, sample);
+    }
     path.pop();
 }
 

@@ -15,8 +15,6 @@ pub struct Samples {
     pub responses: Vec<Value>,
     /// An example calls `/rest/api/` (REST 3.0).
     pub rest_v3: bool,
-    /// Every example as read leniently.
-    shown: crate::Examples,
 }
 
 impl Samples {
@@ -30,10 +28,7 @@ impl Samples {
                 }
                 for body in curl_bodies(text) {
                     if let Some(value @ Value::Object(_)) = crate::json::lenient(&body) {
-                        if serde_json::from_str::<Value>(&body).is_ok() {
-                            samples.requests.push(value.clone());
-                        }
-                        samples.shown.requests.push(value);
+                        samples.requests.push(value);
                     }
                 }
             }
@@ -48,10 +43,7 @@ impl Samples {
                     }
                     if let Some(value @ Value::Object(_)) = crate::json::lenient(text) {
                         if value.get("result").is_some() {
-                            if serde_json::from_str::<Value>(text).is_ok() {
-                                samples.responses.push(value.clone());
-                            }
-                            samples.shown.responses.push(value);
+                            samples.responses.push(value);
                         }
                     }
                 }
@@ -65,7 +57,6 @@ impl Samples {
     pub fn examples(&self) -> crate::Examples {
         crate::Examples {
             requests: self
-                .shown
                 .requests
                 .iter()
                 .map(|request| {
@@ -76,7 +67,7 @@ impl Samples {
                     request
                 })
                 .collect(),
-            responses: self.shown.responses.clone(),
+            responses: self.responses.clone(),
         }
     }
 
@@ -152,6 +143,12 @@ fn curl_bodies(code: &str) -> Vec<String> {
 
 /// A method name called in a code example, for pages whose title names none.
 pub fn method_in_code(blocks: &[Block]) -> Option<String> {
+    methods_in_code(blocks).into_iter().next()
+}
+
+/// Every dotted method name the code examples call, in page order.
+pub fn methods_in_code(blocks: &[Block]) -> Vec<String> {
+    let mut found = Vec::new();
     for block in blocks {
         let Block::Code { text, .. } = block else {
             continue;
@@ -162,7 +159,7 @@ pub fn method_in_code(blocks: &[Block]) -> Option<String> {
                 rest = &rest[pos + marker.len()..];
                 if let Some(name) = quoted_start(rest.trim_start()) {
                     if super::is_method_name(name) {
-                        return Some(name.to_string());
+                        found.push(name.to_string());
                     }
                 }
             }
@@ -170,14 +167,18 @@ pub fn method_in_code(blocks: &[Block]) -> Option<String> {
         for line in text.lines() {
             if let Some(pos) = line.find("/rest/") {
                 let url = line[pos..].split_whitespace().next().unwrap_or("");
-                let last = url.trim_end_matches(['\\', '\'', '"']).rsplit('/').next()?;
+                let last = url
+                    .trim_end_matches(['\\', '\'', '"'])
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("");
                 if super::is_method_name(last) {
-                    return Some(last.to_string());
+                    found.push(last.to_string());
                 }
             }
         }
     }
-    None
+    found
 }
 
 /// A method whose name has no dot (`methods`, `scope`, `profile`), as the

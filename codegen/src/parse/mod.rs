@@ -11,9 +11,11 @@ mod examples;
 mod fields;
 mod linked;
 mod names;
+mod reconcile;
 mod result;
 mod rows;
 mod sections;
+mod shapes;
 mod subtable;
 
 use crate::blocks;
@@ -84,6 +86,15 @@ pub fn parse_all(
         }
     };
 
+    let has_params = page.section(SectionKind::Params).is_some();
+    if let Some(why) = names_a_family(
+        &method,
+        &blocks,
+        has_params,
+        source.texts.first().map_or("", String::as_str),
+    ) {
+        return Err(not_method(why));
+    }
     if method.starts_with("BX24.") {
         return Err(not_method(format!(
             "`{method}` is a function of the JavaScript SDK, not a REST method"
@@ -94,7 +105,7 @@ pub fn parse_all(
     // ask for it.
     let links = linked::Links::new(source);
     let params = fields::read_params(&page, &samples, &links)?;
-    let (result, paged) = result::read(&page, &samples, &links);
+    let (result, paged) = result::read(&method, &page, &samples, &links);
     let errors = errors::read(&page);
 
     let linked_paths = links.read();
@@ -112,6 +123,34 @@ pub fn parse_all(
         deprecated: page.deprecated.clone(),
     };
     Ok((method, linked_paths, samples.examples()))
+}
+
+/// A page naming a family of methods (`imbot.v2`) rather than one: the
+/// page's code calls methods below that name (`imbot.v2.Bot.register`) and
+/// never the name itself, as guides do; or, with no code calling methods
+/// and no parameters, its links and text name only methods below it, as
+/// change logs and overviews do.
+fn names_a_family(
+    name: &str,
+    blocks: &[blocks::Block],
+    has_params: bool,
+    text: &str,
+) -> Option<String> {
+    let prefix = format!("{name}.");
+    let mut names = examples::methods_in_code(blocks);
+    let itself = names.iter().any(|c| c.eq_ignore_ascii_case(name));
+    if !has_params {
+        names.extend(
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+                .map(|w| w.trim_end_matches('.'))
+                .filter(|w| w.starts_with(&prefix) && is_method_name(w))
+                .map(str::to_string),
+        );
+    }
+    let below = names.iter().find(|c| c.starts_with(&prefix))?;
+    (!itself).then(|| {
+        format!("the page names `{name}`, a family of methods: it calls or links only methods below it, such as `{below}`")
+    })
 }
 
 /// A dotted name ending in `.*` in a title (`user.option.*`).

@@ -16,7 +16,12 @@ use crate::types::kind_of;
 const ENVELOPE: [&str; 4] = ["time", "total", "next", "error"];
 
 /// Reads what `result` holds and whether responses are paged.
-pub fn read(page: &Page<'_>, samples: &Samples, links: &linked::Links<'_>) -> (ResultSpec, bool) {
+pub fn read(
+    method: &str,
+    page: &Page<'_>,
+    samples: &Samples,
+    links: &linked::Links<'_>,
+) -> (ResultSpec, bool) {
     let mut paged = samples.paged();
     let mut spec = ResultSpec {
         ty: None,
@@ -143,6 +148,7 @@ pub fn read(page: &Page<'_>, samples: &Samples, links: &linked::Links<'_>) -> (R
             };
         }
     }
+    super::shapes::descriptors(method, sample, &mut spec);
     (spec, paged)
 }
 

@@ -62,19 +62,13 @@ impl PageExamples {
 }
 
 /// Why a request example contradicts its own page: it leaves out a
-/// parameter the table marks required, or sends a placeholder for a value.
-/// Counted only when the example then cannot be read.
+/// parameter the table marks required (at any depth), or sends a
+/// placeholder for a value. Counted only when the example then cannot be read.
 fn fault(method: &Method, request: &Value) -> Option<String> {
-    let sent = request.as_object();
-    for name in method.required_params() {
-        let present = sent.is_some_and(|map| map.keys().any(|k| k.eq_ignore_ascii_case(name)));
-        if !present {
-            return Some(format!(
-                "does not send `{name}`, which the table marks required"
-            ));
-        }
-    }
-    placeholder(request).map(|p| format!("sends the placeholder {p:?}"))
+    method
+        .unsent_required(request)
+        .map(|name| format!("does not send `{name}`, which the table marks required"))
+        .or_else(|| placeholder(request).map(|p| format!("sends the placeholder {p:?}")))
 }
 
 /// A string standing for a value to fill in: `**put_id_here**`, `<ID>`.

@@ -10,6 +10,9 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+mod keyed;
+pub use keyed::{map, opt_map, Map};
+
 /// A calendar date (`YYYY-MM-DD` on the wire).
 pub type Date = chrono::NaiveDate;
 /// A date and time with its UTC offset (`YYYY-MM-DDThh:mm:ss±hh:mm` on the wire).
@@ -25,6 +28,9 @@ pub trait Codec {
     fn read(value: Value) -> Result<Self::Value, String>;
     /// Writes the Rust value.
     fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Whether the kind is a scalar. A scalar sent wrapped in an object of
+    /// one key (`{"result": true}`, `{"id": 5}`) is read as that scalar.
+    const SCALAR: bool = true;
     /// Whether a JSON value means "absent" for an optional field.
     fn blank(value: &Value) -> bool {
         match value {
@@ -144,10 +150,26 @@ impl Codec for FlagCodec {
     }
 }
 
-/// Dates: `2024-05-03`, the date part of a date-time, or `03.05.2024`.
+/// No date: what portals send where a date is absent (`false`, `{}`, `""`,
+/// `[]`, null, or the zero date of MySQL).
+fn no_date(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.trim().is_empty() || s.starts_with("0000-00-00"),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// Dates: `2024-05-03`, the date part of a date-time, `03.05.2024`, or the
+/// US form `12/05/2024`.
 pub struct DateCodec;
 impl Codec for DateCodec {
     type Value = Date;
+    fn blank(value: &Value) -> bool {
+        no_date(value)
+    }
     fn read(value: Value) -> Result<Date, String> {
         let text = match &value {
             Value::String(s) => s.trim(),
@@ -156,6 +178,7 @@ impl Codec for DateCodec {
         let head = text.get(..10).unwrap_or(text);
         Date::parse_from_str(head, "%Y-%m-%d")
             .or_else(|_| Date::parse_from_str(head, "%d.%m.%Y"))
+            .or_else(|_| Date::parse_from_str(head, "%m/%d/%Y"))
             .map_err(|_| format!("expected a date, found {}", describe(&value)))
     }
     fn write<S: Serializer>(value: &Date, serializer: S) -> Result<S::Ok, S::Error> {
@@ -163,10 +186,14 @@ impl Codec for DateCodec {
     }
 }
 
-/// Date-times: RFC 3339, or `YYYY-MM-DD hh:mm:ss` / `DD.MM.YYYY hh:mm:ss` read as UTC.
+/// Date-times: RFC 3339, or `YYYY-MM-DD hh:mm:ss`, `DD.MM.YYYY hh:mm:ss`
+/// and the US form `MM/DD/YYYY hh:mm:ss am` read as UTC.
 pub struct DateTimeCodec;
 impl Codec for DateTimeCodec {
     type Value = DateTime;
+    fn blank(value: &Value) -> bool {
+        no_date(value)
+    }
     fn read(value: Value) -> Result<DateTime, String> {
         let fail = || format!("expected a date and time, found {}", describe(&value));
         let text = match &value {
@@ -187,6 +214,9 @@ impl Codec for DateTimeCodec {
             "%Y-%m-%dT%H:%M:%S",
             "%d.%m.%Y %H:%M:%S",
             "%d.%m.%Y",
+            "%m/%d/%Y %I:%M:%S %p",
+            "%m/%d/%Y %H:%M:%S",
+            "%m/%d/%Y %I:%M %p",
         ] {
             if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, format) {
                 return Ok(naive.and_utc().fixed_offset());
@@ -210,6 +240,7 @@ impl Codec for DateTimeCodec {
 pub struct ObjectCodec;
 impl Codec for ObjectCodec {
     type Value = Object;
+    const SCALAR: bool = false;
     fn read(value: Value) -> Result<Object, String> {
         match value {
             Value::Object(map) => Ok(map),
@@ -243,6 +274,23 @@ fn elements(value: Value) -> Result<Vec<Value>, String> {
     }
 }
 
+/// The scalar inside an object of one key (`{"task": true}` → `true`), for
+/// scalar kinds; anything else as it is.
+fn unwrap_scalar<C: Codec>(value: Value) -> Value {
+    match value {
+        Value::Object(map) if C::SCALAR && map.len() == 1 => {
+            let (key, inner) = map.into_iter().next().expect("one entry");
+            match inner {
+                Value::Object(_) | Value::Array(_) | Value::Null => {
+                    Value::Object(std::iter::once((key, inner)).collect())
+                }
+                scalar => scalar,
+            }
+        }
+        other => other,
+    }
+}
+
 macro_rules! scalar_helpers {
     ($codec:ty, $one:ident, $opt:ident, $vec:ident, $opt_vec:ident) => {
         #[doc = concat!("`", stringify!($one), "`: the plain value.")]
@@ -255,7 +303,8 @@ macro_rules! scalar_helpers {
             }
             /// Reads the value leniently.
             pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-                <$codec>::read(Value::deserialize(deserializer)?).map_err(D::Error::custom)
+                <$codec>::read(unwrap_scalar::<$codec>(Value::deserialize(deserializer)?))
+                    .map_err(D::Error::custom)
             }
         }
 
@@ -281,7 +330,9 @@ macro_rules! scalar_helpers {
                 if <$codec>::blank(&value) {
                     return Ok(None);
                 }
-                <$codec>::read(value).map(Some).map_err(D::Error::custom)
+                <$codec>::read(unwrap_scalar::<$codec>(value))
+                    .map(Some)
+                    .map_err(D::Error::custom)
             }
         }
 
@@ -509,6 +560,22 @@ mod tests {
         assert!(YnCodec::read(json!("maybe"))
             .unwrap_err()
             .contains("expected Y or N"));
+    }
+
+    #[test]
+    fn absent_dates_us_dates_and_wrapped_scalars() {
+        let s: Sample = serde_json::from_value(json!({"id": {"id": "7"}, "at": false})).unwrap();
+        assert_eq!((s.id, s.at), (7, None));
+        let s: Sample = serde_json::from_value(json!({"id": 1, "at": {}})).unwrap();
+        assert_eq!(s.at, None);
+        let at = DateTimeCodec::read(json!("12/05/2024 01:48:41 pm")).unwrap();
+        assert_eq!(at.to_rfc3339(), "2024-12-05T13:48:41+00:00");
+        assert_eq!(
+            DateCodec::read(json!("04/17/2024")).unwrap().to_string(),
+            "2024-04-17"
+        );
+        assert!(FlagCodec::read(unwrap_scalar::<FlagCodec>(json!({"result": true}))).unwrap());
+        assert!(ObjectCodec::read(unwrap_scalar::<ObjectCodec>(json!({"a": 1}))).is_ok());
     }
 
     #[test]
