@@ -53,6 +53,9 @@ pub fn link_members(
     if field.fields.is_empty() && remote {
         remote_members(text, field, context, path, depth);
     }
+    if field.fields.is_empty() && depth < super::context::MAX_DEPTH {
+        super::fields_pages::members(text, field, context, path, depth);
+    }
 }
 
 /// The page writes a scalar type for the field.

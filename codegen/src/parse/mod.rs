@@ -9,6 +9,7 @@ mod decide;
 mod errors;
 mod examples;
 mod fields;
+mod fields_pages;
 mod linked;
 mod names;
 mod reconcile;

@@ -1,0 +1,105 @@
+//! Members from a whole page that documents an entity's fields: a row whose
+//! cells link `./crm-company-fields.md`, `./object-fields.md` or
+//! `fields-rest-v3.md` with no anchor, or name the `crm.company.fields`
+//! method in prose ("see crm.company.fields"), takes the first field table
+//! of that page (its returned data, or its first object).
+
+use super::context::Context;
+use crate::inline;
+use crate::model::Field;
+
+/// Gives `field` the members of a fields page its cell text points to.
+/// Returns whether it did.
+pub fn members(
+    text: &str,
+    field: &mut Field,
+    context: &Context<'_>,
+    path: &[String],
+    depth: usize,
+) -> bool {
+    for target in targets(text) {
+        let Some(tables) = context.links.tables(field.at, &target) else {
+            continue;
+        };
+        let Some(sub) = tables.iter().find(|s| {
+            let heading = inline::plain(&s.heading).to_lowercase();
+            !(heading.contains("param") || heading.contains("error") || heading.contains("example"))
+        }) else {
+            continue;
+        };
+        // Links inside that page point into that page.
+        let there = Context {
+            subtables: tables.to_vec(),
+            named: Vec::new(),
+            links: context.links,
+            read: context.read,
+        };
+        if let Ok(found) = there.read_table(sub.table, path, depth + 1, false) {
+            // A table of the page's own `result` row is not a field table.
+            let named_fields = found
+                .iter()
+                .filter(|m| !m.name.contains(' ') && m.name != "result")
+                .count();
+            if named_fields >= 2 {
+                field.fields = found;
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Fields pages a cell points to: bare links to a page whose file name says
+/// `fields`, then `x.y.fields` methods named in its text, as the sibling
+/// page `x-y-fields.md`.
+fn targets(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("](") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find(')') else { break };
+        let target = &after[..close];
+        let file = target.rsplit('/').next().unwrap_or("");
+        if target.ends_with(".md")
+            && !target.starts_with("http")
+            && !target.starts_with('/')
+            && file.contains("fields")
+            && !file.contains("data-types")
+        {
+            out.push(target.to_string());
+        }
+        rest = &after[close..];
+    }
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
+        let word = word.trim_end_matches('.');
+        if super::shapes::names_fields(word) && super::is_method_name(word) && word.contains('.') {
+            let sibling = format!("./{}.md", word.to_ascii_lowercase().replace('.', "-"));
+            if !out.contains(&sibling) {
+                out.push(sibling);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_and_method_names_that_point_to_fields_pages() {
+        assert_eq!(
+            targets("see [crm.company.fields](./crm-company-fields.md) and [x](../data-types.md)"),
+            ["./crm-company-fields.md"]
+        );
+        assert_eq!(
+            targets("The fields are described by crm.lead.fields."),
+            ["./crm-lead-fields.md"]
+        );
+        assert_eq!(
+            targets("[item](./object-fields.md)"),
+            ["./object-fields.md"]
+        );
+        assert!(targets("[list](./crm-lead-list.md)").is_empty());
+    }
+}
