@@ -175,6 +175,7 @@ mod tests {
             rest_v3: false,
             paged: false,
             deprecated: None,
+            params_open: false,
         };
         assert!(method.untyped_output());
         assert_eq!(

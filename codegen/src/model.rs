@@ -29,6 +29,10 @@ pub struct Method {
     /// What the page's deprecation note says, when the method is deprecated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
+    /// The page's request example sends top-level keys the parameter table
+    /// does not name: `Params` keeps such keys too (see [`Field::open`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub params_open: bool,
 }
 
 /// A parameter, or a member of a structured parameter or result.
@@ -50,6 +54,11 @@ pub struct Field {
     pub values: Vec<EnumValue>,
     /// The type chosen for Rust.
     pub kind: Kind,
+    /// The page's example sends keys these members do not name (a custom
+    /// field, another spelling): the struct keeps any key it does not name,
+    /// so what the page shows is sent as shown.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
     /// Page line index where the field is documented.
     #[serde(skip)]
     pub at: usize,
@@ -143,6 +152,7 @@ impl Field {
             fields: Vec::new(),
             values: Vec::new(),
             kind,
+            open: false,
             at: 0,
         }
     }

@@ -153,6 +153,8 @@ demo.contractor.add scope=demo
     companyId* `crm_company.id` int
     note `text` string
 result `-` object
+  item `-` object
+    id `-` int
 errors \n",
     );
 }

@@ -84,10 +84,11 @@ mod tests {
             "skip": null,
             "items": []
         }));
+        // Keys keep the order they were given in (`order` parameters rely on it).
         assert_eq!(
             q,
-            "fields[PHONE][0][VALUE]=1%202&fields[PHONE][0][VALUE_TYPE]=WORK&fields[TITLE]=John%26Martin\
-             &id=5&items=&params[REGISTER_SONET_EVENT]=1&params[X]=0"
+            "fields[TITLE]=John%26Martin&fields[PHONE][0][VALUE]=1%202&fields[PHONE][0][VALUE_TYPE]=WORK\
+             &params[REGISTER_SONET_EVENT]=1&params[X]=0&id=5&items="
         );
     }
 

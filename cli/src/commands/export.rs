@@ -591,6 +591,7 @@ mod tests {
             rest_v3: false,
             paged: true,
             deprecated: None,
+            params_open: false,
         }
     }
 

@@ -332,6 +332,7 @@ fn bare_method(name: &str) -> Method {
         rest_v3: false,
         paged: false,
         deprecated: None,
+        params_open: false,
     }
 }
 

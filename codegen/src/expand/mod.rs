@@ -208,6 +208,7 @@ pub fn module_body(method: &Method) -> TokenStream {
         &docs::params_doc(method),
         &method.params,
         Owner::Request,
+        method.params_open,
     );
     set.elements.clear();
     set.output(&method.result);

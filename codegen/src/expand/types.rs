@@ -95,11 +95,14 @@ impl TypeSet {
         doc: &str,
         fields: &[Field],
         owner: Owner,
+        open: bool,
     ) -> TokenStream {
-        self.structure_with(TokenStream::new(), name, doc, fields, owner)
+        self.structure_with(TokenStream::new(), name, doc, fields, owner, open)
     }
 
-    /// [`TypeSet::structure`] with outer attributes (`#[deprecated]`) before its doc.
+    /// [`TypeSet::structure`] with outer attributes (`#[deprecated]`) before
+    /// its doc. `open`: the page's example sends keys the fields do not name
+    /// ([`Field::open`]), so the struct keeps any key it does not name.
     pub fn structure_with(
         &mut self,
         attrs: TokenStream,
@@ -107,6 +110,7 @@ impl TypeSet {
         doc: &str,
         fields: &[Field],
         owner: Owner,
+        open: bool,
     ) -> TokenStream {
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
@@ -124,7 +128,7 @@ impl TypeSet {
         // name: custom fields (`UF_...`) differ per portal, keys the page
         // names by a pattern (`PROPERTY_N`) are many, and a response may
         // always carry keys its page leaves out; none of them may be lost.
-        if custom || patterned || owner == Owner::Response {
+        if custom || patterned || open || owner == Owner::Response {
             let map =
                 super::ident(&field_names.claim(if custom { "user_fields" } else { "extra" }));
             members.extend([
@@ -150,6 +154,7 @@ impl TypeSet {
                 &docs::output_doc(result),
                 &result.fields,
                 Owner::Response,
+                true,
             );
             self.items.push(item);
         }
@@ -174,6 +179,7 @@ impl TypeSet {
             &docs::output_doc(result),
             &result.fields,
             Owner::Response,
+            true,
         );
         self.items.push(item);
         Plan::new(
@@ -234,7 +240,7 @@ impl TypeSet {
             Kind::Object if !field.fields.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 let doc = docs::struct_doc(field);
-                let item = self.structure(&name, &doc, &field.fields, owner);
+                let item = self.structure(&name, &doc, &field.fields, owner, field.open);
                 self.items.push(item);
                 Plan::named(&name, None)
             }

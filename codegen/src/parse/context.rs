@@ -40,6 +40,48 @@ impl Context<'_> {
         depth: usize,
         strict: bool,
     ) -> Result<Vec<Field>, Diagnostic> {
+        // A table that links back to itself, or to a table being read
+        // further up (a task whose `parent` is a task), gives no members
+        // the second time: the member is then a free-form object. Without
+        // this, each level of a self-referencing type repeats the whole
+        // type until the depth limit, and the bindings grow with its power.
+        let Some(_reading) = Reading::enter(table) else {
+            return Ok(Vec::new());
+        };
         (self.read)(table, self, path, depth, strict)
     }
+}
+
+/// A table on the stack of tables being read; leaving it (also by a panic,
+/// which `b24 check` survives page by page) takes it off.
+struct Reading(usize);
+
+impl Reading {
+    fn enter(table: &Table) -> Option<Reading> {
+        let key = table as *const Table as usize;
+        READING.with(|stack| {
+            let mut stack = stack.borrow_mut();
+            if stack.contains(&key) {
+                return None;
+            }
+            stack.push(key);
+            Some(Reading(key))
+        })
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        READING.with(|stack| {
+            let mut stack = stack.borrow_mut();
+            if let Some(at) = stack.iter().rposition(|k| *k == self.0) {
+                stack.remove(at);
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// The tables being read, innermost last.
+    static READING: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }

@@ -33,10 +33,28 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
         Side::Response => samples.result_value(path),
     };
     field.kind = super::reconcile::with_sample(decide(field, sample), field, sample);
+    if side == Side::Request && !field.fields.is_empty() {
+        field.open = sample.is_some_and(|s| sends_unnamed(s, &field.fields));
+    }
     if side == Side::Request && path.len() == 1 {
         super::reconcile::list_conventions(field, sample);
     }
     path.pop();
+}
+
+/// Whether a sample object (or any object of a sample list) has a key that
+/// none of `members` names, without regard to case. `auth` is the token a
+/// cURL example sends, not a parameter.
+pub fn sends_unnamed(sample: &Value, members: &[Field]) -> bool {
+    let objects: Vec<&serde_json::Map<String, Value>> = match sample {
+        Value::Object(map) => vec![map],
+        Value::Array(items) => items.iter().filter_map(Value::as_object).collect(),
+        _ => Vec::new(),
+    };
+    objects.iter().any(|map| {
+        map.keys()
+            .any(|key| key != "auth" && !members.iter().any(|m| m.name.eq_ignore_ascii_case(key)))
+    })
 }
 
 fn decide(field: &Field, sample: Option<&Value>) -> Kind {

@@ -18,6 +18,31 @@ use crate::blocks::{Block, Table};
 use crate::diag::Diagnostic;
 use crate::model::Field;
 
+/// Parameters of a page with no parameter table ("see the description of
+/// list methods", or no section at all), as its request examples send them:
+/// every top-level key, optional, typed by what it carries.
+fn from_examples(samples: &Samples) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    for request in &samples.requests {
+        let Some(map) = request.as_object() else {
+            continue;
+        };
+        for key in map.keys() {
+            if key == "auth" || fields.iter().any(|f| f.name.eq_ignore_ascii_case(key)) {
+                continue;
+            }
+            let mut field = Field::new(key.clone(), crate::model::Kind::Any);
+            field.description =
+                "Sent by the page's example; the page has no parameter table.".to_string();
+            fields.push(field);
+        }
+    }
+    for field in &mut fields {
+        decide::finish(field, &[], samples, decide::Side::Request);
+    }
+    fields
+}
+
 /// Reads the parameter section. Its first table lists the parameters; later
 /// tables under their own headings describe members of structured ones.
 pub fn read_params(
@@ -27,7 +52,7 @@ pub fn read_params(
 ) -> Result<Vec<Field>, Diagnostic> {
     let mut sections = page.sections_of(SectionKind::Params);
     let Some(section) = sections.next() else {
-        return Ok(Vec::new());
+        return Ok(from_examples(samples));
     };
     let mut tables = section
         .blocks
@@ -38,7 +63,7 @@ pub fn read_params(
             _ => None,
         });
     let Some((first_index, main)) = tables.next() else {
-        return Ok(Vec::new());
+        return Ok(from_examples(samples));
     };
     if !main.closed {
         return Err(Diagnostic::new(
@@ -62,7 +87,7 @@ pub fn read_params(
         links,
         read: read_table,
     };
-    let mut fields = read_table(main, &context, &[], 0, true)?;
+    let mut fields = context.read_table(main, &[], 0, true)?;
     attach_by_heading(&mut fields, &context);
     for field in &mut fields {
         decide::finish(field, &[], samples, decide::Side::Request);
@@ -85,7 +110,7 @@ pub fn read_lenient(
         links,
         read: read_table,
     };
-    let mut fields = read_table(table, &context, &[], 0, false).unwrap_or_default();
+    let mut fields = context.read_table(table, &[], 0, false).unwrap_or_default();
     attach_by_heading(&mut fields, &context);
     fields
 }

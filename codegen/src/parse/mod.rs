@@ -15,6 +15,7 @@ mod names;
 mod reconcile;
 mod result;
 mod rows;
+mod sampled;
 mod sections;
 mod shapes;
 mod subtable;
@@ -117,11 +118,15 @@ pub fn parse_all(
         scope: page.scope.clone(),
         who_can_execute: page.who_can_execute.clone(),
         description: page.description.clone(),
-        params,
+        params: params.clone(),
         result,
         errors,
         paged,
         deprecated: page.deprecated.clone(),
+        params_open: samples
+            .requests
+            .iter()
+            .any(|request| decide::sends_unnamed(request, &params)),
     };
     Ok((method, linked_paths, samples.examples()))
 }

@@ -148,6 +148,26 @@ pub fn read(
             };
         }
     }
+    // Where no table, link or row gives members, the example's keys do.
+    let untyped = matches!(spec.kind.non_null(), Kind::Any | Kind::Object)
+        || matches!(spec.kind.non_null(), Kind::Array(inner) if matches!(**inner, Kind::Any | Kind::Object));
+    // A union the page spells out (`object | boolean`) stays open.
+    let union = spec.ty.as_deref().is_some_and(crate::types::is_union);
+    if spec.fields.is_empty()
+        && untyped
+        && !union
+        && !sample.is_some_and(super::shapes::is_descriptor_map)
+    {
+        if let Some((kind, fields)) = sample.and_then(super::sampled::shape) {
+            spec.kind = kind;
+            spec.fields = fields;
+        }
+    }
+    // What the example sends where the table says otherwise is read too.
+    if spec.fields.is_empty() {
+        let carrier = Field::new("result", spec.kind.clone());
+        spec.kind = super::reconcile::with_sample(spec.kind.clone(), &carrier, sample);
+    }
     super::shapes::descriptors(method, sample, &mut spec);
     (spec, paged)
 }

@@ -14,15 +14,30 @@ pub fn names_fields(method: &str) -> bool {
     last.eq_ignore_ascii_case("fields") || last.eq_ignore_ascii_case("getfields")
 }
 
-/// An object whose every value is an object with a `type`: field descriptors.
+/// Keys only a field descriptor has.
+const DESCRIPTOR_KEYS: [&str; 6] = [
+    "type",
+    "isRequired",
+    "isReadOnly",
+    "isImmutable",
+    "isMultiple",
+    "isDynamic",
+];
+
+/// An object whose every value is an object with a `type` or a
+/// `isRequired`-like flag: field descriptors.
 pub fn is_descriptor_map(value: &Value) -> bool {
     let Some(map) = value.as_object() else {
         return false;
     };
     !map.is_empty()
         && map.values().all(|d| {
-            d.as_object()
-                .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case("type")))
+            d.as_object().is_some_and(|o| {
+                o.keys().any(|k| {
+                    let k = k.replace('_', "");
+                    DESCRIPTOR_KEYS.iter().any(|d| d.eq_ignore_ascii_case(&k))
+                })
+            })
         })
 }
 

@@ -257,7 +257,8 @@ impl Codec for ObjectCodec {
         value.serialize(serializer)
     }
     fn blank(value: &Value) -> bool {
-        matches!(value, Value::Null) || matches!(value, Value::String(s) if s.is_empty())
+        matches!(value, Value::Null | Value::Bool(false))
+            || matches!(value, Value::String(s) if s.is_empty())
     }
 }
 
@@ -419,8 +420,9 @@ pub mod opt {
         deserializer: D,
     ) -> Result<Option<T>, D::Error> {
         let value = Value::deserialize(deserializer)?;
+        // PHP sends `false` where an object is absent.
         let blank = match &value {
-            Value::Null => true,
+            Value::Null | Value::Bool(false) => true,
             Value::String(s) => s.is_empty(),
             Value::Array(a) => a.is_empty(),
             _ => false,
