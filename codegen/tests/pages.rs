@@ -457,14 +457,12 @@ result `array` object
   RIGHTS `object` object
 errors \n",
     );
-    // Keys that are data (site identifiers) make a map: no struct for it.
+    // Keys that are data (site identifiers) make a map of values: no struct for it.
     check(
         "site-rights-get.md",
         "
 demo.rights.get scope=demo
-result `array` any
-  0 `string[]` [string]
-  <siteId> `string[]` [string]
+result `array` {any}
 errors \n",
     );
 }

@@ -42,7 +42,7 @@ pub fn link_members(
                 })
             });
         if let Some(sub) = sub {
-            if let Ok(members) = context.read_table(sub.table, path, depth + 1, false) {
+            if let Ok(members) = context.read_sub(sub, path, depth + 1) {
                 if !members.is_empty() {
                     field.fields = members;
                     break;
@@ -210,9 +210,7 @@ pub fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
                 .any(|w| w == name)
         });
         if let Some(sub) = named {
-            if let Ok(members) =
-                context.read_table(sub.table, std::slice::from_ref(&field.name), 1, false)
-            {
+            if let Ok(members) = context.read_sub(sub, std::slice::from_ref(&field.name), 1) {
                 field.fields = members;
             }
         }

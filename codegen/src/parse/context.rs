@@ -52,6 +52,31 @@ impl Context<'_> {
     }
 }
 
+impl Context<'_> {
+    /// The members of a sub-table and of the tables of the same columns
+    /// that follow it under its heading (the tabs of `{% list tabs %}`), in
+    /// order, each name once.
+    pub fn read_sub(
+        &self,
+        sub: &SubTable<'_>,
+        path: &[String],
+        depth: usize,
+    ) -> Result<Vec<Field>, Diagnostic> {
+        let mut members = self.read_table(sub.table, path, depth, false)?;
+        for table in &sub.more {
+            for member in self
+                .read_table(table, path, depth, false)
+                .unwrap_or_default()
+            {
+                if !members.iter().any(|m| m.name == member.name) {
+                    members.push(member);
+                }
+            }
+        }
+        Ok(members)
+    }
+}
+
 /// A table on the stack of tables being read; leaving it (also by a panic,
 /// which `b24 check` survives page by page) takes it off.
 struct Reading(usize);

@@ -32,7 +32,12 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
         Side::Request => samples.request_value(path),
         Side::Response => samples.result_value(path),
     };
-    field.kind = super::reconcile::with_sample(decide(field, sample), field, sample);
+    // The first example decides; every other one may widen what it decided.
+    let mut kind = decide(field, sample);
+    for other in samples.values_at(side == Side::Response, path) {
+        kind = super::reconcile::with_sample(kind, field, Some(other));
+    }
+    field.kind = kind;
     if side == Side::Request && !field.fields.is_empty() {
         field.open = sample.is_some_and(|s| sends_unnamed(s, &field.fields));
     }

@@ -83,6 +83,24 @@ impl Samples {
             .find_map(|root| lookup(root.get("result")?, path))
     }
 
+    /// Every sample value at a parameter path (`Request`) or a path inside
+    /// `result` (`Response`), in every example and every list element.
+    pub fn values_at(&self, response: bool, path: &[String]) -> Vec<&Value> {
+        let mut out = Vec::new();
+        if response {
+            for root in &self.responses {
+                if let Some(result) = root.get("result") {
+                    lookup_all(result, path, &mut out);
+                }
+            }
+        } else {
+            for root in &self.requests {
+                lookup_all(root, path, &mut out);
+            }
+        }
+        out
+    }
+
     /// Whether a response example carries `total` or `next`.
     pub fn paged(&self) -> bool {
         self.responses
@@ -104,6 +122,32 @@ fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
             .and_then(|(_, v)| lookup(v, rest)),
         Value::Array(items) => items.iter().find_map(|item| lookup(item, path)),
         _ => None,
+    }
+}
+
+/// [`lookup`], collecting the values of every list element that has the path.
+fn lookup_all<'v>(value: &'v Value, path: &[String], out: &mut Vec<&'v Value>) {
+    // Examples are small; this only bounds a pathological one.
+    const MAX_VALUES: usize = 256;
+    if out.len() >= MAX_VALUES {
+        return;
+    }
+    let Some((first, rest)) = path.split_first() else {
+        out.push(value);
+        return;
+    };
+    match value {
+        Value::Object(map) => {
+            if let Some((_, v)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(first)) {
+                lookup_all(v, rest, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                lookup_all(item, path, out);
+            }
+        }
+        _ => {}
     }
 }
 

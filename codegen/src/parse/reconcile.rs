@@ -43,8 +43,11 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
             | Kind::Enum,
             _,
         ) if container && !wrapped_scalar(sample) => Some(Kind::Any),
-        // Documented members, but the example sends a plain value.
-        (Kind::Object, _) if !field.fields.is_empty() && !container => Some(Kind::Any),
+        // An object (documented members or not) the example sends as a
+        // plain value.
+        (Kind::Object, _) if !container && !field.fields.is_empty() => Some(Kind::Any),
+        (Kind::Object, Value::String(s)) if !s.is_empty() => Some(Kind::Any),
+        (Kind::Object, Value::Number(_) | Value::Bool(true)) => Some(Kind::Any),
         (Kind::Array(element), Value::Array(items))
             if **element == Kind::Object
                 && !field.fields.is_empty()

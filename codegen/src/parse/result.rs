@@ -148,28 +148,56 @@ pub fn read(
             };
         }
     }
+    // What the examples send where the table says otherwise is read too;
+    // a scalar some example answers with `null` may be anything.
+    let mut carrier = Field::new("result", spec.kind.clone());
+    carrier.fields = spec.fields.clone();
+    for result in samples.responses.iter().filter_map(|r| r.get("result")) {
+        let scalar = !matches!(
+            spec.kind.non_null(),
+            Kind::Object | Kind::Array(_) | Kind::Map(_) | Kind::Any
+        );
+        spec.kind = if result.is_null() && scalar {
+            Kind::Any
+        } else {
+            super::reconcile::with_sample(spec.kind.clone(), &carrier, Some(result))
+        };
+    }
+    if spec.kind == Kind::Any {
+        spec.fields.clear();
+    }
     // Where no table, link or row gives members, the example's keys do.
     let untyped = matches!(spec.kind.non_null(), Kind::Any | Kind::Object)
         || matches!(spec.kind.non_null(), Kind::Array(inner) if matches!(**inner, Kind::Any | Kind::Object));
     // A union the page spells out (`object | boolean`) stays open.
     let union = spec.ty.as_deref().is_some_and(crate::types::is_union);
-    if spec.fields.is_empty()
-        && untyped
+    if (spec.fields.is_empty() && untyped || spec.kind == Kind::Any)
         && !union
         && !sample.is_some_and(super::shapes::is_descriptor_map)
+        && same_shape(samples)
     {
         if let Some((kind, fields)) = sample.and_then(super::sampled::shape) {
             spec.kind = kind;
             spec.fields = fields;
         }
     }
-    // What the example sends where the table says otherwise is read too.
-    if spec.fields.is_empty() {
-        let carrier = Field::new("result", spec.kind.clone());
-        spec.kind = super::reconcile::with_sample(spec.kind.clone(), &carrier, sample);
-    }
     super::shapes::descriptors(method, sample, &mut spec);
     (spec, paged)
+}
+
+/// Whether every response example's `result` is a container of one kind
+/// (all objects or all lists): the shape read off the first then holds for all.
+fn same_shape(samples: &Samples) -> bool {
+    let mut results = samples.responses.iter().filter_map(|r| r.get("result"));
+    let Some(first) = results.next() else {
+        return true;
+    };
+    results.all(|r| {
+        matches!(
+            (first, r),
+            (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_))
+        )
+    })
 }
 
 /// Whether an example object has the documented members as its keys, with

@@ -30,15 +30,24 @@ pub fn is_descriptor_map(value: &Value) -> bool {
     let Some(map) = value.as_object() else {
         return false;
     };
-    !map.is_empty()
-        && map.values().all(|d| {
-            d.as_object().is_some_and(|o| {
-                o.keys().any(|k| {
-                    let k = k.replace('_', "");
-                    DESCRIPTOR_KEYS.iter().any(|d| d.eq_ignore_ascii_case(&k))
-                })
-            })
+    !map.is_empty() && map.values().all(is_descriptor)
+}
+
+/// A descriptor: a `type` given as text, or an `isRequired`-like flag given
+/// as a flag (an entity with a member named `type` holds an object there).
+fn is_descriptor(value: &Value) -> bool {
+    value.as_object().is_some_and(|o| {
+        o.iter().any(|(k, v)| {
+            let k = k.replace('_', "");
+            let flag = matches!(v, Value::Bool(_)) || matches!(v.as_str(), Some("Y" | "N"));
+            DESCRIPTOR_KEYS.iter().any(|d| d.eq_ignore_ascii_case(&k))
+                && if k.eq_ignore_ascii_case("type") {
+                    v.is_string()
+                } else {
+                    flag
+                }
         })
+    })
 }
 
 /// Retypes `result` as a map of descriptors where the example shows one (at
@@ -102,6 +111,10 @@ mod tests {
         assert_eq!(s.fields[0].name, "product");
         assert_eq!(s.fields[0].kind, Kind::Map(Box::new(Kind::FieldInfo)));
 
+        let mut s = spec();
+        let entity = json!({"image": {"type": {"type": "string"}, "url": {"type": "string"}}});
+        descriptors("x.image.getFields", Some(&entity), &mut s);
+        assert_eq!(s.fields[0].name, "image");
         let mut s = spec();
         descriptors("x.y.get", Some(&json!({"ID": 1})), &mut s);
         assert_eq!(s, spec());

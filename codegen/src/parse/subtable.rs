@@ -13,15 +13,23 @@ pub struct SubTable<'b> {
     /// The id the site gives the heading when it has no `{#anchor}`.
     pub slug: String,
     pub table: &'b Table<'b>,
+    /// Tables of the same columns that follow under the same heading: the
+    /// other tabs of a `{% list tabs %}` (a lead's fields, a deal's...).
+    pub more: Vec<&'b Table<'b>>,
 }
 
 /// The tables of `blocks` that stand under a heading, in order.
 pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
-    let mut out = Vec::new();
+    let mut out: Vec<SubTable<'b>> = Vec::new();
     let mut heading: Option<(String, Option<String>)> = None;
+    // Whether the last sub-table's heading is still the current one.
+    let mut open = false;
     for block in blocks {
         match block {
-            Block::Heading { text, anchor, .. } => heading = Some((text.clone(), anchor.clone())),
+            Block::Heading { text, anchor, .. } => {
+                heading = Some((text.clone(), anchor.clone()));
+                open = false;
+            }
             Block::Table(table) | Block::PipeTable(table) => {
                 if let Some((text, anchor)) = heading.take() {
                     out.push(SubTable {
@@ -29,13 +37,32 @@ pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
                         slug: slug(&text),
                         heading: text,
                         table,
+                        more: Vec::new(),
                     });
+                    open = true;
+                } else if let Some(last) = out.last_mut().filter(|_| open) {
+                    if same_columns(last.table, table) {
+                        last.more.push(table);
+                    }
                 }
             }
             _ => {}
         }
     }
     out
+}
+
+/// Two tables with the same header row.
+fn same_columns(a: &Table, b: &Table) -> bool {
+    match (a.rows.first(), b.rows.first()) {
+        (Some(x), Some(y)) => {
+            x.len() == y.len()
+                && x.iter().zip(y.iter()).all(|(p, q)| {
+                    inline::plain(&p.text()).trim() == inline::plain(&q.text()).trim()
+                })
+        }
+        _ => false,
+    }
 }
 
 /// The id a heading without `{#anchor}` gets on the site: lowercase words joined by `-`.
