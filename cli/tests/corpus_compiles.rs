@@ -14,18 +14,14 @@ use serde_json::Value;
 
 /// Percent bars on the summary's figures: (key in `summary`, at most).
 const BARS: &[(&str, &str, f64)] = &[
-    // Aim: 0.5.
-    ("examples", "decode_error_pct", 1.5),
-    // Aim: 1.0.
+    ("examples", "decode_error_pct", 0.5),
     ("examples", "losing_keys_pct", 1.0),
-    // Aim: 1.0.
-    ("examples", "read_error_pct", 4.0),
-    // Aim: 1.0.
-    ("examples", "dropping_pct", 4.5),
+    ("examples", "read_error_pct", 1.0),
+    ("examples", "dropping_pct", 1.0),
     // Aim: 7.0.
-    ("typing", "untyped_output_pct", 13.0),
+    ("typing", "untyped_output_pct", 10.0),
     // Aim: 5.0.
-    ("typing", "untyped_param_node_pct", 7.0),
+    ("typing", "untyped_param_node_pct", 6.6),
 ];
 
 /// Methods integrators call most: typed as deep as their pages show, and
@@ -39,6 +35,8 @@ const MOST_CALLED: &[&str] = &[
     "crm.deal.list",
     "crm.deal.update",
     "crm.deal.fields",
+    "crm.deal.productrows.get",
+    "crm.deal.productrows.set",
     "crm.contact.add",
     "crm.contact.get",
     "crm.contact.list",
@@ -47,17 +45,42 @@ const MOST_CALLED: &[&str] = &[
     "crm.company.list",
     "crm.company.update",
     "crm.company.fields",
-    "crm.status.list",
+    "crm.item.add",
+    "crm.item.get",
+    "crm.item.list",
+    "crm.activity.add",
+    "crm.activity.get",
     "crm.activity.fields",
+    "crm.timeline.comment.add",
+    "crm.timeline.comment.list",
+    "crm.status.list",
+    "crm.product.list",
+    "crm.requisite.list",
+    "crm.activity.todo.add",
     "tasks.task.add",
+    "tasks.task.get",
     "tasks.task.update",
+    "task.commentitem.getlist",
     "user.get",
+    "user.current",
     "department.get",
     "disk.folder.getchildren",
+    "disk.folder.uploadfile",
     "disk.storage.getlist",
+    "calendar.event.get",
+    "sonet_group.get",
+    "lists.element.add",
+    "lists.element.get",
+    "catalog.product.list",
+    "bizproc.workflow.start",
+    "telephony.externalcall.register",
+    "telephony.externalcall.finish",
     "event.bind",
     "event.get",
     "placement.bind",
+    "app.info",
+    "profile",
+    "entity.item.add",
 ];
 
 fn report() -> Option<Value> {
@@ -141,15 +164,10 @@ fn every_method_page_compiles_and_its_examples_go_through_its_types() {
         );
     }
 
-    let typed_output = |method: &str| {
-        !report["downgrades"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["method"] == method && d["path"] == "result")
-    };
-    let example_problems = |method: &str| -> Vec<Value> {
-        report["examples"]
+    // A method may be named by guide pages too (a tutorial that calls it);
+    // its own page is the one that passes.
+    let pages_of = |method: &str| -> Vec<String> {
+        report["ok"]
             .as_array()
             .unwrap()
             .iter()
@@ -158,29 +176,49 @@ fn every_method_page_compiles_and_its_examples_go_through_its_types() {
                     .as_str()
                     .is_some_and(|m| m.eq_ignore_ascii_case(method))
             })
+            .filter_map(|p| p["page"].as_str().map(String::from))
+            .collect()
+    };
+    let typed_output = |page: &str| {
+        !report["downgrades"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["page"] == page && d["path"] == "result")
+    };
+    let example_problems = |page: &str| -> Vec<Value> {
+        report["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["page"] == page)
             .flat_map(|p| p["problems"].as_array().cloned().unwrap_or_default())
             .filter(|p| p["page_fault"].is_null())
             .collect()
     };
-    let bound = |method: &str| {
-        report["ok"].as_array().unwrap().iter().any(|p| {
-            p["method"]
-                .as_str()
-                .is_some_and(|m| m.eq_ignore_ascii_case(method))
-        })
-    };
     let mut failures = Vec::new();
     for method in MOST_CALLED {
-        if !bound(method) {
+        let pages = pages_of(method);
+        if pages.is_empty() {
             failures.push(format!("{method}: no page binds it"));
             continue;
         }
-        if !typed_output(method) {
-            failures.push(format!("{method}: Output is a JSON value"));
-        }
-        let problems = example_problems(method);
-        if !problems.is_empty() {
-            failures.push(format!("{method}: {}", Value::Array(problems)));
+        let verdicts: Vec<String> = pages
+            .iter()
+            .map(|page| {
+                let mut why = Vec::new();
+                if !typed_output(page) {
+                    why.push("Output is a JSON value".to_string());
+                }
+                let problems = example_problems(page);
+                if !problems.is_empty() {
+                    why.push(Value::Array(problems).to_string());
+                }
+                format!("{page}: {}", why.join("; "))
+            })
+            .collect();
+        if verdicts.iter().all(|v| !v.ends_with(": ")) {
+            failures.push(format!("{method}: {}", verdicts.join(" | ")));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -395,7 +395,7 @@ fn events_and_overviews_are_not_method_pages() {
 #[test]
 fn a_directory_becomes_one_module_tree() {
     let tree = bitrix24_codegen::api_tree(&fixture(""), "fixtures").unwrap();
-    assert_eq!(tree.methods, 18, "{:?}", tree.skipped);
+    assert_eq!(tree.methods, 20, "{:?}", tree.skipped);
     assert!(tree.skipped.is_empty(), "{:?}", tree.skipped);
     let code = bitrix24_codegen::pretty(tree.tokens);
     for wanted in [
@@ -455,6 +455,7 @@ result `array` object
   NAME `string` string
   PARENT_ID `integer` int
   RIGHTS `object` object
+    R `-` bool/YesNo
 errors \n",
     );
     // Keys that are data (site identifiers) make a map of values: no struct for it.
@@ -465,4 +466,45 @@ demo.rights.get scope=demo
 result `array` {any}
 errors \n",
     );
+}
+
+#[test]
+fn members_from_a_linked_fields_page_and_from_the_example() {
+    // `gizmo` takes the rows of the page its cell links (without the page's
+    // own `result` row); `owner` has no members but the example shows them.
+    check(
+        "gizmo-get.md",
+        "
+demo.gizmo.get scope=demo
+  id* `integer` int
+result `object` object
+  gizmo `object` object
+    ID `integer` int
+    NAME `string` string
+  owner `object` object
+    id `-` int
+    name `-` string
+    tags `-` [object]
+      code `-` string
+errors \n",
+    );
+    // The request example sends a key the table does not name: `Params`
+    // keeps it rather than dropping it.
+    assert!(load("gizmo-get.md").params_open);
+}
+
+#[test]
+fn every_tab_under_a_linked_heading_gives_members() {
+    check(
+        "tabbed-add.md",
+        "
+demo.figure.add scope=demo
+  kind* `integer` int
+  fields* `object` object
+    radius `double` float
+    side `double` float
+result `-` any
+errors \n",
+    );
+    assert!(!load("tabbed-add.md").params_open);
 }

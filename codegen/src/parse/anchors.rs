@@ -199,7 +199,9 @@ fn anchor_links(text: &str) -> Vec<String> {
 /// parameter without members gives it the table below.
 pub fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
     for field in fields.iter_mut() {
-        if !field.fields.is_empty() {
+        // A scalar (`integer`) is never given members by a heading that
+        // happens to use its name as a word.
+        if !field.fields.is_empty() || written_scalar(field) {
             continue;
         }
         let name = field.name.to_lowercase();

@@ -34,10 +34,28 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
     };
     // The first example decides; every other one may widen what it decided.
     let mut kind = decide(field, sample);
-    for other in samples.values_at(side == Side::Response, path) {
+    let all = samples.values_at(side == Side::Response, path);
+    for other in &all {
         kind = super::reconcile::with_sample(kind, field, Some(other));
     }
     field.kind = kind;
+    // A response member the page gives no members: its example's keys do,
+    // when every example shows the same kind of container.
+    let open = matches!(field.kind.non_null(), Kind::Object | Kind::Any)
+        && !field.ty.as_deref().is_some_and(crate::types::is_union);
+    if side == Side::Response && field.fields.is_empty() && open {
+        let agree = all.iter().all(|v| {
+            matches!(
+                (sample, v),
+                (Some(Value::Object(_)), Value::Object(_))
+                    | (Some(Value::Array(_)), Value::Array(_))
+            ) || v.is_null()
+        });
+        if let Some((kind, members)) = sample.filter(|_| agree).and_then(super::sampled::shape) {
+            field.kind = kind;
+            field.fields = members;
+        }
+    }
     if side == Side::Request && !field.fields.is_empty() {
         field.open = sample.is_some_and(|s| sends_unnamed(s, &field.fields));
     }

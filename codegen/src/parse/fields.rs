@@ -18,6 +18,28 @@ use crate::blocks::{Block, Table};
 use crate::diag::Diagnostic;
 use crate::model::Field;
 
+/// The fields the sibling `x.y.fields` page documents, for an `x.y.get` or
+/// `x.y.list` page that documents no result at all (older pages say only
+/// "see the description of list methods"): those methods answer with the
+/// entity, whose fields its `fields` page lists.
+pub fn sibling_fields(method: &str, links: &Links<'_>) -> Vec<Field> {
+    let Some((entity, verb)) = method.rsplit_once('.') else {
+        return Vec::new();
+    };
+    if !matches!(verb, "get" | "list") {
+        return Vec::new();
+    }
+    let mut carrier = Field::new("result", crate::model::Kind::Object);
+    let context = Context {
+        subtables: Vec::new(),
+        named: Vec::new(),
+        links,
+        read: read_table,
+    };
+    super::fields_pages::members(&format!("{entity}.fields"), &mut carrier, &context, &[], 0);
+    carrier.fields
+}
+
 /// Parameters of a page with no parameter table ("see the description of
 /// list methods", or no section at all), as its request examples send them:
 /// every top-level key, optional, typed by what it carries.

@@ -41,7 +41,11 @@ pub fn members(
                 .filter(|m| !m.name.contains(' ') && m.name != "result")
                 .count();
             if named_fields >= 2 {
-                field.fields = found;
+                // The page's own envelope rows are not the entity's fields.
+                field.fields = found
+                    .into_iter()
+                    .filter(|m| !matches!(m.name.as_str(), "result" | "time" | "total" | "next"))
+                    .collect();
                 return true;
             }
         }

@@ -181,6 +181,21 @@ pub fn read(
             spec.fields = fields;
         }
     }
+    // Nothing on the page: an entity's `get`/`list` answers its fields.
+    if spec.kind == Kind::Any && spec.fields.is_empty() && sample.is_none() && !documented {
+        let fields = fields::sibling_fields(method, links);
+        if !fields.is_empty() {
+            spec.fields = fields;
+            for field in &mut spec.fields {
+                decide::finish(field, &[], samples, Side::Response);
+            }
+            spec.kind = if method.ends_with(".list") {
+                Kind::Array(Box::new(Kind::Object))
+            } else {
+                Kind::Object
+            };
+        }
+    }
     super::shapes::descriptors(method, sample, &mut spec);
     (spec, paged)
 }

@@ -81,7 +81,15 @@ fn placeholder(value: &Value) -> Option<&str> {
                 && s[1..s.len() - 1]
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '_' | ' ' | '-'));
-            (s.contains("**") || lower.contains("_here") || angle).then_some(s.as_str())
+            // Code the example meant to run (`formatDate(monthAgo)`).
+            let call = s.ends_with(')')
+                && s.split_once('(').is_some_and(|(name, _)| {
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+                });
+            (s.contains("**") || lower.contains("_here") || angle || call).then_some(s.as_str())
         }
         Value::Array(items) => items.iter().find_map(placeholder),
         Value::Object(map) => map.values().find_map(placeholder),
@@ -363,6 +371,7 @@ mod tests {
     fn placeholders_are_recognised() {
         assert!(placeholder(&json!({"id": "**put_id_here**"})).is_some());
         assert!(placeholder(&json!({"fields": {"ID": "<ID>"}})).is_some());
+        assert!(placeholder(&json!({"from": "formatDate(monthAgo)"})).is_some());
         assert!(placeholder(&json!({"html": "<b>bold</b>", "n": "x"})).is_none());
     }
 }
