@@ -400,7 +400,7 @@ impl Iterator for Feed<'_> {
             }
             match self.line(self.number, &text) {
                 Ok(params) => chunk.push((self.number, params)),
-                Err(settled) => lock(self.settled).push(settled),
+                Err(settled) => lock(self.settled).push(*settled),
             }
         }
         (!chunk.is_empty()).then_some(chunk)
@@ -408,8 +408,9 @@ impl Iterator for Feed<'_> {
 }
 
 impl Feed<'_> {
-    /// A line's parameters to send, or its report line when it is not sent.
-    fn line(&self, number: u64, text: &str) -> Result<Value, (ReportLine, bool)> {
+    /// A line's parameters to send, or its report line when it is not sent
+    /// (boxed: a report line is large, and most lines are sent).
+    fn line(&self, number: u64, text: &str) -> Result<Value, Box<(ReportLine, bool)>> {
         if let Some(earlier) = self.previous.get(&number) {
             let settled = match earlier.status {
                 Status::Ok => true,
@@ -417,11 +418,14 @@ impl Feed<'_> {
                 Status::Error => false,
             };
             if settled {
-                return Err((earlier.clone(), true));
+                return Err(Box::new((earlier.clone(), true)));
             }
         }
         let invalid = |code: &str, why: String| {
-            Err((ReportLine::failed(number, Status::Error, code, why), false))
+            Err(Box::new((
+                ReportLine::failed(number, Status::Error, code, why),
+                false,
+            )))
         };
         let params = match serde_json::from_str(text) {
             Ok(value @ Value::Object(_)) => value,

@@ -112,14 +112,10 @@ fn remote_members(
         else {
             continue;
         };
-        // Links inside that file point into that file.
-        let there = Context {
-            subtables: tables.to_vec(),
-            named: Vec::new(),
-            links: context.links,
-            read: context.read,
-        };
-        if let Ok(members) = there.read_table(sub.table, path, depth + 1, false) {
+        if let Ok(members) = context
+            .in_file(tables)
+            .read_table(sub.table, path, depth + 1, false)
+        {
             if members.iter().any(|m| !m.name.contains(' ')) {
                 field.fields = members;
                 return;

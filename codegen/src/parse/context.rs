@@ -52,7 +52,18 @@ impl Context<'_> {
     }
 }
 
-impl Context<'_> {
+impl<'b> Context<'b> {
+    /// The context of a table in a linked file: links inside that file
+    /// point into that file.
+    pub fn in_file(&self, tables: &'b [SubTable<'b>]) -> Context<'b> {
+        Context {
+            subtables: tables.to_vec(),
+            named: Vec::new(),
+            links: self.links,
+            read: self.read,
+        }
+    }
+
     /// The members of a sub-table and of the tables of the same columns
     /// that follow it under its heading (the tabs of `{% list tabs %}`), in
     /// order, each name once.

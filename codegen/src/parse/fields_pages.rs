@@ -27,14 +27,10 @@ pub fn members(
         }) else {
             continue;
         };
-        // Links inside that page point into that page.
-        let there = Context {
-            subtables: tables.to_vec(),
-            named: Vec::new(),
-            links: context.links,
-            read: context.read,
-        };
-        if let Ok(found) = there.read_table(sub.table, path, depth + 1, false) {
+        if let Ok(found) = context
+            .in_file(tables)
+            .read_table(sub.table, path, depth + 1, false)
+        {
             // A table of the page's own `result` row is not a field table.
             let named_fields = found
                 .iter()
