@@ -66,8 +66,15 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
         }
         _ => None,
     };
+    // A number or date the example leaves empty (`"ownerId": ""`) may be
+    // absent: the field is optional whatever the table says.
+    let emptied = matches!(sample, Value::String(s) if s.trim().is_empty())
+        && matches!(
+            inner,
+            Kind::Integer | Kind::Float | Kind::Date | Kind::DateTime
+        );
     let kind = widened.unwrap_or(inner);
-    if nullable && kind != Kind::Any {
+    if (nullable || emptied) && kind != Kind::Any {
         Kind::Nullable(Box::new(kind))
     } else {
         kind
