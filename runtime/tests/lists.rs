@@ -128,7 +128,7 @@ async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
         assert_eq!(cmd.len(), 50);
         assert_eq!(
             cmd[0].1,
-            "crm.lead.list?filter[%3EID]=0&order[ID]=ASC&select=&start=-1"
+            "crm.lead.list?select=&filter[%3EID]=0&order[ID]=ASC&start=-1"
         );
         assert_eq!(cmd[1].0, "p1");
         assert!(

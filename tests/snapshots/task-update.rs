@@ -37,9 +37,17 @@ pub mod fixture_task_update {
         "::bitrix24::wire::opt_yn"; }
     }
     ::bitrix24::__record! {
+        " Members of `task`." Task { " As the page's example shows it." id ? :
+        ::std::string::String = "::bitrix24::wire::opt_string";
+        " As the page's example shows it." title ? : ::std::string::String =
+        "::bitrix24::wire::opt_string"; " As the page's example shows it." "changedDate"
+        changed_date ? : ::std::string::String = "::bitrix24::wire::opt_string"; ..extra
+        }
+    }
+    ::bitrix24::__record! {
         " What the method returns in `result` (`object` on the page)." Output {
-        " The task\n\n page type: `object`." task ? : ::bitrix24::wire::Object =
-        "::bitrix24::wire::opt_object"; ..extra }
+        " The task\n\n page type: `object`." task ? : Task = "::bitrix24::wire::opt";
+        ..extra }
     }
     ::bitrix24::__method_error! {
         " Errors of `fixture.task.update`." { " `ERROR_TASK_NOT_FOUND`: Task not found"

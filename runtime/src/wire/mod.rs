@@ -31,6 +31,13 @@ pub trait Codec {
     /// Whether the kind is a scalar. A scalar sent wrapped in an object of
     /// one key (`{"result": true}`, `{"id": 5}`) is read as that scalar.
     const SCALAR: bool = true;
+    /// Whether a scalar found wrapped in one key is one of this kind's own
+    /// spellings, and so the value meant (`{"task": true}` for a flag, but
+    /// not `{"count": 1}`).
+    fn wrapped(inner: &Value) -> bool {
+        let _ = inner;
+        true
+    }
     /// Whether a JSON value means "absent" for an optional field.
     fn blank(value: &Value) -> bool {
         match value {
@@ -126,10 +133,18 @@ fn read_flag(value: &Value) -> Option<bool> {
     }
 }
 
+/// A flag's own spellings when found wrapped: `true`, `"Y"`, `"N"`.
+fn flag_itself(inner: &Value) -> bool {
+    matches!(inner, Value::Bool(_)) || matches!(inner.as_str(), Some("Y" | "N"))
+}
+
 /// Flags sent as `"Y"` / `"N"`; any flag spelling is read.
 pub struct YnCodec;
 impl Codec for YnCodec {
     type Value = bool;
+    fn wrapped(inner: &Value) -> bool {
+        flag_itself(inner)
+    }
     fn read(value: Value) -> Result<bool, String> {
         read_flag(&value).ok_or_else(|| format!("expected Y or N, found {}", describe(&value)))
     }
@@ -142,6 +157,9 @@ impl Codec for YnCodec {
 pub struct FlagCodec;
 impl Codec for FlagCodec {
     type Value = bool;
+    fn wrapped(inner: &Value) -> bool {
+        flag_itself(inner)
+    }
     fn read(value: Value) -> Result<bool, String> {
         read_flag(&value).ok_or_else(|| format!("expected a boolean, found {}", describe(&value)))
     }
@@ -285,7 +303,8 @@ fn unwrap_scalar<C: Codec>(value: Value) -> Value {
                 Value::Object(_) | Value::Array(_) | Value::Null => {
                     Value::Object(std::iter::once((key, inner)).collect())
                 }
-                scalar => scalar,
+                scalar if C::wrapped(&scalar) => scalar,
+                other => Value::Object(std::iter::once((key, other)).collect()),
             }
         }
         other => other,
@@ -577,6 +596,7 @@ mod tests {
             "2024-04-17"
         );
         assert!(FlagCodec::read(unwrap_scalar::<FlagCodec>(json!({"result": true}))).unwrap());
+        assert!(FlagCodec::read(unwrap_scalar::<FlagCodec>(json!({"count": 1}))).is_err());
         assert!(ObjectCodec::read(unwrap_scalar::<ObjectCodec>(json!({"a": 1}))).is_ok());
     }
 
