@@ -34,7 +34,11 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
     };
     // The first example decides; every other one may widen what it decided.
     let mut kind = decide(field, sample);
-    let all = samples.values_at(side == Side::Response, path);
+    // No example has the path: none can widen the kind.
+    let all = match sample {
+        Some(_) => samples.values_at(side == Side::Response, path),
+        None => Vec::new(),
+    };
     for other in &all {
         kind = super::reconcile::with_sample(kind, field, Some(other));
     }

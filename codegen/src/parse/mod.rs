@@ -143,6 +143,15 @@ fn names_a_family(
     text: &str,
 ) -> Option<String> {
     let prefix = format!("{name}.");
+    // Most pages never name a method below their own: then there is no
+    // family to find, and the code need not be scanned.
+    if !text.contains(&prefix)
+        && !blocks
+            .iter()
+            .any(|b| matches!(b, blocks::Block::Code { text, .. } if text.contains(&prefix)))
+    {
+        return None;
+    }
     let mut names = examples::methods_in_code(blocks);
     let itself = names.iter().any(|c| c.eq_ignore_ascii_case(name));
     if !has_params {
