@@ -142,7 +142,7 @@ fn remote_links(text: &str) -> Vec<(&str, &str)> {
 }
 
 /// `path.md` of every `[..](path.md)` link without an anchor in `text`.
-fn bare_links(text: &str) -> Vec<&str> {
+pub fn bare_links(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find("](") {

@@ -53,23 +53,14 @@ pub fn members(
 /// `fields`, then `x.y.fields` methods named in its text, as the sibling
 /// page `x-y-fields.md`.
 fn targets(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find("](") {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find(')') else { break };
-        let target = &after[..close];
-        let file = target.rsplit('/').next().unwrap_or("");
-        if target.ends_with(".md")
-            && !target.starts_with("http")
-            && !target.starts_with('/')
-            && file.contains("fields")
-            && !file.contains("data-types")
-        {
-            out.push(target.to_string());
-        }
-        rest = &after[close..];
-    }
+    let mut out: Vec<String> = super::anchors::bare_links(text)
+        .into_iter()
+        .filter(|target| {
+            let file = target.rsplit('/').next().unwrap_or("");
+            file.contains("fields") && !file.contains("data-types")
+        })
+        .map(str::to_string)
+        .collect();
     for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
         let word = word.trim_end_matches('.');
         if super::shapes::names_fields(word) && super::is_method_name(word) && word.contains('.') {

@@ -185,17 +185,7 @@ fn crate_name_for(dir: &Path) -> String {
         .ok()
         .and_then(|d| d.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "pages".to_string());
-    let clean: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("b24_check_{clean}")
+    format!("b24_check_{}", sanitize(&base))
 }
 
 /// Writes the check crate and builds it once; rustc errors become page problems.
@@ -361,9 +351,10 @@ fn primary_span(diagnostic: &Value, owner: &BTreeMap<String, usize>) -> Option<(
     None
 }
 
-fn sanitize(method: &str) -> String {
-    method
-        .chars()
+/// A name made of lowercase ASCII letters, digits and `_` (for crate and
+/// module names).
+fn sanitize(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
                 c.to_ascii_lowercase()
