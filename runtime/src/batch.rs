@@ -10,8 +10,9 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
-use crate::client::{encode_params, Client, Payload, Spec};
+use crate::client::{Client, Spec};
 use crate::error::{ApiError, CallError, DecodeError};
+use crate::payload::{encode_params, Payload};
 use crate::query;
 use crate::{ApiVersion, Call, Retry};
 
@@ -604,7 +605,21 @@ impl Client {
                     .collect()
             }
         };
-        let parts = read_parts(&envelope.result);
+        let Some(parts) = read_parts(&envelope.result) else {
+            // Not a batch's answer (`{}`, a number, text): no command has an outcome.
+            let error = CallError::Decode(DecodeError {
+                message: format!(
+                    "the `batch` answer holds no `result` nor `result_error`; it starts `{}`",
+                    crate::body::excerpt(&envelope.body)
+                ),
+                status: envelope.status,
+                body: envelope.body.clone(),
+            });
+            return request
+                .iter()
+                .map(|&i| (i, Some(Err(error.clone()))))
+                .collect();
+        };
         let operating = &self.shared().operating;
         // Every time first, so a refused command sees its method's latest reset.
         for &index in &request {
@@ -624,7 +639,8 @@ impl Client {
                     if api.code == "OPERATION_TIME_LIMIT" {
                         operating.block(&command.method, None, self.shared().retry.operating_retry);
                     }
-                    return (index, Some(Err(CallError::Api(api))));
+                    let error = self.shared().redactor.error(CallError::Api(api));
+                    return (index, Some(Err(error)));
                 }
                 let outcome = parts.results.and_then(|r| r.get(name)).map(|result| {
                     Ok(CommandResult {
@@ -654,16 +670,21 @@ struct Parts<'a> {
     time: Option<&'a Map<String, Value>>,
 }
 
-/// The parts of a `batch` result; an empty part may come as `[]`.
-fn read_parts(result: &Value) -> Parts<'_> {
+/// The parts of a `batch` result; an empty part may come as `[]`. `None`
+/// when `result` has neither commands' results nor their errors.
+fn read_parts(result: &Value) -> Option<Parts<'_>> {
+    let object = result.as_object()?;
+    if !object.contains_key("result") && !object.contains_key("result_error") {
+        return None;
+    }
     let part = |key: &str| result.get(key).and_then(Value::as_object);
-    Parts {
+    Some(Parts {
         results: part("result"),
         errors: part("result_error"),
         totals: part("result_total"),
         nexts: part("result_next"),
         time: part("result_time"),
-    }
+    })
 }
 
 fn number(value: Option<&Value>) -> Option<u64> {

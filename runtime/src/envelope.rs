@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::error::{ApiError, CallError, DecodeError, TransportError};
+use crate::error::{ApiError, CallError, DecodeError, TransportError, TransportKind};
 
 /// A successful response, its `result` still raw.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,16 +27,20 @@ pub fn read(status: u16, body: String) -> Result<Envelope, CallError> {
     let parsed: Value = match serde_json::from_str(&body) {
         Ok(value) => value,
         Err(e) => {
-            if status >= 500 {
+            let start = crate::body::excerpt(&body);
+            if !(200..300).contains(&status) {
+                // Not the portal's answer: a proxy's page, a wrong address.
                 return Err(CallError::Transport(TransportError {
-                    message: format!("HTTP {status} without a JSON body"),
-                    timeout: false,
                     status: Some(status),
                     body: Some(body),
+                    ..TransportError::of(
+                        TransportKind::Status,
+                        format!("the answer is not JSON; it starts `{start}`"),
+                    )
                 }));
             }
             return Err(CallError::Decode(DecodeError {
-                message: format!("the body is not JSON: {e}"),
+                message: format!("the body is not JSON ({e}); it starts `{start}`"),
                 status,
                 body,
             }));
@@ -138,5 +142,24 @@ mod tests {
             panic!()
         };
         assert_eq!(t.body.as_deref(), Some("Bad Gateway"));
+        assert_eq!(t.kind, TransportKind::Status);
+    }
+
+    #[test]
+    fn a_non_json_error_status_says_what_came() {
+        let page = format!("<html>\n<title>404 Not Found</title>{}", " ".repeat(2000));
+        let Err(CallError::Transport(t)) = read(404, page) else {
+            panic!()
+        };
+        let shown = t.to_string();
+        assert!(
+            shown.starts_with("HTTP 404 Not Found: the answer is not JSON; it starts `<html> <title>404 Not Found</title>"),
+            "{shown}"
+        );
+        assert!(!shown.contains("not JSON:"), "{shown}");
+        let Err(CallError::Decode(d)) = read(200, "{oops".into()) else {
+            panic!()
+        };
+        assert!(d.to_string().contains("it starts `{oops`"), "{d}");
     }
 }

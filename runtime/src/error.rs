@@ -152,33 +152,82 @@ impl fmt::Display for SystemError {
 
 impl std::error::Error for SystemError {}
 
-/// The request failed on the way: connection, TLS, timeout, or a response
-/// without a body. The message never holds the URL (it may carry the webhook key).
+/// The request failed on the way: connection, TLS, timeout, an answer that
+/// was cut, too large or not the portal's, or a redirect not followed. The
+/// message never holds the URL (it may carry the webhook key), and no text
+/// holds a secret the client knows.
 #[derive(Debug, Clone)]
 pub struct TransportError {
     /// What happened.
     pub message: String,
-    /// Whether the failure came from a timeout.
+    /// Whether the failure came from a timeout (of an attempt or of the call).
     pub timeout: bool,
-    /// The HTTP status, when a response arrived (5xx without an API error).
+    /// The HTTP status, when a response arrived.
     pub status: Option<u16>,
-    /// The raw body, when a response arrived.
+    /// The body, when a response arrived: whole when it was read, its first
+    /// bytes ([`EXCERPT_BYTES`](crate::EXCERPT_BYTES)) when it was too large.
     pub body: Option<String>,
+    /// What kind of failure it was.
+    pub kind: TransportKind,
+    /// Requests the call sent before it gave up (0 when not counted).
+    pub attempts: u32,
+}
+
+/// What kind of failure a [`TransportError`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be made: nothing was sent.
+    Connect,
+    /// No complete answer came within an attempt's timeout.
+    Timeout,
+    /// The call's deadline passed; it was not tried again.
+    Deadline,
+    /// The connection failed or closed before the whole answer came.
+    Interrupted,
+    /// The answer's body was longer than the client accepts.
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A redirect to another origin, not followed (the request carries credentials).
+    Redirect {
+        /// Where it pointed: host and port, never the path or user info.
+        host: String,
+    },
+    /// An HTTP error status without a JSON body: not the portal's answer.
+    Status,
+    /// Anything else.
+    Other,
 }
 
 impl TransportError {
     /// A transport error with only a message.
     pub fn new(message: impl Into<String>) -> TransportError {
+        TransportError::of(TransportKind::Other, message)
+    }
+
+    /// A transport error of a kind, with a message.
+    pub fn of(kind: TransportKind, message: impl Into<String>) -> TransportError {
         TransportError {
             message: message.into(),
-            timeout: false,
+            timeout: matches!(kind, TransportKind::Timeout | TransportKind::Deadline),
             status: None,
             body: None,
+            kind,
+            attempts: 0,
         }
     }
 
     pub(crate) fn from_reqwest(error: reqwest::Error) -> TransportError {
         let timeout = error.is_timeout();
+        let kind = if timeout {
+            TransportKind::Timeout
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Interrupted
+        };
         let status = error.status().map(|s| s.as_u16());
         // `without_url` keeps the webhook key out of the message.
         let error = error.without_url();
@@ -194,15 +243,32 @@ impl TransportError {
             timeout,
             status,
             body: None,
+            kind,
+            attempts: 0,
         }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.status {
-            Some(status) => write!(f, "transport error (HTTP {status}): {}", self.message),
-            None => write!(f, "transport error: {}", self.message),
+        match (self.status, &self.kind) {
+            (Some(status), TransportKind::Status) => {
+                let reason = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason());
+                write!(f, "HTTP {status}")?;
+                if let Some(reason) = reason {
+                    write!(f, " {reason}")?;
+                }
+                write!(f, ": {}", self.message)?;
+            }
+            (Some(status), _) => write!(f, "transport error (HTTP {status}): {}", self.message)?,
+            (None, _) => write!(f, "transport error: {}", self.message)?,
+        }
+        match self.attempts {
+            0 => Ok(()),
+            1 => f.write_str(" (1 attempt)"),
+            n => write!(f, " (gave up after {n} attempts)"),
         }
     }
 }

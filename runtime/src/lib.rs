@@ -80,8 +80,10 @@
 //! }
 //! ```
 
+mod attempts;
 mod auth;
 mod batch;
+mod body;
 mod client;
 mod decode;
 pub mod envelope;
@@ -92,9 +94,12 @@ mod generated;
 mod limit;
 mod list;
 mod oauth;
+mod payload;
 mod portal;
 pub mod query;
+mod redact;
 mod retry;
+mod transport;
 pub mod wire;
 
 pub use auth::{
@@ -104,11 +109,15 @@ pub use auth::{
 pub use batch::{Batch, BatchError, BatchResults, CommandResult, Key, Raw, Ref, MAX_BATCH};
 pub use bitrix24_macros::bitrix_api;
 pub use bitrix24_macros::bitrix_method;
-pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use body::{DEFAULT_MAX_BODY, EXCERPT_BYTES};
+pub use client::{
+    CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
+};
 pub use decode::{decode_response, read_params};
 pub use envelope::Envelope;
 pub use error::{
     ApiError, CallError, DecodeError, Error, SystemError, SystemErrorKind, TransportError,
+    TransportKind,
 };
 pub use field_info::FieldInfo;
 pub use limit::RateLimit;

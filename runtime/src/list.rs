@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 
 use crate::auth::BoxFuture;
 use crate::batch::{Batch, Key, Raw};
-use crate::client::{encode_params, CallOptions, Client};
+use crate::client::{CallOptions, Client};
 use crate::error::{CallError, DecodeError};
+use crate::payload::encode_params;
 use crate::{ApiVersion, Call, Retry};
 
 /// What the runtime must know about a list method, from its page.
@@ -162,6 +163,10 @@ enum Cursor {
     AfterId(i64),
 }
 
+/// Answers in a row that may bring nothing new before a traversal fails:
+/// going on would ask the same thing forever.
+const MAX_STALLS: u32 = 3;
+
 struct Page {
     items: Vec<Value>,
     /// Where the next page starts; `None` at the end.
@@ -184,6 +189,8 @@ pub struct Items<T> {
     buffer: VecDeque<Value>,
     pending: Option<BoxFuture<'static, Result<Page, CallError>>>,
     failed: Option<CallError>,
+    /// Answers in a row that brought no item and did not end the traversal.
+    stalls: u32,
     progress: Progress,
     on_progress: Option<ProgressFn>,
     _item: PhantomData<fn() -> T>,
@@ -233,6 +240,7 @@ impl<T: DeserializeOwned> Items<T> {
             buffer: VecDeque::new(),
             pending: None,
             failed,
+            stalls: 0,
             progress: Progress {
                 last_id,
                 ..Progress::default()
@@ -306,12 +314,13 @@ impl<T: DeserializeOwned> Stream for Items<T> {
                 if let Some(id) = this.spec.id(&item) {
                     this.progress.last_id = Some(id);
                 }
+                let redactor = &this.client.shared().redactor;
                 let decoded = T::deserialize(&item).map_err(|e| {
-                    CallError::Decode(DecodeError {
+                    redactor.error(CallError::Decode(DecodeError {
                         message: e.to_string(),
                         status: 200,
                         body: item.to_string(),
-                    })
+                    }))
                 });
                 return Poll::Ready(Some(decoded));
             }
@@ -319,6 +328,7 @@ impl<T: DeserializeOwned> Stream for Items<T> {
                 this.cursor = None;
                 this.progress.done = true;
                 this.report();
+                let error = this.client.shared().redactor.error(error);
                 return Poll::Ready(Some(Err(error)));
             }
             if this.pending.is_none() {
@@ -344,6 +354,15 @@ impl<T: DeserializeOwned> Stream for Items<T> {
             match page {
                 Ok(page) => {
                     this.progress.requests += page.requests;
+                    if page.items.is_empty() && page.next.is_some() {
+                        this.stalls += 1;
+                        if this.stalls >= MAX_STALLS {
+                            this.failed = Some(stalled(this.stalls));
+                            continue;
+                        }
+                    } else {
+                        this.stalls = 0;
+                    }
                     if page.total.is_some() {
                         this.progress.total = page.total;
                     }
@@ -502,6 +521,18 @@ async fn fetch_by_id(
         next: (!finished).then_some(Cursor::AfterId(last_id)),
         total: None,
         requests,
+    })
+}
+
+/// The error of a traversal that asked `stalls` times and got nowhere.
+fn stalled(stalls: u32) -> CallError {
+    CallError::Decode(DecodeError {
+        message: format!(
+            "the traversal does not move on: {stalls} answers in a row brought no item and no end \
+             (a `batch` answer without its first page?)"
+        ),
+        status: 200,
+        body: String::new(),
     })
 }
 

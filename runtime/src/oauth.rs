@@ -2,12 +2,17 @@
 //! clone and task of a client, never looped.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
 use crate::auth::{OAuth, Secret, Tokens};
-use crate::error::{ApiError, CallError, TransportError};
+use crate::body::{self, BodyFailure};
+use crate::error::{ApiError, CallError, TransportError, TransportKind};
+use crate::redact::Redactor;
+
+/// The longest token answer read (a real one is a few hundred bytes).
+const MAX_TOKEN_BODY: u64 = 1024 * 1024;
 
 /// The current access token of an OAuth client, and how to renew it.
 pub(crate) struct TokenManager {
@@ -20,6 +25,8 @@ pub(crate) struct TokenManager {
     /// How many renewals succeeded.
     renewals: AtomicU64,
     app: Option<OAuth>,
+    /// Learns every token, so no error or log line shows one.
+    redactor: Arc<Redactor>,
 }
 
 struct RefreshState {
@@ -30,7 +37,8 @@ struct RefreshState {
 
 impl TokenManager {
     /// A fixed access token that cannot be renewed.
-    pub(crate) fn fixed(access_token: Secret) -> TokenManager {
+    pub(crate) fn fixed(access_token: Secret, redactor: Arc<Redactor>) -> TokenManager {
+        redactor.add(access_token.expose());
         TokenManager {
             current: RwLock::new((0, access_token)),
             state: tokio::sync::Mutex::new(RefreshState {
@@ -40,11 +48,15 @@ impl TokenManager {
             failures: AtomicU64::new(0),
             renewals: AtomicU64::new(0),
             app: None,
+            redactor,
         }
     }
 
     /// Tokens that renew through `app`.
-    pub(crate) fn renewing(app: OAuth) -> TokenManager {
+    pub(crate) fn renewing(app: OAuth, redactor: Arc<Redactor>) -> TokenManager {
+        redactor.add(app.client_secret.expose());
+        redactor.add(app.tokens.access_token.expose());
+        redactor.add(app.tokens.refresh_token.expose());
         TokenManager {
             current: RwLock::new((0, app.tokens.access_token.clone())),
             state: tokio::sync::Mutex::new(RefreshState {
@@ -54,6 +66,7 @@ impl TokenManager {
             failures: AtomicU64::new(0),
             renewals: AtomicU64::new(0),
             app: Some(app),
+            redactor,
         }
     }
 
@@ -87,6 +100,7 @@ impl TokenManager {
     pub(crate) async fn renew(
         &self,
         http: &reqwest::Client,
+        timeout: std::time::Duration,
         seen: u64,
         failures: u64,
     ) -> Result<(), CallError> {
@@ -111,8 +125,19 @@ impl TokenManager {
             .unwrap_or_else(|| app.tokens.refresh_token.clone());
         let span = tracing::debug_span!("bitrix24.oauth.refresh", attempt);
         let _enter = span.enter();
-        match request(http, app, &refresh_token).await {
+        let answer = tokio::time::timeout(timeout, request(http, app, &refresh_token))
+            .await
+            .unwrap_or_else(|_| {
+                Err(CallError::Transport(TransportError::of(
+                    TransportKind::Timeout,
+                    "token renewal failed: no complete answer in time",
+                )))
+            })
+            .map_err(|error| self.redactor.error(error));
+        match answer {
             Ok(tokens) => {
+                self.redactor.add(tokens.access_token.expose());
+                self.redactor.add(tokens.refresh_token.expose());
                 if let Some(store) = &app.store {
                     if let Err(error) = store.save(&tokens).await {
                         // The new pair is in use either way: the old refresh token no longer works.
@@ -164,7 +189,13 @@ async fn request(
         .await
         .map_err(failed)?;
     let status = response.status().as_u16();
-    let body = response.text().await.map_err(failed)?;
+    let body = body::read(response, MAX_TOKEN_BODY)
+        .await
+        .map_err(|failure| {
+            let (BodyFailure::TooLarge(mut t) | BodyFailure::Cut(mut t)) = failure;
+            t.message = format!("token renewal failed: {}", t.message);
+            CallError::Transport(t)
+        })?;
     let parsed: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let text = |key: &str| parsed.get(key).and_then(Value::as_str).map(str::to_string);
     if let (Some(access), Some(refresh)) = (text("access_token"), text("refresh_token")) {

@@ -6,6 +6,9 @@
 //!   For end-to-end tests of a client.
 //! - [`MockPortal`]: answers with responses the test scripts, and records
 //!   every request. For checking how a client reacts to a given answer.
+//! - [`RoguePortal`]: raw HTTP that misbehaves below the protocol (bodies
+//!   that never end or trickle, silence, connections cut mid-body, redirects
+//!   elsewhere). For checking that a client always ends, and ends clearly.
 //! - The [`server`] both run on: hyper on `127.0.0.1:0`, started on the
 //!   current tokio runtime, stopped on drop.
 
@@ -13,9 +16,11 @@
 
 pub mod emulator;
 pub mod mock;
+pub mod rogue;
 pub mod server;
 pub mod wire;
 
 pub use emulator::{Config, Emulator, Entity, Faults};
 pub use mock::{MockPortal, MockResponse, RecordedRequest};
+pub use rogue::{Act, RoguePortal};
 pub use wire::Body;
