@@ -1,33 +1,51 @@
 //! `b24`: the command-line front end of `bitrix24-codegen`.
 //!
 //! Each command lives in its own module under [`commands`]; adding one means
-//! adding a file there and a line to [`commands::COMMANDS`].
+//! adding a file there and a line to [`commands::COMMANDS`]. Commands write
+//! through [`commands::output`]: a write that fails (a closed pipe, a full
+//! disk) is an error status with a message, never a panic nor a success.
 
-use b24_cli::commands;
+use b24_cli::commands::{self, output};
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let code = run();
+    // A write to stderr that failed could not say so: the status does.
+    if output::stderr_failed() && code == ExitCode::SUCCESS {
+        return ExitCode::from(2);
+    }
+    code
+}
+
+fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((name, rest)) = args.split_first() else {
-        eprint!("{}", commands::usage());
+        output::note_raw(&commands::usage());
         return ExitCode::from(2);
     };
     if matches!(name.as_str(), "-h" | "--help" | "help") {
-        print!("{}", commands::usage());
-        return ExitCode::SUCCESS;
-    }
-    match commands::find(name) {
-        Some(command) => match (command.run)(rest) {
-            Ok(code) => code,
+        return match output::print(&commands::usage()) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
-                eprintln!("b24 {name}: {message}");
+                output::note(&format!("b24: {message}"));
                 ExitCode::from(2)
             }
-        },
+        };
+    }
+    match commands::find(name) {
+        Some(command) => {
+            match (command.run)(rest).and_then(|code| output::flush().map(|()| code)) {
+                Ok(code) => code,
+                Err(message) => {
+                    output::note(&format!("b24 {name}: {message}"));
+                    ExitCode::from(2)
+                }
+            }
+        }
         None => {
-            eprintln!("b24: unknown command `{name}`\n");
-            eprint!("{}", commands::usage());
+            output::note(&format!("b24: unknown command `{name}`\n"));
+            output::note_raw(&commands::usage());
             ExitCode::from(2)
         }
     }

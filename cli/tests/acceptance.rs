@@ -47,6 +47,7 @@ fn client(portal: &Emulator) -> Client {
         webhook: Some(portal.webhook_url()),
         rate_limit: Some(RateLimit::new(50, 20.0)),
         timeout: None,
+        deadline: None,
     }
     .client()
     .unwrap()

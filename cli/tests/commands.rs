@@ -22,6 +22,7 @@ fn client(portal: &Emulator) -> Client {
         webhook: Some(portal.webhook_url()),
         rate_limit: Some(RateLimit::UNLIMITED),
         timeout: None,
+        deadline: None,
     }
     .client()
     .unwrap()
@@ -437,4 +438,71 @@ async fn plain_http_is_refused_off_loopback_without_showing_the_key() {
     .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("B24_WEBHOOK_URL"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_never_overwrites_an_existing_output_without_force() {
+    let portal = portal().await;
+    let lead = portal.insert(Entity::Lead, json!({"TITLE": "only"}));
+    let dir = scratch("export-existing");
+    let out = dir.join("leads.jsonl");
+    std::fs::write(&out, "keep me\n").unwrap();
+    let mut job = ExportJob::new("crm.lead.list", &out);
+    let refused = export(&client(&portal), &job, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(refused.contains("exists: pass --resume"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me\n");
+
+    let env = vec![("B24_WEBHOOK_URL", portal.webhook_url())];
+    let path = out.to_str().unwrap();
+    let output = b24(
+        strings(&["export", "crm.lead.list", "--out", path]),
+        env.clone(),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me\n");
+    let both = strings(&[
+        "export",
+        "crm.lead.list",
+        "--out",
+        path,
+        "--resume",
+        "--force",
+    ]);
+    assert_eq!(b24(both, env.clone()).await.status.code(), Some(2));
+
+    job.force = true;
+    export(&client(&portal), &job, &mut |_| {}).await.unwrap();
+    assert_eq!(ids_in(&out), [lead]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_and_deadlines_that_are_not_seconds_are_refused() {
+    for (flag, value) in [
+        ("--timeout", "1e308"),
+        ("--deadline", "inf"),
+        ("--timeout", "0"),
+    ] {
+        let out = b24(
+            strings(&[
+                "call",
+                "crm.lead.get",
+                "--webhook",
+                "http://127.0.0.1:9/rest/1/k/",
+                flag,
+                value,
+            ]),
+            Vec::new(),
+        )
+        .await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("`{flag} {value}`: expected seconds")),
+            "{stderr}"
+        );
+    }
 }

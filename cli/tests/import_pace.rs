@@ -47,6 +47,7 @@ async fn setting_contacts_on_5000_leads_keeps_to_the_bucket() {
         webhook: Some(portal.webhook_url()),
         rate_limit: Some(RateLimit::new(burst, per_second)),
         timeout: None,
+        deadline: None,
     }
     .client()
     .unwrap();

@@ -19,7 +19,7 @@ use bitrix24::{CallError, CallOptions, Client, Envelope};
 use serde_json::{json, Value};
 
 use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
-use super::Outcome;
+use super::{output, Outcome};
 
 /// Why a call did not give a result.
 #[derive(Debug)]
@@ -87,7 +87,7 @@ pub fn printed(envelope: &Envelope, whole: bool) -> Value {
 
 const USAGE: &str =
     "usage: b24 call METHOD [JSON] [--webhook URL] [--docs DIR] [--rate-limit B/S] \
-                     [--timeout SECS] [--idempotent] [--envelope]";
+                     [--timeout SECS] [--deadline SECS] [--idempotent] [--envelope]";
 
 /// `b24 call` from the command line.
 pub fn run(args: &[String]) -> Outcome {
@@ -111,15 +111,15 @@ pub fn run(args: &[String]) -> Outcome {
     let info = MethodInfo::lookup(&method, docs.as_ref());
     let unknown = info.unknown_params(&params);
     if !unknown.is_empty() {
-        eprintln!(
+        output::note(&format!(
             "b24 call: warning: {method}'s page does not document {}",
             unknown.join(", ")
-        );
+        ));
     }
     let problems = info.check(&params);
     if !problems.is_empty() {
         for problem in &problems {
-            eprintln!("b24 call: {method}: {problem}");
+            output::note(&format!("b24 call: {method}: {problem}"));
         }
         return Err("nothing was sent".into());
     }
@@ -134,17 +134,17 @@ pub fn run(args: &[String]) -> Outcome {
         Ok(envelope) => {
             let text = serde_json::to_string_pretty(&printed(&envelope, args.switch("--envelope")))
                 .unwrap_or_default();
-            println!("{text}");
+            output::println(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(CallFailure::Call(CallError::OutcomeUnknown(error))) => {
-            eprintln!(
+            output::note(&format!(
                 "b24 call: {method}: outcome unknown ({error}); the call may have run and was not repeated"
-            );
+            ));
             Ok(ExitCode::from(3))
         }
         Err(failure) => {
-            eprintln!("b24 call: {method}: {failure}");
+            output::note(&format!("b24 call: {method}: {failure}"));
             Ok(ExitCode::from(1))
         }
     }

@@ -1,4 +1,4 @@
-//! `b24 export METHOD [--filter JSON] [--select F,..] --out FILE.jsonl [--resume]`:
+//! `b24 export METHOD [--filter JSON] [--select F,..] --out FILE.jsonl [--resume | --force]`:
 //! every item of a list method, one JSON line each.
 //!
 //! The traversal is the runtime's fast one for huge lists: ordered by ID,
@@ -7,8 +7,14 @@
 //! `FILE.jsonl.checkpoint` beside the output records the method, its
 //! parameters and the last ID written. `--resume` goes on after the last
 //! complete line of the output (a torn last line is cut off), so no item is
-//! written twice. Progress goes to stderr; `--count` spends one more request
-//! to learn the total.
+//! written twice. An existing output is never overwritten without `--force`.
+//! Progress goes to stderr; `--count` spends one more request to learn the
+//! total.
+//!
+//! A failed traversal starts again from the checkpoint a few times when the
+//! failure may pass (a dropped connection, a 5xx), never after the call's
+//! deadline was spent or when the answer itself was wrong: those end the
+//! export at once, with what happened and how to go on.
 
 #![warn(missing_docs)]
 
@@ -20,13 +26,14 @@ use std::time::{Duration, Instant};
 
 use bitrix24::{
     ApiVersion, CallError, CallOptions, Checkpoint, Client, ExportOptions, ListSpec, Retry,
+    TransportKind,
 };
 use bitrix24_codegen::model::{Kind, Method};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::remote::{self, Args, Connection, Docs, CONNECTION_FLAGS};
-use super::Outcome;
+use super::{output, Outcome};
 
 /// Where a list method's items and their IDs are, from its page: items
 /// wrapped in `result` when the page documents `result` as an object with
@@ -62,6 +69,8 @@ pub struct ExportJob {
     pub out: PathBuf,
     /// Go on after the output's last line instead of starting over.
     pub resume: bool,
+    /// Start over even when the output exists (it is truncated).
+    pub force: bool,
     /// Where the items and their IDs are (`ID` at the top of `result` for CRM lists).
     pub spec: ListSpec,
     /// Pages per `batch` request (1 to 50).
@@ -83,6 +92,7 @@ impl ExportJob {
             select: Vec::new(),
             out: out.into(),
             resume: false,
+            force: false,
             spec: ListSpec::new("ID"),
             pages_per_request: 50,
             count: false,
@@ -192,6 +202,11 @@ pub async fn export(
     let shown = job.out.display().to_string();
     let requests_before = client.requests_sent();
 
+    if !job.resume && !job.force && job.out.exists() {
+        return Err(format!(
+            "{shown} exists: pass --resume to go on from it, --force to start over, or remove it"
+        ));
+    }
     // Where to start: after the last complete line of the output.
     let (mut items, mut last_id) = (0u64, None);
     if job.resume && job.out.exists() {
@@ -348,10 +363,16 @@ async fn count(client: &Client, job: &ExportJob, params: &Value) -> Result<u64, 
     Ok(envelope.total.unwrap_or(0))
 }
 
-/// Errors after which starting again from the checkpoint may help.
+/// Errors after which starting again from the checkpoint may help: not
+/// after the call spent its deadline (that was the retrying), nor when the
+/// answer came and was wrong (too large, elsewhere, not the portal's).
 fn restartable(error: &CallError) -> bool {
     match error {
-        CallError::Transport(_) | CallError::OutcomeUnknown(_) => true,
+        CallError::Transport(t) | CallError::OutcomeUnknown(t) => match t.kind {
+            TransportKind::Connect | TransportKind::Interrupted | TransportKind::Other => true,
+            TransportKind::Status => t.status.is_some_and(|s| s >= 500),
+            _ => false,
+        },
         CallError::Api(api) => {
             api.status >= 500
                 || matches!(
@@ -496,24 +517,29 @@ impl ProgressLine {
             self.label
         );
         if self.terminal {
-            eprint!("\r{line}\x1b[K");
-            if finished {
-                eprintln!();
-            }
+            output::note_raw(&format!(
+                "\r{line}\x1b[K{}",
+                if finished { "\n" } else { "" }
+            ));
         } else {
-            eprintln!("{line}");
+            output::note(&line);
         }
     }
 }
 
 const USAGE: &str = "usage: b24 export METHOD --out FILE.jsonl [--filter JSON] [--select F,..] \
-                     [--resume] [--count] [--id-field ID] [--items-key KEY] [--webhook URL] [--rate-limit B/S]";
+                     [--resume | --force] [--count] [--id-field ID] [--items-key KEY] [--webhook URL] \
+                     [--rate-limit B/S] [--timeout SECS] [--deadline SECS]";
 
 /// `b24 export` from the command line.
 pub fn run(args: &[String]) -> Outcome {
     let mut valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
     valued.extend(["--out", "--filter", "--select", "--id-field", "--items-key"]);
-    let args = Args::parse(args, &valued, &["--resume", "--count", "--quiet"])?;
+    let args = Args::parse(
+        args,
+        &valued,
+        &["--resume", "--force", "--count", "--quiet"],
+    )?;
     let [method] = args.positional.as_slice() else {
         return Err(USAGE.into());
     };
@@ -537,7 +563,9 @@ pub fn run(args: &[String]) -> Outcome {
     if let Some(docs) = Docs::from_args(&args)? {
         match docs.find(method) {
             Some(page) => job.spec = list_spec(&page),
-            None => eprintln!("b24 export: no page for {method}; items are read as CRM lists"),
+            None => output::note(&format!(
+                "b24 export: no page for {method}; items are read as CRM lists"
+            )),
         }
     }
     if let Some(id) = args.value("--id-field") {
@@ -547,6 +575,10 @@ pub fn run(args: &[String]) -> Outcome {
         job.spec = job.spec.clone().items_in(key);
     }
     job.resume = args.switch("--resume");
+    job.force = args.switch("--force");
+    if job.resume && job.force {
+        return Err("--resume goes on from the output, --force starts over: pass one".into());
+    }
     job.count = args.switch("--count");
     let client = Connection::from_args(&args)?.client()?;
     let quiet = args.switch("--quiet");
@@ -559,15 +591,15 @@ pub fn run(args: &[String]) -> Outcome {
     match remote::block_on(export(&client, &job, &mut progress))? {
         Ok(summary) => {
             if !quiet {
-                eprintln!(
+                output::note(&format!(
                     "{method}: {} new items, {} in {out}, {} requests",
                     summary.written, summary.items, summary.requests
-                );
+                ));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(message) => {
-            eprintln!("b24 export: {message}");
+            output::note(&format!("b24 export: {message}"));
             Ok(ExitCode::from(1))
         }
     }

@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 
 use super::export::ProgressLine;
 use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
-use super::Outcome;
+use super::{output, Outcome};
 
 /// How a line ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -633,7 +633,8 @@ fn write_report<'a>(
 }
 
 const USAGE: &str = "usage: b24 import METHOD --in FILE.jsonl --report REPORT.jsonl [--resume] \
-                     [--retry-unknown] [--batch-size N] [--concurrency N] [--docs DIR] [--webhook URL] [--rate-limit B/S]";
+                     [--retry-unknown] [--batch-size N] [--concurrency N] [--docs DIR] [--webhook URL] [--rate-limit B/S] \
+                     [--timeout SECS] [--deadline SECS]";
 
 /// `b24 import` from the command line.
 pub fn run(args: &[String]) -> Outcome {
@@ -672,7 +673,7 @@ pub fn run(args: &[String]) -> Outcome {
     };
     match remote::block_on(import(&client, &job, &mut progress))? {
         Ok(summary) => {
-            eprintln!(
+            output::note(&format!(
                 "{method}: {} lines: {} ok, {} error, {} unknown ({} sent, {} kept from the report), {} requests",
                 summary.lines,
                 summary.ok,
@@ -681,11 +682,11 @@ pub fn run(args: &[String]) -> Outcome {
                 summary.sent,
                 summary.kept,
                 summary.requests
-            );
+            ));
             if summary.unknown > 0 {
-                eprintln!(
+                output::note(&format!(
                     "{method}: `unknown` lines may have run; check them on the portal before sending them again (--resume --retry-unknown)"
-                );
+                ));
             }
             Ok(if summary.all_ok() {
                 ExitCode::SUCCESS
@@ -694,7 +695,7 @@ pub fn run(args: &[String]) -> Outcome {
             })
         }
         Err(message) => {
-            eprintln!("b24 import: {message}");
+            output::note(&format!("b24 import: {message}"));
             Ok(ExitCode::from(1))
         }
     }

@@ -1,10 +1,9 @@
 //! `b24 inspect PAGE.md`: the parsed model as JSON.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{one_path, Outcome};
+use super::{one_path, output, Outcome};
 
 /// Parses the page and prints its model.
 pub fn run(args: &[String]) -> Outcome {
@@ -12,12 +11,12 @@ pub fn run(args: &[String]) -> Outcome {
     match bitrix24_codegen::load(Path::new(page), page) {
         Ok(loaded) => {
             let json = serde_json::to_string_pretty(&loaded.method).map_err(|e| e.to_string())?;
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = writeln!(std::io::stdout(), "{json}");
+            // A closed pipe or a full disk is an error, never a panic.
+            output::println(&json)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            eprintln!("{error}");
+            output::note(&error.to_string());
             Ok(ExitCode::FAILURE)
         }
     }

@@ -9,9 +9,11 @@ pub mod expand;
 pub mod export;
 pub mod import;
 pub mod inspect;
+pub mod output;
 pub mod remote;
 
-/// What a command returns: an exit code, or a usage/IO problem to print.
+/// What a command returns: an exit code, or a usage/IO problem to print
+/// (a failed write to stdout included: see [`output`]).
 pub type Outcome = Result<ExitCode, String>;
 
 /// One subcommand.

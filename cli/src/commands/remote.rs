@@ -21,7 +21,21 @@ pub const DOCS_ENV: &str = "B24_DOCS";
 pub const RATE_ENV: &str = "B24_RATE_LIMIT";
 
 /// The flags every portal command takes, with a value.
-pub const CONNECTION_FLAGS: &[&str] = &["--webhook", "--docs", "--rate-limit", "--timeout"];
+pub const CONNECTION_FLAGS: &[&str] = &[
+    "--webhook",
+    "--docs",
+    "--rate-limit",
+    "--timeout",
+    "--deadline",
+];
+
+/// How long one call may take in `b24`, all attempts included, unless
+/// `--deadline` says otherwise: two full-length attempts (a person is waiting;
+/// the library's own default is longer).
+pub const CLI_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The longest `--timeout` or `--deadline` taken: a day.
+pub const MAX_SECONDS: f64 = 86_400.0;
 
 /// Command-line arguments split into positionals, flags with values and switches.
 #[derive(Debug, Default, Clone)]
@@ -89,31 +103,26 @@ pub struct Connection {
     pub webhook: Option<String>,
     /// The portal's rate limit to mirror; `None` reads [`RATE_ENV`], else the standard plan's.
     pub rate_limit: Option<RateLimit>,
-    /// The per-request timeout; `None` keeps the runtime's default.
+    /// How long one attempt may take; `None` keeps the runtime's default.
     pub timeout: Option<Duration>,
+    /// How long one call may take, retries included; `None` is [`CLI_DEADLINE`].
+    pub deadline: Option<Duration>,
 }
 
 impl Connection {
-    /// The connection the flags (`--webhook`, `--rate-limit`, `--timeout`) ask for.
+    /// The connection the flags (`--webhook`, `--rate-limit`, `--timeout`,
+    /// `--deadline`) ask for.
     pub fn from_args(args: &Args) -> Result<Connection, String> {
         let rate_limit = match args.value("--rate-limit") {
             Some(text) => Some(parse_rate_limit(text)?),
             None => None,
         };
-        let timeout = match args.value("--timeout") {
-            Some(text) => Some(
-                text.parse::<f64>()
-                    .ok()
-                    .filter(|s| *s > 0.0 && s.is_finite())
-                    .map(Duration::from_secs_f64)
-                    .ok_or_else(|| format!("`--timeout {text}`: expected seconds"))?,
-            ),
-            None => None,
-        };
+        let seconds = |flag: &str| args.value(flag).map(|text| parse_seconds(flag, text));
         Ok(Connection {
             webhook: args.value("--webhook").map(str::to_string),
             rate_limit,
-            timeout,
+            timeout: seconds("--timeout").transpose()?,
+            deadline: seconds("--deadline").transpose()?,
         })
     }
 
@@ -132,13 +141,26 @@ impl Connection {
                 Err(_) => RateLimit::STANDARD,
             },
         };
-        let mut builder =
-            Client::builder(bitrix24::Portal::webhook(url.trim())).rate_limit(rate_limit);
+        let mut builder = Client::builder(bitrix24::Portal::webhook(url.trim()))
+            .rate_limit(rate_limit)
+            .deadline(self.deadline.unwrap_or(CLI_DEADLINE));
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
         builder.build().map_err(|e| format!("webhook: {e}"))
     }
+}
+
+/// A number of seconds given to `flag`: more than 0, at most [`MAX_SECONDS`].
+pub fn parse_seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0 && *s <= MAX_SECONDS)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| {
+            format!("`{flag} {text}`: expected seconds, more than 0 and at most {MAX_SECONDS}")
+        })
 }
 
 /// `standard`, `enterprise`, `none` or `BURST/PER_SECOND` (e.g. `50/2`).
@@ -272,10 +294,10 @@ impl MethodInfo {
         let page = docs.and_then(|docs| {
             let page = docs.find(name);
             if page.is_none() {
-                eprintln!(
+                super::output::note(&format!(
                     "b24: no page for {name} under {}; parameters are not checked",
                     docs.dir.display()
-                );
+                ));
             }
             page
         });
@@ -484,6 +506,24 @@ mod tests {
         assert!(args.switch("--resume"));
         assert!(Args::parse(&strings(&["--bogus"]), &[], &[]).is_err());
         assert!(Args::parse(&strings(&["--out"]), &["--out"], &[]).is_err());
+    }
+
+    #[test]
+    fn seconds_are_positive_finite_and_at_most_a_day() {
+        assert_eq!(
+            parse_seconds("--timeout", "2.5").unwrap(),
+            Duration::from_millis(2500)
+        );
+        assert_eq!(
+            parse_seconds("--deadline", "86400").unwrap(),
+            Duration::from_secs(86_400)
+        );
+        for bad in [
+            "1e308", "inf", "NaN", "-1", "0", "86401", "1e19", "soon", "",
+        ] {
+            let error = parse_seconds("--timeout", bad).unwrap_err();
+            assert!(error.contains("expected seconds"), "{bad}: {error}");
+        }
     }
 
     #[test]
