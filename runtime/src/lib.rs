@@ -28,7 +28,14 @@
 //! envelope, typed errors and the lenient [`wire`] formats portals really send.
 //!
 //! Every call is traced with a `bitrix24.call` span (`method`, `retries`,
-//! `status`, `duration_ms`, `operating`); no span or log line holds a secret.
+//! `status`, `duration_ms`, `operating`); no span, log line, error or raw
+//! body holds a secret, even when the portal echoes one back.
+//!
+//! Every call ends: each attempt within its timeout, all of them within the
+//! call's deadline ([`ClientBuilder::timeout`], [`ClientBuilder::deadline`]),
+//! an answer body only up to a ceiling ([`ClientBuilder::max_body_size`]), a
+//! redirect followed only within the portal's origin. A failure says what
+//! happened ([`TransportKind`]) and how many attempts were made.
 //!
 //! # Clients
 //!

@@ -17,10 +17,11 @@ const MIN_SECRET: usize = 6;
 /// Tokens kept after they were replaced (an old one may still be echoed).
 const KEPT: usize = 8;
 
-/// The secrets a client knows, to mask wherever they appear.
+/// The secrets a client knows, to mask wherever they appear: each as sent
+/// and, when it differs, as a form or query carries it.
 #[derive(Default)]
 pub(crate) struct Redactor {
-    secrets: RwLock<Vec<String>>,
+    secrets: RwLock<Vec<(String, Option<String>)>>,
 }
 
 impl Redactor {
@@ -30,10 +31,11 @@ impl Redactor {
             return;
         }
         let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
-        if secrets.iter().any(|s| s == secret) {
+        if secrets.iter().any(|(s, _)| s == secret) {
             return;
         }
-        secrets.push(secret.to_string());
+        let encoded = percent_encoded(secret);
+        secrets.push((secret.to_string(), (encoded != secret).then_some(encoded)));
         // The first ones (webhook key, client secret, first tokens) stay.
         if secrets.len() > KEPT * 2 {
             secrets.remove(KEPT);
@@ -43,13 +45,12 @@ impl Redactor {
     /// Masks every known secret in `text`.
     pub(crate) fn in_place(&self, text: &mut String) {
         let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
-        for secret in secrets.iter() {
-            if text.contains(secret.as_str()) {
-                *text = text.replace(secret.as_str(), MASK);
-            }
-            let encoded = percent_encoded(secret);
-            if encoded != *secret && text.contains(&encoded) {
-                *text = text.replace(&encoded, MASK);
+        for form in secrets
+            .iter()
+            .flat_map(|(raw, encoded)| [Some(raw), encoded.as_ref()])
+        {
+            if let Some(form) = form.filter(|f| text.contains(f.as_str())) {
+                *text = text.replace(form.as_str(), MASK);
             }
         }
     }

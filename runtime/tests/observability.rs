@@ -1,5 +1,6 @@
 //! Every call leaves a `bitrix24.call` span with its method, retries,
-//! status and duration; no span or event holds a secret.
+//! status and duration; no span or event holds a secret, even when the
+//! portal echoes the request back in its errors.
 
 mod common;
 
@@ -74,6 +75,22 @@ fn calls_are_traced_without_secrets() {
             .unwrap();
         runtime.block_on(async {
             let server = serve(|req| {
+                // Echoes what it was sent, secrets and all.
+                let echo = format!(
+                    "{} {} {}",
+                    req.path,
+                    req.query,
+                    String::from_utf8_lossy(&req.raw)
+                );
+                if req.path.starts_with("/oauth/bad/") {
+                    return Reply::Json(
+                        400,
+                        json!({"error": "invalid_grant", "error_description": echo}),
+                    );
+                }
+                if req.method() == "echo.me" {
+                    return Reply::Json(400, json!({"error": "ECHO", "error_description": echo}));
+                }
                 if req.path.starts_with("/oauth/token/") {
                     return Reply::Json(
                         200,
@@ -112,6 +129,24 @@ fn calls_are_traced_without_secrets() {
                 .build()
                 .unwrap();
             app.call(LeadGet { id: 2 }).await.unwrap();
+            for client in [&webhook, &app] {
+                let echoed = client
+                    .call_raw("echo.me", bitrix24::ApiVersion::V2, json!({}))
+                    .await
+                    .unwrap_err();
+                assert!(format!("{echoed}").contains("***"), "{echoed}");
+            }
+            let failing = OAuth::new(
+                "app",
+                "client-secret",
+                Tokens::new("stale-access", "other-refresh"),
+            )
+            .token_endpoint(format!("{}oauth/bad/", server.url()));
+            let failing = Client::oauth_app(&server.url(), failing)
+                .retry_policy(common::fast())
+                .build()
+                .unwrap();
+            assert!(failing.call(LeadGet { id: 3 }).await.is_err());
         });
     });
     let spans = recorder.spans.lock().unwrap().clone();
@@ -119,7 +154,7 @@ fn calls_are_traced_without_secrets() {
         .iter()
         .filter(|(name, _)| name == "bitrix24.call")
         .collect();
-    assert_eq!(calls.len(), 3);
+    assert_eq!(calls.len(), 6);
     let field = |span: &Span, key: &str| {
         span.1
             .iter()
@@ -142,6 +177,7 @@ fn calls_are_traced_without_secrets() {
         "stale-refresh",
         "fresh-access",
         "fresh-refresh",
+        "other-refresh",
     ] {
         assert!(
             !everything.contains(secret),
