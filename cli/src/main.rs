@@ -11,8 +11,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let code = run();
-    // A write to stderr that failed could not say so: the status does.
-    if output::stderr_failed() && code == ExitCode::SUCCESS {
+    // A write to stderr that failed could not say so: the status does, as
+    // an I/O problem whatever the command's own status was.
+    if output::stderr_failed() {
         return ExitCode::from(2);
     }
     code

@@ -4,7 +4,7 @@
 //!
 //! A failed write to stdout is an error the command returns (and `main`
 //! prints on stderr). A failed write to stderr has nowhere to be told: it
-//! is remembered, and `main` exits with an error status at the end.
+//! is remembered, and `main` exits with status 2 (an I/O problem) at the end.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
