@@ -99,6 +99,14 @@ fn rewrite(text: &str) -> Option<String> {
                 value_ended = false;
             }
             c if c.is_whitespace() => out.push(c),
+            // A line of prose (`48 more leads with similar structure`)
+            // stands for elided values, like `...`.
+            c if (c.is_alphanumeric() || c == '-') && prose_at(&chars, i) => {
+                while i < chars.len() && !matches!(chars[i], '\n' | '{' | '}' | '[' | ']') {
+                    i += 1;
+                }
+                continue;
+            }
             c if c.is_ascii_digit() || c == '-' => {
                 if value_ended {
                     push_comma(&mut out);
@@ -188,6 +196,35 @@ fn string(chars: &[char], start: usize, out: &mut String) -> usize {
     i
 }
 
+/// Whether a word or number starting at `start` is followed on its line by
+/// another word (not a key, not a value separator): text, not JSON.
+fn prose_at(chars: &[char], start: usize) -> bool {
+    let mut i = start;
+    while i < chars.len()
+        && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '$' | '.' | '-' | '+'))
+    {
+        i += 1;
+    }
+    while i < chars.len() && matches!(chars[i], ' ' | '\t') {
+        i += 1;
+    }
+    let Some(&next) = chars.get(i) else {
+        return false;
+    };
+    if !next.is_alphabetic() {
+        return false;
+    }
+    // `null b: 2` is a value and a key with the comma missing.
+    let mut j = i;
+    while j < chars.len() && (chars[j].is_alphanumeric() || matches!(chars[j], '_' | '$')) {
+        j += 1;
+    }
+    while j < chars.len() && matches!(chars[j], ' ' | '\t') {
+        j += 1;
+    }
+    chars.get(j) != Some(&':')
+}
+
 fn last_significant(out: &str) -> Option<char> {
     out.chars().rev().find(|c| !c.is_whitespace())
 }
@@ -236,6 +273,15 @@ lines", /* more */
                 "note": "two\nlines",
                 "total": 2
             }}))
+        );
+    }
+
+    #[test]
+    fn a_line_of_prose_stands_for_elided_values() {
+        let text = "{\"result\": [\n {\"ID\": \"5\"},\n\n  48 more leads with similar structure\n\n], \"total\": 50, a: null b: 2}";
+        assert_eq!(
+            lenient(text),
+            Some(serde_json::json!({"result": [{"ID": "5"}], "total": 50, "a": null, "b": 2}))
         );
     }
 

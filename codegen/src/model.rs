@@ -105,6 +105,41 @@ pub enum Kind {
     /// The descriptor of one field in a `*.fields` answer (`type`,
     /// `isRequired`, `title`...): `bitrix24::FieldInfo`.
     FieldInfo,
+    /// Either of two kinds the page allows (`string | lang_map`), which
+    /// JSON tells apart (a string and an object, a number and a list...):
+    /// `bitrix24::wire::OneOf`. A third alternative nests in the second.
+    OneOf(Box<Kind>, Box<Kind>),
+}
+
+/// The JSON shape of a value, which tells the alternatives of a
+/// [`Kind::OneOf`] apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonShape {
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// `true` / `false`.
+    Bool,
+    /// An object.
+    Object,
+    /// A list.
+    Array,
+}
+
+impl JsonShape {
+    /// The shape of a JSON value; `None` for `null`.
+    pub fn of(value: &serde_json::Value) -> Option<JsonShape> {
+        use serde_json::Value;
+        match value {
+            Value::Null => None,
+            Value::Bool(_) => Some(JsonShape::Bool),
+            Value::Number(_) => Some(JsonShape::Number),
+            Value::String(_) => Some(JsonShape::String),
+            Value::Array(_) => Some(JsonShape::Array),
+            Value::Object(_) => Some(JsonShape::Object),
+        }
+    }
 }
 
 /// How a flag travels.
@@ -159,6 +194,24 @@ impl Field {
 }
 
 impl Kind {
+    /// The JSON shape a value of this kind has on the wire, where it has
+    /// exactly one (`None` for JSON values, unions and `Y`/`N`-or-bool text).
+    pub fn json_shape(&self) -> Option<JsonShape> {
+        match self.non_null() {
+            Kind::Integer | Kind::Float => Some(JsonShape::Number),
+            Kind::String | Kind::Enum => Some(JsonShape::String),
+            Kind::Boolean(BoolWire::Json) => Some(JsonShape::Bool),
+            Kind::Object | Kind::Map(_) | Kind::FieldInfo => Some(JsonShape::Object),
+            Kind::Array(_) => Some(JsonShape::Array),
+            Kind::Boolean(BoolWire::YesNo)
+            | Kind::Date
+            | Kind::DateTime
+            | Kind::Any
+            | Kind::OneOf(..)
+            | Kind::Nullable(_) => None,
+        }
+    }
+
     /// The kind without a `Nullable` wrapper.
     pub fn non_null(&self) -> &Kind {
         match self {

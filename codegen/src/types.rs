@@ -96,13 +96,41 @@ pub fn is_union(written: &str) -> bool {
         > 1
 }
 
-/// Several alternatives: keep the widest one that loses nothing.
+/// Several alternatives: the widest scalar that loses nothing (numbers
+/// read as `f64`; numbers and text as text, which keeps a number's digits;
+/// a date and a date-time as a date-time), or either of kinds that JSON
+/// tells apart. Anything else stays a JSON value.
 fn merge(kinds: Vec<Kind>) -> Kind {
-    let scalar_number = |k: &Kind| matches!(k, Kind::Integer | Kind::Float);
-    if kinds.iter().all(scalar_number) {
+    let all = |test: fn(&Kind) -> bool| kinds.iter().all(test);
+    if all(|k| matches!(k, Kind::Integer | Kind::Float)) {
         return Kind::Float;
     }
-    Kind::Any
+    if all(|k| matches!(k, Kind::Integer | Kind::Float | Kind::String | Kind::Enum)) {
+        return Kind::String;
+    }
+    if all(|k| matches!(k, Kind::Date | Kind::DateTime)) {
+        return Kind::DateTime;
+    }
+    // In a union, `boolean` is JSON's (CRM flags are written `char`).
+    let kinds: Vec<Kind> = kinds
+        .into_iter()
+        .map(|k| match k {
+            Kind::Boolean(_) => Kind::Boolean(BoolWire::Json),
+            other => other,
+        })
+        .collect();
+    let mut shapes = Vec::with_capacity(kinds.len());
+    for kind in &kinds {
+        match kind.json_shape() {
+            Some(shape) if !shapes.contains(&shape) => shapes.push(shape),
+            _ => return Kind::Any,
+        }
+    }
+    kinds
+        .into_iter()
+        .rev()
+        .reduce(|rest, first| Kind::OneOf(Box::new(first), Box::new(rest)))
+        .unwrap_or(Kind::Any)
 }
 
 fn single(name: &str) -> Kind {
@@ -168,10 +196,31 @@ mod tests {
         assert_eq!(kind_of("catalog_product.id"), Kind::Integer);
         assert_eq!(kind_of("Boolean"), Kind::Boolean(BoolWire::YesNo));
         assert_eq!(kind_of("integer | double"), Kind::Float);
-        assert_eq!(kind_of("string | object"), Kind::Any);
+        let text_or_object = Kind::OneOf(Box::new(Kind::String), Box::new(Kind::Object));
+        assert_eq!(kind_of("string | object"), text_or_object);
         assert_eq!(kind_of("crm_multifield_whatever"), Kind::Any);
         assert_eq!(kind_of(""), Kind::Any);
-        assert_eq!(kind_of("`object` `string`"), Kind::Any);
+        assert_eq!(
+            kind_of("`object` `string`"),
+            Kind::OneOf(Box::new(Kind::Object), Box::new(Kind::String))
+        );
+        // Alternatives JSON cannot tell apart, or a JSON value, stay open.
+        assert_eq!(kind_of("object | map"), Kind::Object);
+        assert_eq!(kind_of("string | date"), Kind::Any);
+        assert_eq!(kind_of("string | any"), Kind::Any);
+        // Scalars merge into the widest that loses nothing.
+        assert_eq!(kind_of("integer | string"), Kind::String);
+        assert_eq!(kind_of("date | datetime"), Kind::DateTime);
+        assert_eq!(
+            kind_of("integer | integer[] | boolean"),
+            Kind::OneOf(
+                Box::new(Kind::Integer),
+                Box::new(Kind::OneOf(
+                    Box::new(Kind::Array(Box::new(Kind::Integer))),
+                    Box::new(Kind::Boolean(BoolWire::Json))
+                ))
+            )
+        );
         assert_eq!(
             kind_of("`string` `null`"),
             Kind::Nullable(Box::new(Kind::String))

@@ -36,6 +36,7 @@ fn kind(kind: &Kind) -> String {
         Kind::Nullable(inner) => format!("{}?", self::kind(inner)),
         Kind::Map(inner) => format!("{{{}}}", self::kind(inner)),
         Kind::FieldInfo => "field-info".into(),
+        Kind::OneOf(first, second) => format!("{}|{}", self::kind(first), self::kind(second)),
     }
 }
 
@@ -203,8 +204,8 @@ demo.shape.add scope=demo,crm
   FIELDS `object` object
     utmSource `string` string
     time `time` object
-    either `integer | string` any
-    pair `object string` any
+    either `integer | string` string
+    pair `object string` object|string
     maybe `string|null` string?
     count `integer | null` int?
     productId `catalog_product.id` int
@@ -313,13 +314,13 @@ errors \n",
 }
 
 #[test]
-fn written_unions_stay_open_whatever_the_example_shows() {
+fn written_unions_take_each_alternative_json_tells_apart() {
     check(
         "union-get.md",
         "
 demo.ref.get scope=demo
-  data `object | array` any
-result `object | boolean` any
+  data `object | array` object|[any]
+result `object | boolean` object|bool/Json
 errors \n",
     );
 }

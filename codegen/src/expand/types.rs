@@ -259,7 +259,7 @@ impl TypeSet {
                 let element = self.plan_kind(field, inner, owner);
                 self.elements.push((field.name.clone(), element.ty.clone()));
                 let helper = match element.helper {
-                    Some(scalar) if !matches!(scalar, "list" | "object" | "map") => {
+                    Some(scalar) if !matches!(scalar, "list" | "object" | "map" | "plain") => {
                         list_helper(scalar)
                     }
                     _ => "list",
@@ -285,6 +285,19 @@ impl TypeSet {
                 ty.extend(value);
                 ty.push(punct('>'));
                 Plan::new(ty, Some("map"))
+            }
+            // Read by its own `Deserialize` (each alternative strictly,
+            // which is what tells them apart); `null` is `None`.
+            Kind::OneOf(first, second) => {
+                let first = self.plan_kind(field, first.non_null(), owner).ty;
+                let second = self.plan_kind(field, second.non_null(), owner).ty;
+                let mut ty = path(&["bitrix24", "wire", "OneOf"]);
+                ty.push(punct('<'));
+                ty.extend(first);
+                ty.push(punct(','));
+                ty.extend(second);
+                ty.push(punct('>'));
+                Plan::new(ty, Some("plain"))
             }
             Kind::Any | Kind::Nullable(_) => Plan::path(VALUE, None),
         }
@@ -334,6 +347,8 @@ fn list_helper(scalar: &str) -> &'static str {
 fn optional_helper(helper: Option<&str>) -> &'static str {
     match helper {
         None => "opt",
+        // `Option`'s own reading: only `null` (or no key) is `None`.
+        Some("plain") => "plain",
         Some("int") => "opt_int",
         Some("float") => "opt_float",
         Some("string") => "opt_string",
@@ -372,7 +387,7 @@ fn wire_path(helper: &str) -> &'static str {
         "vec_int" "vec_float" "vec_string" "vec_yn" "vec_flag" "vec_date" "vec_datetime"
         "opt_int" "opt_float" "opt_string" "opt_yn" "opt_flag" "opt_date" "opt_datetime"
         "opt_object" "opt_list" "opt_vec_int" "opt_vec_float" "opt_vec_string" "opt_vec_yn"
-        "opt_vec_flag" "opt_vec_date" "opt_vec_datetime" "map" "opt_map"
+        "opt_vec_flag" "opt_vec_date" "opt_vec_datetime" "map" "opt_map" "plain"
     }
 }
 

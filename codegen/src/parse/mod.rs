@@ -19,6 +19,7 @@ mod sampled;
 mod sections;
 mod shapes;
 mod subtable;
+mod typescript;
 
 use crate::blocks;
 use crate::diag::Diagnostic;
@@ -73,6 +74,16 @@ pub fn parse_all(
                             inline::plain_collapsed(&title)
                         )
                     })
+                })
+                .and_then(|called| {
+                    if file_names_method(source, &called) {
+                        Ok(called)
+                    } else {
+                        Err(not_method(format!(
+                            "a guide: the title {:?} names no method and the file name is not `{called}`, the method its code calls",
+                            inline::plain_collapsed(&title)
+                        )))
+                    }
                 })?
         }
         None => {
@@ -97,7 +108,7 @@ pub fn parse_all(
     ) {
         return Err(not_method(why));
     }
-    if method.starts_with("BX24.") {
+    if method.starts_with("BX24.") || declared_as_function(&blocks, &method) {
         return Err(not_method(format!(
             "`{method}` is a function of the JavaScript SDK, not a REST method"
         )));
@@ -168,6 +179,79 @@ fn names_a_family(
     })
 }
 
+/// Whether the page's file is named for `method`: its words end the
+/// method's (`crm-status-fields.md`, `thing-fields.md` for
+/// `demo.thing.fields`, `rpa-fields-get-settings.md` for
+/// `rpa.fields.getSettings`, `template/fields.md` with its folder for
+/// `tasks.template.fields`). That is how a reference page whose title names
+/// no method still says which one it documents; guides and examples that
+/// call methods are named for their task instead.
+fn file_names_method(source: &Source, method: &str) -> bool {
+    let Some(file) = source.files.first() else {
+        return false;
+    };
+    let method = words(method);
+    let stem = file
+        .file_stem()
+        .map(|s| words(&s.to_string_lossy()))
+        .unwrap_or_default();
+    let ends_method = |tail: &[String]| tail.len() >= 2 && method.ends_with(tail);
+    if stem.is_empty() {
+        return false;
+    }
+    if stem == method || ends_method(&stem) {
+        return true;
+    }
+    let mut with_folder = file
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|d| words(&d.to_string_lossy()))
+        .unwrap_or_default();
+    with_folder.extend(stem);
+    ends_method(&with_folder)
+}
+
+/// Lowercase words of a name: split at anything not a letter or digit and
+/// where camel case starts a word (`getSettings` → `get`, `settings`).
+fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            previous_lower = false;
+            out.push(String::new());
+            continue;
+        }
+        if c.is_uppercase() && previous_lower || out.is_empty() {
+            out.push(String::new());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        if let Some(word) = out.last_mut() {
+            word.extend(c.to_lowercase());
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+/// A code line declaring `method` as a function with its signature
+/// (`Promise Messenger.openChat([String dialogId])`): a page of the
+/// JavaScript SDK. REST methods are named in strings, never called so.
+fn declared_as_function(blocks: &[blocks::Block], method: &str) -> bool {
+    blocks.iter().any(|block| match block {
+        blocks::Block::Code { text, .. } => text.lines().any(|line| {
+            let line = line.trim_start();
+            let line = match line.split_once(' ') {
+                Some((ty, rest)) if ty.chars().all(|c| c.is_ascii_alphanumeric()) => rest,
+                _ => line,
+            };
+            line.strip_prefix(method)
+                .is_some_and(|rest| rest.trim_start().starts_with('('))
+        }),
+        _ => false,
+    })
+}
+
 /// A dotted name ending in `.*` in a title (`user.option.*`).
 fn wildcard_name(title: &str) -> Option<String> {
     inline::plain(title)
@@ -217,6 +301,9 @@ fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) ->
             .any(|w| w.starts_with("overview"))
     {
         return Some(format!("{plain_title:?} is an overview"));
+    }
+    if lower_title.contains("change log") || lower_title.contains("changelog") {
+        return Some(format!("{plain_title:?} is a change log"));
     }
     if page
         .who_label
@@ -307,6 +394,27 @@ mod tests {
         );
         assert_eq!(method_name("Overview of index.md methods"), None);
         assert_eq!(method_name("Lead Contacts: Overview"), None);
+    }
+
+    #[test]
+    fn a_page_is_named_for_its_method_by_its_file() {
+        let named = |path: &str, method: &str| {
+            file_names_method(&Source::from_text(path, "", |_| None), method)
+        };
+        assert!(named("a/crm-status-fields.md", "crm.status.fields"));
+        assert!(named(
+            "a/rpa-fields-get-settings.md",
+            "rpa.fields.getSettings"
+        ));
+        assert!(named("tasks/template/fields.md", "tasks.template.fields"));
+        assert!(named("x/thing-fields.md", "demo.thing.fields"));
+        // Guides are named for their task, or by one word.
+        assert!(!named(
+            "tutorials/how-to-get-deal-funnels.md",
+            "crm.category.list"
+        ));
+        assert!(!named("settings/batch.md", "user.current"));
+        assert!(!named("x/fields.md", "crm.deal.fields"));
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
         {
             Some(Kind::Any)
         }
+        // Either of two kinds: the example must send one of them.
+        (Kind::OneOf(..), _) if !one_of_takes(&inner, sample) => Some(Kind::Any),
         // A PHP associative array is a JSON object on the wire.
         (Kind::Array(_), Value::Object(map)) if !index_keyed(map) && !map.is_empty() => {
             Some(Kind::Map(Box::new(Kind::Any)))
@@ -78,6 +80,14 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
         Kind::Nullable(Box::new(kind))
     } else {
         kind
+    }
+}
+
+/// Whether a [`Kind::OneOf`] has an alternative of the sample's JSON shape.
+fn one_of_takes(kind: &Kind, sample: &Value) -> bool {
+    match kind.non_null() {
+        Kind::OneOf(first, rest) => one_of_takes(first, sample) || one_of_takes(rest, sample),
+        other => other.json_shape() == crate::model::JsonShape::of(sample),
     }
 }
 

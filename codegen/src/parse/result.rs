@@ -197,7 +197,79 @@ pub fn read(
         }
     }
     super::shapes::descriptors(method, sample, &mut spec);
+    from_typescript(method, page, samples, &mut spec);
     (spec, paged)
+}
+
+/// The type a TypeScript example declares for `result` fills what nothing
+/// else typed: the whole result, or members left without a type. A union
+/// the page's table spells out stays open.
+fn from_typescript(method: &str, page: &Page<'_>, samples: &Samples, spec: &mut ResultSpec) {
+    if spec.ty.as_deref().is_some_and(crate::types::is_union) {
+        return;
+    }
+    let whole = spec.fields.is_empty() && untyped(&spec.kind);
+    if !whole && !spec.fields.iter().any(has_untyped) {
+        return;
+    }
+    let Some((kind, fields)) = super::typescript::result_type(page.blocks, method) else {
+        return;
+    };
+    if whole {
+        // A JSON example that the declared type cannot read wins: the
+        // result stays open (`null` where a flag is declared, `[]` for an
+        // object).
+        let mut carrier = Field::new("result", kind.clone());
+        carrier.fields = fields.clone();
+        let fits = samples
+            .responses
+            .iter()
+            .filter_map(|r| r.get("result"))
+            .all(|v| {
+                !v.is_null()
+                    && super::reconcile::with_sample(kind.clone(), &carrier, Some(v)) == kind
+            });
+        if fits {
+            spec.kind = kind;
+            spec.fields = fields;
+        }
+    } else {
+        fill_untyped(&mut spec.fields, &fields);
+    }
+}
+
+/// No type, or a container with no members.
+fn untyped(kind: &Kind) -> bool {
+    match kind.non_null() {
+        Kind::Any | Kind::Object => true,
+        Kind::Array(inner) | Kind::Map(inner) => untyped(inner),
+        _ => false,
+    }
+}
+
+fn has_untyped(field: &Field) -> bool {
+    if field.fields.is_empty() {
+        untyped(&field.kind) && !field.ty.as_deref().is_some_and(crate::types::is_union)
+    } else {
+        field.fields.iter().any(has_untyped)
+    }
+}
+
+/// Gives members with no type the kind and members of the same-named
+/// member of `declared`, at any depth.
+fn fill_untyped(fields: &mut [Field], declared: &[Field]) {
+    for field in fields {
+        let Some(other) = declared.iter().find(|d| d.name == field.name) else {
+            continue;
+        };
+        if !field.fields.is_empty() {
+            fill_untyped(&mut field.fields, &other.fields);
+        } else if has_untyped(field) && !(other.fields.is_empty() && untyped(&other.kind)) {
+            field.kind = other.kind.clone();
+            field.fields = other.fields.clone();
+            field.values = other.values.clone();
+        }
+    }
 }
 
 /// Whether every response example's `result` is a container of one kind

@@ -54,15 +54,28 @@ fn union_of(values: &[&Value], depth: usize) -> Option<Vec<Field>> {
         return None;
     }
     let mut merged = Map::new();
-    for object in objects {
-        for (key, value) in object {
+    for object in &objects {
+        for (key, value) in *object {
             let slot = merged.entry(key.clone()).or_insert(Value::Null);
             if slot.is_null() || (!slot.is_object() && !slot.is_array()) && !value.is_null() {
                 *slot = value.clone();
             }
         }
     }
-    Some(members(&merged, depth))
+    let mut fields = members(&merged, depth);
+    // Every element's scalar may widen what the first decided (`"N"` in one,
+    // `"I"` in the next is text, not a flag).
+    for field in &mut fields {
+        if !field.fields.is_empty() {
+            continue;
+        }
+        for object in &objects {
+            if let Some(value) = object.get(&field.name) {
+                field.kind = super::reconcile::with_sample(field.kind.clone(), field, Some(value));
+            }
+        }
+    }
+    Some(fields)
 }
 
 fn members(map: &Map<String, Value>, depth: usize) -> Vec<Field> {

@@ -11,7 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 mod keyed;
+mod one_of;
 pub use keyed::{map, opt_map, Map};
+pub use one_of::OneOf;
 
 /// A calendar date (`YYYY-MM-DD` on the wire).
 pub type Date = chrono::NaiveDate;

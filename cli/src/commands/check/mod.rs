@@ -312,12 +312,11 @@ fn build(dir: &Path, pages: &mut [Page], examples: bool) -> Result<(), String> {
             root.display()
         ));
     }
-    if examples {
-        if !status.success() {
-            return Err(
-                "the examples cannot run: some bindings do not compile (listed above)".into(),
-            );
-        }
+    if examples && !status.success() {
+        // The report lists the pages whose bindings fail; their examples
+        // (and everyone else's, in the same binary) cannot run.
+        eprintln!("b24 check: examples not run: some bindings do not compile (see the report)");
+    } else if examples {
         let binary = target_dir()
             .join("debug")
             .join(format!("b24-examples{}", std::env::consts::EXE_SUFFIX));
