@@ -114,7 +114,12 @@ impl Source {
             if end == text.len() && raw.is_empty() && index > 0 {
                 break;
             }
-            if raw.trim_start().starts_with("{%") {
+            // Only a line whose first non-blank bytes are `{%` can include.
+            let indent = raw
+                .bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            if raw.as_bytes()[indent..].starts_with(b"{%") {
                 if let Some(target) = include_target(raw) {
                     if depth < MAX_INCLUDE_DEPTH {
                         let target_path = normalize(&dir.join(target));

@@ -238,15 +238,15 @@ fn words(name: &str) -> Vec<String> {
 /// (`Promise Messenger.openChat([String dialogId])`): a page of the
 /// JavaScript SDK. REST methods are named in strings, never called so.
 fn declared_as_function(blocks: &[blocks::Block], method: &str) -> bool {
+    let finder = memchr::memmem::Finder::new(method.as_bytes());
     blocks.iter().any(|block| match block {
-        blocks::Block::Code { text, .. } => text.lines().any(|line| {
-            let line = line.trim_start();
-            let line = match line.split_once(' ') {
-                Some((ty, rest)) if ty.chars().all(|c| c.is_ascii_alphanumeric()) => rest,
-                _ => line,
-            };
-            line.strip_prefix(method)
-                .is_some_and(|rest| rest.trim_start().starts_with('('))
+        // Each place the code names the method: called right after it, and
+        // only a type name (or nothing) before it on its line.
+        blocks::Block::Code { text, .. } => finder.find_iter(text.as_bytes()).any(|at| {
+            let called = text[at + method.len()..].trim_start().starts_with('(');
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let before = text[line_start..at].trim();
+            called && before.chars().all(|c| c.is_ascii_alphanumeric())
         }),
         _ => false,
     })
