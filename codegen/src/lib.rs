@@ -9,6 +9,7 @@
 
 pub mod blocks;
 pub mod diag;
+pub mod diff;
 pub mod expand;
 pub mod facts;
 pub mod inline;

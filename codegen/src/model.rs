@@ -193,6 +193,30 @@ impl Field {
     }
 }
 
+/// Short notation (`integer`, `[object]`, `string?`, `{bool}`,
+/// `string|object`), as `b24 diff` prints type changes.
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Kind::Integer => f.write_str("integer"),
+            Kind::Float => f.write_str("float"),
+            Kind::String => f.write_str("string"),
+            Kind::Boolean(BoolWire::YesNo) => f.write_str("Y/N"),
+            Kind::Boolean(BoolWire::Json) => f.write_str("bool"),
+            Kind::Date => f.write_str("date"),
+            Kind::DateTime => f.write_str("datetime"),
+            Kind::Object => f.write_str("object"),
+            Kind::Array(inner) => write!(f, "[{inner}]"),
+            Kind::Enum => f.write_str("enum"),
+            Kind::Any => f.write_str("any"),
+            Kind::Nullable(inner) => write!(f, "{inner}?"),
+            Kind::Map(inner) => write!(f, "{{{inner}}}"),
+            Kind::FieldInfo => f.write_str("field-info"),
+            Kind::OneOf(first, second) => write!(f, "{first}|{second}"),
+        }
+    }
+}
+
 impl Kind {
     /// The JSON shape a value of this kind has on the wire, where it has
     /// exactly one (`None` for JSON values, unions and `Y`/`N`-or-bool text).

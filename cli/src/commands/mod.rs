@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 pub mod call;
 pub mod check;
+pub mod diff;
 pub mod expand;
 pub mod export;
 pub mod import;
@@ -47,6 +48,12 @@ pub const COMMANDS: &[Command] = &[
         args: "DIR [--json] [--no-build]",
         about: "generate every page under DIR, compile all of it in one crate and report per page",
         run: check::run,
+    },
+    Command {
+        name: "diff",
+        args: "OLD_DOCS NEW_DOCS [--json]",
+        about: "what changed between two revisions of the reference, breaking or not",
+        run: diff::run,
     },
     Command {
         name: "call",

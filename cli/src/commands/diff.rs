@@ -1,0 +1,224 @@
+//! `b24 diff OLD_DOCS NEW_DOCS [--json]`: what changed for users of the
+//! bindings between two revisions of the reference. Every page of both
+//! trees is parsed (nothing is built); methods are matched by name, so a
+//! page that moved is the same method. Per method: added, removed, moved,
+//! and each change of parameters, result, errors and deprecation, marked
+//! breaking or compatible by [`bitrix24_codegen::diff`].
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use bitrix24_codegen::diff::{self, Change};
+use bitrix24_codegen::model::Method;
+use serde_json::json;
+
+use super::{output, Outcome};
+
+/// One method as one tree documents it.
+struct Page {
+    /// Path relative to the tree's root.
+    relative: PathBuf,
+    method: Method,
+}
+
+/// The methods of a tree by lowercase name; where several pages name one
+/// method, the first in path order.
+fn read_tree(root: &Path) -> Result<BTreeMap<String, Page>, String> {
+    let files = bitrix24_codegen::source::markdown_files(root)
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    let mut methods = BTreeMap::new();
+    for file in files {
+        let shown = file.display().to_string();
+        // A parser bug on one page must not hide the other pages' changes.
+        let parsed =
+            std::panic::catch_unwind(AssertUnwindSafe(|| bitrix24_codegen::load(&file, &shown)));
+        let Ok(Ok(loaded)) = parsed else { continue };
+        let relative = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
+        methods
+            .entry(loaded.method.method.to_ascii_lowercase())
+            .or_insert(Page {
+                relative,
+                method: loaded.method,
+            });
+    }
+    Ok(methods)
+}
+
+/// Runs the command.
+pub fn run(args: &[String]) -> Outcome {
+    let mut json_out = false;
+    let mut roots = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json_out = true,
+            "-h" | "--help" => {
+                output::print(HELP)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+            path => roots.push(PathBuf::from(path)),
+        }
+    }
+    let [old_root, new_root] = roots.as_slice() else {
+        return Err("expected two documentation trees: OLD_DOCS NEW_DOCS".into());
+    };
+    for root in [old_root, new_root] {
+        if !root.is_dir() {
+            return Err(format!("{}: not a directory", root.display()));
+        }
+    }
+    let old = read_tree(old_root)?;
+    let new = read_tree(new_root)?;
+    let report = Report::of(&old, &new);
+    if json_out {
+        let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
+        output::println(&text)?;
+    } else {
+        output::print(&report.text())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+const HELP: &str = "usage: b24 diff OLD_DOCS NEW_DOCS [--json]
+
+Parses every page of two revisions of the reference and reports, per method
+(matched by name, so moved pages are the same method): added, removed, moved,
+and every change of parameters, result, error codes and deprecation, each
+marked breaking or compatible for code using the generated bindings.
+";
+
+struct Changed<'a> {
+    name: &'a str,
+    changes: Vec<Change>,
+}
+
+struct Report<'a> {
+    added: Vec<&'a str>,
+    removed: Vec<&'a str>,
+    moved: Vec<(&'a str, &'a Path, &'a Path)>,
+    changed: Vec<Changed<'a>>,
+}
+
+impl<'a> Report<'a> {
+    fn of(old: &'a BTreeMap<String, Page>, new: &'a BTreeMap<String, Page>) -> Report<'a> {
+        let mut report = Report {
+            added: Vec::new(),
+            removed: Vec::new(),
+            moved: Vec::new(),
+            changed: Vec::new(),
+        };
+        for (key, page) in new {
+            let Some(before) = old.get(key) else {
+                report.added.push(page.method.method.as_str());
+                continue;
+            };
+            if before.relative != page.relative {
+                report.moved.push((
+                    page.method.method.as_str(),
+                    before.relative.as_path(),
+                    page.relative.as_path(),
+                ));
+            }
+            let changes = diff::changes(&before.method, &page.method);
+            if !changes.is_empty() {
+                report.changed.push(Changed {
+                    name: page.method.method.as_str(),
+                    changes,
+                });
+            }
+        }
+        for (key, page) in old {
+            if !new.contains_key(key) {
+                report.removed.push(page.method.method.as_str());
+            }
+        }
+        report
+    }
+
+    fn breaking(&self) -> usize {
+        self.changed
+            .iter()
+            .flat_map(|c| &c.changes)
+            .filter(|c| c.breaking)
+            .count()
+    }
+
+    fn compatible(&self) -> usize {
+        self.changed.iter().map(|c| c.changes.len()).sum::<usize>() - self.breaking()
+    }
+
+    fn summary(&self) -> String {
+        let with_breaking = self
+            .changed
+            .iter()
+            .filter(|c| c.changes.iter().any(|c| c.breaking))
+            .count();
+        format!(
+            "{} methods added, {} removed, {} moved; {} changed ({} with breaking changes): {} breaking changes, {} compatible",
+            self.added.len(),
+            self.removed.len(),
+            self.moved.len(),
+            self.changed.len(),
+            with_breaking,
+            self.breaking(),
+            self.compatible()
+        )
+    }
+
+    fn text(&self) -> String {
+        let mut text = String::new();
+        for name in &self.added {
+            text.push_str(&format!("+ {name}: added\n"));
+        }
+        for name in &self.removed {
+            text.push_str(&format!("- {name}: removed (breaking)\n"));
+        }
+        for (name, from, to) in &self.moved {
+            text.push_str(&format!(
+                "~ {name}: moved {} -> {}\n",
+                from.display(),
+                to.display()
+            ));
+        }
+        for changed in &self.changed {
+            for change in &changed.changes {
+                let mark = if change.breaking {
+                    "breaking"
+                } else {
+                    "compatible"
+                };
+                text.push_str(&format!(
+                    "~ {}: {} {} ({mark})\n",
+                    changed.name, change.path, change.what
+                ));
+            }
+        }
+        text.push_str(&self.summary());
+        text.push('\n');
+        text
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "added": self.added,
+            "removed": self.removed,
+            "moved": self.moved.iter().map(|(name, from, to)| json!({
+                "method": name, "from": from.display().to_string(), "to": to.display().to_string(),
+            })).collect::<Vec<_>>(),
+            "changed": self.changed.iter().map(|c| json!({
+                "method": c.name, "changes": c.changes,
+            })).collect::<Vec<_>>(),
+            "summary": {
+                "added": self.added.len(),
+                "removed": self.removed.len(),
+                "moved": self.moved.len(),
+                "changed": self.changed.len(),
+                "breaking": self.breaking(),
+                "compatible": self.compatible(),
+                "text": self.summary(),
+            },
+        })
+    }
+}
