@@ -58,7 +58,7 @@ pub fn parse_all(
         .as_deref()
         .is_some_and(|l| l.contains("execute") || l.contains("perform") || l.contains("call"));
     let method = match from_title {
-        Some(name) => name,
+        Some(name) => agreed_name(&name, &blocks).unwrap_or(name),
         None if executes || page.section(SectionKind::Params).is_some() => {
             examples::method_in_text(&intro_text(&blocks))
                 .or_else(|| examples::method_in_code(&blocks))
@@ -234,6 +234,27 @@ fn words(name: &str) -> Vec<String> {
     out
 }
 
+/// The name the page's text and code agree on when the title names another
+/// (`department.department.delete` in a title, `department.delete` in the
+/// introduction and every cURL URL): a typo in the title. `None` when the
+/// code names the title's method or the two do not agree.
+fn agreed_name(title_name: &str, blocks: &[blocks::Block]) -> Option<String> {
+    let finder = memchr::memmem::Finder::new(title_name.as_bytes());
+    let code_names_title = blocks.iter().any(
+        |b| matches!(b, blocks::Block::Code { text, .. } if finder.find(text.as_bytes()).is_some()),
+    );
+    if code_names_title {
+        return None;
+    }
+    let said = examples::method_in_text(&intro_text(blocks))?;
+    if said.eq_ignore_ascii_case(title_name) {
+        return None;
+    }
+    let called = examples::methods_in_code(blocks);
+    let agree = !called.is_empty() && called.iter().all(|c| c.eq_ignore_ascii_case(&said));
+    agree.then_some(said)
+}
+
 /// A code line declaring `method` as a function with its signature
 /// (`Promise Messenger.openChat([String dialogId])`): a page of the
 /// JavaScript SDK. REST methods are named in strings, never called so.
@@ -305,10 +326,16 @@ fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) ->
     if lower_title.contains("change log") || lower_title.contains("changelog") {
         return Some(format!("{plain_title:?} is a change log"));
     }
+    // Older pages of methods say "who can subscribe" too: a title naming a
+    // dotted method over a parameters or response section is a method page.
+    let method_sections = method_name(title).is_some()
+        && (page.section(SectionKind::Params).is_some()
+            || page.section(SectionKind::Response).is_some());
     if page
         .who_label
         .as_deref()
         .is_some_and(|l| l.contains("subscribe"))
+        && !method_sections
         || page
             .headings
             .iter()
@@ -394,6 +421,24 @@ mod tests {
         );
         assert_eq!(method_name("Overview of index.md methods"), None);
         assert_eq!(method_name("Lead Contacts: Overview"), None);
+    }
+
+    #[test]
+    fn a_title_typo_yields_to_the_name_text_and_code_agree_on() {
+        let page = "# Delete a Thing demo.demo.thing.delete\n\n> Who can execute the method: any user\n\n                    The method `demo.thing.delete` deletes a thing.\n\n## Method Parameters\n\n#|\n                    || **Name**\n`type` | **Description** ||\n|| **id***\n`integer` | The thing ||\n|#\n\n                    ```bash\ncurl -X POST -d '{\"id\":1}' https://x.bitrix24.com/rest/1/k/demo.thing.delete\n```\n";
+        let source = Source::from_text("thing-delete.md", page, |_| None);
+        assert_eq!(parse(&source).unwrap().method, "demo.thing.delete");
+    }
+
+    #[test]
+    fn a_method_page_that_says_who_can_subscribe_is_still_a_method_page() {
+        let page = "# Get a Thing demo.thing.get\n\n> Who can subscribe: any user\n\n                    ## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n                    || **id***\n`integer` | The thing ||\n|#\n";
+        let source = Source::from_text("thing-get.md", page, |_| None);
+        assert_eq!(parse(&source).unwrap().method, "demo.thing.get");
+        // An event page says so without method sections.
+        let event = "# Thing Added\n\n> Who can subscribe: any user\n\nThe event fires when a thing is added.\n";
+        let source = Source::from_text("on-thing-add.md", event, |_| None);
+        assert!(parse(&source).unwrap_err().message.contains("event"));
     }
 
     #[test]
