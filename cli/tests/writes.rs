@@ -65,6 +65,19 @@ fn a_full_disk_or_a_reader_gone_on_stdout_is_an_error() {
     let broken = "cannot write to stdout: Broken pipe";
     failed_saying(&run(&["expand", &page], gone(), Stdio::piped()), broken);
     failed_saying(&run(&["--help"], gone(), Stdio::piped()), broken);
+    // The reports of `check` and `diff` too.
+    let dir = Path::new(&page).parent().unwrap().display().to_string();
+    for json in [false, true] {
+        let mut args = vec!["check", dir.as_str(), "--no-build"];
+        if json {
+            args.push("--json");
+        }
+        failed_saying(&run(&args, full(), Stdio::piped()), full_disk);
+    }
+    failed_saying(
+        &run(&["diff", &dir, &dir], full(), Stdio::piped()),
+        full_disk,
+    );
 }
 
 #[test]

@@ -98,7 +98,7 @@ pub fn run(args: &[String]) -> Outcome {
         build(&options.dir, &mut pages, options.examples)?;
         build_time = Some(built.elapsed());
     }
-    report::print(&options, &pages, generate_time, build_time);
+    report::print(&options, &pages, generate_time, build_time)?;
     let failed = pages
         .iter()
         .any(|p| matches!(p.status, Status::Problem { .. }));
@@ -315,7 +315,9 @@ fn build(dir: &Path, pages: &mut [Page], examples: bool) -> Result<(), String> {
     if examples && !status.success() {
         // The report lists the pages whose bindings fail; their examples
         // (and everyone else's, in the same binary) cannot run.
-        eprintln!("b24 check: examples not run: some bindings do not compile (see the report)");
+        super::output::note(
+            "b24 check: examples not run: some bindings do not compile (see the report)",
+        );
     } else if examples {
         let binary = target_dir()
             .join("debug")

@@ -3,7 +3,7 @@
 //! bindings are (untyped `Output`s and parameter nodes, each downgrade to a
 //! JSON value with its reason) and, with `--examples`, the examples tally.
 
-use std::io::Write;
+use std::fmt::Write;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -71,7 +71,7 @@ pub(super) fn print(
     pages: &[Page],
     generate: Duration,
     build: Option<Duration>,
-) {
+) -> Result<(), String> {
     let ok = pages
         .iter()
         .filter(|p| matches!(p.status, Status::Ok { .. }))
@@ -98,8 +98,6 @@ pub(super) fn print(
     let tally = options
         .examples
         .then(|| Tally::of(pages.iter().filter_map(|p| p.examples.as_ref())));
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     if options.json {
         let value = json!({
             "ok": list(pages, |s| matches!(s, Status::Ok { .. })),
@@ -120,13 +118,10 @@ pub(super) fn print(
                 "examples": tally.map(Tally::to_json),
             }
         });
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
-        return;
+        let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+        return crate::commands::output::println(&text);
     }
+    let mut out = String::new();
     for page in pages {
         match &page.status {
             Status::Ok { method } => writeln!(out, "ok       {} ({method})", page.shown),
@@ -145,6 +140,8 @@ pub(super) fn print(
     if let Some(tally) = tally {
         let _ = writeln!(out, "{}", tally.line());
     }
+    // A closed pipe or a full disk is an error exit, never a silent success.
+    crate::commands::output::print(&out)
 }
 
 fn list(pages: &[Page], want: fn(&Status) -> bool) -> Vec<Value> {
