@@ -95,6 +95,7 @@ mod client;
 mod decode;
 pub mod envelope;
 mod error;
+pub mod events;
 pub mod examples;
 mod field_info;
 mod generated;

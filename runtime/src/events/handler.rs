@@ -1,0 +1,137 @@
+//! The framework-neutral entry point: body in, verified event out
+//! (parse → verify → typed), with the HTTP status to answer.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::form::{self, FormError, Limits};
+use super::payload::Payload;
+use super::verify::{verify, ApplicationTokens, VerifyError};
+
+/// Why an incoming request is not an event for user code.
+#[derive(Debug)]
+pub enum EventError {
+    /// The body could not be decoded (too large, too deep, malformed).
+    Decode(FormError),
+    /// The body is not an event payload (no `event`, wrong shapes).
+    Payload(serde_json::Error),
+    /// The sender is not the portal: see [`super::verify`].
+    Verify(VerifyError),
+    /// The event is genuine but its `data` does not fit the type asked for.
+    Data(serde_json::Error),
+}
+
+impl EventError {
+    /// The HTTP status to answer with: 413 too large, 400 malformed,
+    /// 401 not verified, 500 store failure, 422 data of another shape.
+    pub fn status(&self) -> u16 {
+        match self {
+            EventError::Decode(FormError::TooLarge { .. }) => 413,
+            EventError::Decode(_) | EventError::Payload(_) => 400,
+            EventError::Verify(VerifyError::Store(_)) => 500,
+            EventError::Verify(_) => 401,
+            EventError::Data(_) => 422,
+        }
+    }
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventError::Decode(e) => e.fmt(f),
+            EventError::Payload(e) => write!(f, "not an event payload: {e}"),
+            EventError::Verify(e) => write!(f, "event rejected: {e}"),
+            EventError::Data(e) => write!(f, "event data does not fit its type: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for EventError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EventError::Decode(e) => Some(e),
+            EventError::Payload(e) | EventError::Data(e) => Some(e),
+            EventError::Verify(e) => Some(e),
+        }
+    }
+}
+
+/// Turns an HTTP request's body into a verified [`Payload`]. Mount it in any
+/// framework: give it the `Content-Type` header and the body bytes, answer
+/// [`EventError::status`] on error and 200 otherwise.
+///
+/// ```
+/// # async fn demo(content_type: Option<&str>, body: &[u8]) {
+/// use std::sync::Arc;
+/// use bitrix24::events::{EventHandler, MemoryApplicationTokens};
+///
+/// let handler = EventHandler::new(Arc::new(MemoryApplicationTokens::single("saved-at-install")));
+/// match handler.receive(content_type, body).await {
+///     Ok(event) => println!("{} {:?}", event.event, event.data),
+///     Err(error) => eprintln!("answer {}: {error}", error.status()),
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct EventHandler {
+    tokens: Arc<dyn ApplicationTokens>,
+    limits: Limits,
+}
+
+impl fmt::Debug for EventHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventHandler")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventHandler {
+    /// A handler checking events against `tokens`.
+    pub fn new(tokens: Arc<dyn ApplicationTokens>) -> EventHandler {
+        EventHandler {
+            tokens,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Other bounds on bodies (default 1 MiB, depth 32).
+    pub fn limits(mut self, limits: Limits) -> EventHandler {
+        self.limits = limits;
+        self
+    }
+
+    /// Decodes and verifies; `data` stays a JSON value.
+    pub async fn receive(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Payload<Value>, EventError> {
+        let value = form::decode(content_type, body, self.limits).map_err(EventError::Decode)?;
+        let payload: Payload<Value> = serde_json::from_value(value).map_err(EventError::Payload)?;
+        if payload.event.is_empty() {
+            return Err(EventError::Payload(serde::de::Error::custom(
+                "no `event` in the body",
+            )));
+        }
+        verify(&payload.auth, self.tokens.as_ref())
+            .await
+            .map_err(EventError::Verify)?;
+        Ok(payload)
+    }
+
+    /// Decodes, verifies, then reads `data` into `D`.
+    pub async fn receive_typed<D: DeserializeOwned>(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Payload<D>, EventError> {
+        self.receive(content_type, body)
+            .await?
+            .typed()
+            .map_err(EventError::Data)
+    }
+}
