@@ -66,6 +66,7 @@ mod batch;
 mod clock;
 mod config;
 mod crm;
+mod events;
 mod limits;
 mod outcome;
 mod portal;
@@ -79,6 +80,7 @@ use serde_json::{Map, Value};
 pub use auth::Tokens;
 pub use config::{Config, Faults, OAuthConfig, OperatingLimit, RateLimit};
 pub use crm::{Binding, Entity};
+pub use events::Delivery;
 pub use portal::Counters;
 pub use spec::shipped_pages;
 

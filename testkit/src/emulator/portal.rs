@@ -77,6 +77,7 @@ pub(crate) struct State {
     pub faults: Faults,
     pub rate_limit: Option<RateLimit>,
     pub overloaded: bool,
+    pub events: super::events::Events,
 }
 
 /// The emulated portal behind the HTTP server.
@@ -106,6 +107,7 @@ impl Portal {
             faults: config.faults.clone(),
             rate_limit: config.rate_limit,
             overloaded: false,
+            events: super::events::Events::new(config.seed),
         };
         Portal {
             config,
@@ -270,6 +272,9 @@ impl Portal {
                 "Method is not allowed for batch usage",
             ));
         }
+        if let Some(outcome) = state.events.call(method, &params) {
+            return outcome;
+        }
         let spec = self
             .specs
             .get(method)
@@ -290,6 +295,9 @@ impl Portal {
             .crm
             .call(method, &params)
             .unwrap_or_else(|| Err(Fail::no_method(method)));
+        if let Ok(done) = &outcome {
+            self.raise_events(state, method, &params, done);
+        }
         let cost = limit.map(|l| l.cost_of(method)).unwrap_or_default();
         let cost = if cost.is_zero() { ran.elapsed() } else { cost };
         let standing = state.operating.record(identity, method, cost, limit);

@@ -1,0 +1,330 @@
+//! Events end to end: the emulator delivers a lead's events, form-encoded,
+//! to a handler on loopback; only verified ones reach user code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bitrix24::events::{
+    exchange_code, AppCredentials, ApplicationTokens, EventError, EventHandler, Install,
+    MemoryApplicationTokens, Payload, VerifyError,
+};
+use bitrix24::{ApiVersion, Client, MemoryTokenStore, TokenStore};
+use bitrix24_testkit::server::{Reply, Request, Response, Server};
+use bitrix24_testkit::{Config, Emulator, MockPortal};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+#[derive(Debug, Deserialize)]
+struct LeadData {
+    #[serde(rename = "FIELDS")]
+    fields: LeadId,
+}
+
+#[derive(Debug, Deserialize)]
+struct LeadId {
+    #[serde(rename = "ID")]
+    id: String,
+}
+
+/// The application's event endpoint: verified events go to the channel
+/// (user code); anything else is answered with its status and dropped.
+async fn app_server(handler: EventHandler) -> (Server, mpsc::UnboundedReceiver<Payload<LeadData>>) {
+    let (sender, events) = mpsc::unbounded_channel();
+    let server = Server::start(Arc::new(move |request: Request| {
+        let handler = handler.clone();
+        let sender = sender.clone();
+        Box::pin(async move {
+            let kind = request.header("content-type").map(str::to_string);
+            match handler
+                .receive_typed::<LeadData>(kind.as_deref(), &request.body)
+                .await
+            {
+                Ok(event) => {
+                    let _ = sender.send(event);
+                    Reply::from(Response::text(200, "ok"))
+                }
+                Err(error) => Reply::from(Response::text(error.status(), error.to_string())),
+            }
+        }) as bitrix24_testkit::server::BoxFuture<'static, Reply>
+    }))
+    .await
+    .expect("bind");
+    (server, events)
+}
+
+async fn next_event(events: &mut mpsc::UnboundedReceiver<Payload<LeadData>>) -> Payload<LeadData> {
+    tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .expect("an event within 10 s")
+        .expect("channel open")
+}
+
+async fn portal_and_client() -> (Emulator, Client) {
+    let portal = Emulator::start(Config::default()).await.expect("emulator");
+    let client = Client::webhook(&portal.webhook_url()).expect("client");
+    (portal, client)
+}
+
+async fn call(client: &Client, method: &str, params: Value) -> Value {
+    client
+        .call_raw(method, ApiVersion::V2, params)
+        .await
+        .unwrap_or_else(|e| panic!("{method}: {e}"))
+        .result
+}
+
+#[tokio::test]
+async fn a_bound_handler_receives_each_lead_event_verified() {
+    let (portal, client) = portal_and_client().await;
+    let tokens = MemoryApplicationTokens::new();
+    tokens
+        .save(
+            &portal.member_id(),
+            &bitrix24::Secret::new(portal.application_token()),
+        )
+        .await
+        .unwrap();
+    let (server, mut events) = app_server(EventHandler::new(Arc::new(tokens))).await;
+    let url = format!("{}/bitrix/events", server.origin());
+    for event in ["ONCRMLEADADD", "onCrmLeadUpdate", "ONCRMLEADDELETE"] {
+        assert_eq!(
+            call(
+                &client,
+                "event.bind",
+                json!({"event": event, "handler": url})
+            )
+            .await,
+            json!(true)
+        );
+    }
+    assert_eq!(portal.event_handlers().len(), 3);
+
+    let id = call(
+        &client,
+        "crm.lead.add",
+        json!({"fields": {"TITLE": "From an event"}}),
+    )
+    .await;
+    let id = id.as_i64().expect("an ID").to_string();
+    let added = next_event(&mut events).await;
+    assert_eq!(added.event, "ONCRMLEADADD");
+    assert_eq!(added.data.fields.id, id);
+    assert_eq!(
+        added.auth.member_id.as_deref(),
+        Some(portal.member_id().as_str())
+    );
+    assert!(added.event_handler_id.is_some() && added.ts.is_some());
+
+    // The event's tokens work against the portal.
+    let tokens = added.auth.tokens().expect("tokens");
+    let back = Client::oauth(
+        &added.auth.client_endpoint.clone().unwrap(),
+        tokens.access_token.expose(),
+    )
+    .unwrap();
+    let lead = call(&back, "crm.lead.get", json!({"id": id})).await;
+    assert_eq!(lead["TITLE"], "From an event");
+
+    call(
+        &client,
+        "crm.lead.update",
+        json!({"id": id, "fields": {"TITLE": "Renamed"}}),
+    )
+    .await;
+    let updated = next_event(&mut events).await;
+    assert!(updated.is("ONCRMLEADUPDATE"));
+    assert_eq!(updated.data.fields.id, id);
+
+    call(&client, "crm.lead.delete", json!({"id": id})).await;
+    let deleted = next_event(&mut events).await;
+    assert!(deleted.is("ONCRMLEADDELETE"));
+    assert_eq!(deleted.data.fields.id, id);
+
+    // Every delivery was form-encoded with bracketed keys and answered 200.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let deliveries = portal.deliveries();
+    assert_eq!(deliveries.len(), 3);
+    for delivery in &deliveries {
+        assert_eq!(delivery.status, Some(200), "{delivery:?}");
+        assert!(delivery.body.contains("data%5BFIELDS%5D%5BID%5D="));
+    }
+}
+
+#[tokio::test]
+async fn forged_posts_are_rejected_and_never_reach_user_code() {
+    let (portal, client) = portal_and_client().await;
+    let handler = EventHandler::new(Arc::new(MemoryApplicationTokens::single(
+        portal.application_token(),
+    )));
+    let (server, mut events) = app_server(handler.clone()).await;
+    let url = format!("{}/events", server.origin());
+    call(
+        &client,
+        "event.bind",
+        json!({"event": "ONCRMLEADADD", "handler": url}),
+    )
+    .await;
+    call(
+        &client,
+        "crm.lead.add",
+        json!({"fields": {"TITLE": "Genuine"}}),
+    )
+    .await;
+    let genuine = next_event(&mut events).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let body = portal.deliveries()[0].body.clone();
+    let token = portal.application_token();
+
+    let http = reqwest::Client::new();
+    let forged = [
+        body.replace(&token, "forged-token"),
+        body.replace(&token, &token[..token.len() - 1]),
+        body.replace(&format!("auth%5Bapplication_token%5D={token}"), ""),
+        // The genuine token sent as JSON under another key is still missing.
+        json!({"event": "ONCRMLEADADD", "data": {"FIELDS": {"ID": "1"}}, "auth": {"application_tokens": token}})
+            .to_string(),
+    ];
+    for (i, body) in forged.iter().enumerate() {
+        let kind = if i == 3 {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        let status = http
+            .post(&url)
+            .header("content-type", kind)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, 401, "forged body {i} answered {status}");
+    }
+    // An oversized body is refused before it is read as an event.
+    let huge = format!("event=X&pad={}", "a".repeat(2 * 1024 * 1024));
+    let status = http.post(&url).body(huge).send().await.unwrap().status();
+    assert_eq!(status.as_u16(), 413);
+
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        events.try_recv().is_err(),
+        "a forged event reached user code"
+    );
+    assert_eq!(genuine.data.fields.id, "1");
+
+    // The same checks, without HTTP, give typed errors.
+    let wrong = body.replace(&token, "forged-token");
+    assert!(matches!(
+        handler.receive(None, wrong.as_bytes()).await,
+        Err(EventError::Verify(VerifyError::WrongToken))
+    ));
+    let missing = body.replace(&format!("auth%5Bapplication_token%5D={token}"), "");
+    assert!(matches!(
+        handler.receive(None, missing.as_bytes()).await,
+        Err(EventError::Verify(VerifyError::MissingToken))
+    ));
+}
+
+#[tokio::test]
+async fn bind_refuses_a_handler_off_loopback() {
+    let (_portal, client) = portal_and_client().await;
+    let error = client
+        .call_raw(
+            "event.bind",
+            ApiVersion::V2,
+            json!({"event": "ONCRMLEADADD", "handler": "https://example.com/hook"}),
+        )
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("loopback"), "{error}");
+}
+
+#[tokio::test]
+async fn an_install_event_gives_a_renewing_client_with_tokens_saved() {
+    let portal = Emulator::start(Config::default()).await.expect("emulator");
+    let issued = portal.issue_tokens();
+    let host = portal.origin().trim_start_matches("http://").to_string();
+    let form = format!(
+        "event=ONAPPINSTALL&data%5BVERSION%5D=1&data%5BLANGUAGE_ID%5D=en&ts=1&auth%5Baccess_token%5D={}&auth%5Brefresh_token%5D={}&auth%5Bexpires%5D={}&auth%5Bdomain%5D={host}&auth%5Bclient_endpoint%5D={}&auth%5Bmember_id%5D=m-1&auth%5Bapplication_token%5D=app-tok",
+        issued.access_token,
+        issued.refresh_token,
+        issued.expires,
+        portal.oauth_url().replace(':', "%3A").replace('/', "%2F"),
+    );
+    let value = bitrix24::events::form::decode(None, form.as_bytes(), Default::default()).unwrap();
+    let payload: Payload = serde_json::from_value(value).unwrap();
+    let install = Install::from_event(&payload).unwrap();
+    assert_eq!(install.language.as_deref(), Some("en"));
+
+    let oauth = &portal.config().oauth;
+    let app = AppCredentials::new(oauth.client_id.clone(), oauth.client_secret.clone())
+        .token_endpoint(portal.token_url());
+    let store = Arc::new(MemoryTokenStore::new(None));
+    let app_tokens = MemoryApplicationTokens::new();
+    let client = install
+        .activate(&app, store.clone(), &app_tokens)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.load().await.unwrap().unwrap().access_token.expose(),
+        issued.access_token
+    );
+    assert_eq!(app_tokens.get("m-1").unwrap().expose(), "app-tok");
+
+    // The access token expires; the client renews it and saves the new pair.
+    portal.expire_access_tokens();
+    call(&client, "crm.lead.list", json!({})).await;
+    assert_eq!(client.token_renewals(), 1);
+    assert_ne!(
+        store.get().unwrap().refresh_token.expose(),
+        issued.refresh_token
+    );
+
+    // Later events from that portal verify against the saved token.
+    let handler = EventHandler::new(Arc::new(app_tokens));
+    let genuine = form.replace("ONAPPINSTALL", "ONCRMLEADADD");
+    assert!(handler.receive(None, genuine.as_bytes()).await.is_ok());
+    let other = genuine.replace("member_id%5D=m-1", "member_id%5D=m-2");
+    assert!(matches!(
+        handler.receive(None, other.as_bytes()).await,
+        Err(EventError::Verify(VerifyError::UnknownPortal))
+    ));
+}
+
+#[tokio::test]
+async fn an_authorization_code_is_exchanged_for_tokens() {
+    let server = MockPortal::start().await;
+    server.respond(
+        "/oauth/token/",
+        200,
+        json!({"access_token": "acc-1", "refresh_token": "ref-1", "expires": "1780000000", "expires_in": 3600}),
+    );
+    let app = AppCredentials::new("app.id", "app-secret").token_endpoint(server.token_url());
+    let tokens = exchange_code(&app, "the-code").await.unwrap();
+    assert_eq!(tokens.access_token.expose(), "acc-1");
+    assert_eq!(tokens.expires, Some(1_780_000_000));
+    let sent = server.requests();
+    let query = sent[0].query.clone().unwrap_or_default();
+    for part in [
+        "grant_type=authorization_code",
+        "client_id=app.id",
+        "code=the-code",
+    ] {
+        assert!(query.contains(part), "{query}");
+    }
+
+    server.clear("/oauth/token/");
+    server.respond(
+        "/oauth/token/",
+        400,
+        json!({"error": "invalid_grant", "error_description": "Invalid authorization code"}),
+    );
+    let error = exchange_code(&app, "used").await.unwrap_err();
+    assert!(
+        error.to_string().contains("Invalid authorization code"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("app-secret"));
+}

@@ -1,0 +1,351 @@
+//! Event delivery: `event.bind` / `event.unbind` / `event.get` record
+//! handlers, and adding, updating or deleting a lead POSTs the event to each
+//! handler bound to it, form-encoded as a portal sends it (PHP nested keys,
+//! brackets percent-encoded), with `auth` carrying fresh OAuth tokens, the
+//! portal's `member_id` and the application token.
+//!
+//! Handlers must be on loopback (`http://127.0.0.1:…`, `http://localhost:…`).
+//! Each delivery runs on its own task, one attempt, and is recorded with the
+//! status the handler answered ([`Emulator::deliveries`]).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::limits::{unix_now, Standing};
+use super::outcome::{Done, Fail};
+use super::portal::{Portal, State};
+use super::rng::Rng;
+use super::Emulator;
+
+/// One POST of an event to a handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The event's code (`ONCRMLEADADD`).
+    pub event: String,
+    /// The handler's URL.
+    pub handler: String,
+    /// The form-encoded body sent.
+    pub body: String,
+    /// The handler's HTTP status; `None` when it could not be reached.
+    pub status: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+struct Bound {
+    id: i64,
+    event: String,
+    handler: String,
+}
+
+/// Bound handlers and the deliveries made.
+#[derive(Debug)]
+pub(crate) struct Events {
+    bound: Vec<Bound>,
+    last_id: i64,
+    application_token: String,
+    member_id: String,
+    deliveries: Arc<Mutex<Vec<Delivery>>>,
+}
+
+impl Events {
+    /// No handlers; the application token and `member_id` drawn from `seed`.
+    pub fn new(seed: u64) -> Events {
+        let mut rng = Rng::new(seed ^ 0x0e7e_47e7);
+        Events {
+            bound: Vec::new(),
+            last_id: 0,
+            application_token: rng.token(32),
+            member_id: rng.token(32),
+            deliveries: Arc::default(),
+        }
+    }
+
+    /// Runs `event.*`; `None` for any other method.
+    pub fn call(
+        &mut self,
+        method: &str,
+        params: &Map<String, Value>,
+    ) -> Option<Result<(Done, Standing), Fail>> {
+        let text = |key: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .and_then(|(_, v)| v.as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let done = match method {
+            "event.bind" => self.bind(text("event"), text("handler")),
+            "event.unbind" => {
+                let (event, handler) = (text("event"), text("handler"));
+                let before = self.bound.len();
+                self.bound.retain(|b| {
+                    event.as_deref().is_some_and(|e| !b.event.eq_ignore_ascii_case(e))
+                        || handler.as_deref().is_some_and(|h| b.handler != h)
+                });
+                Ok(Done::of(json!({"count": before - self.bound.len()})))
+            }
+            "event.get" => Ok(Done::of(Value::Array(
+                self.bound
+                    .iter()
+                    .map(|b| json!({"event": b.event, "handler": b.handler, "auth_type": "0", "offline": 0}))
+                    .collect(),
+            ))),
+            _ => return None,
+        };
+        let standing = Standing {
+            operating: 0.0,
+            reset_at: 0,
+            blocked: false,
+        };
+        Some(done.map(|done| (done, standing)))
+    }
+
+    fn bind(&mut self, event: Option<String>, handler: Option<String>) -> Result<Done, Fail> {
+        let event = event.ok_or_else(|| Fail::arg("Event name is not defined"))?;
+        let handler = handler.ok_or_else(|| Fail::arg("Handler is not defined"))?;
+        if !loopback(&handler) {
+            return Err(Fail::new(
+                400,
+                "ERROR_HANDLER_URL_MISMATCH",
+                "Handler must be on loopback (http://127.0.0.1 or http://localhost)",
+            ));
+        }
+        let event = event.to_ascii_uppercase();
+        if self
+            .bound
+            .iter()
+            .any(|b| b.event == event && b.handler == handler)
+        {
+            return Err(Fail::new(400, "ERROR_EVENT_BIND", "Handler already binded"));
+        }
+        self.last_id += 1;
+        self.bound.push(Bound {
+            id: self.last_id,
+            event,
+            handler,
+        });
+        Ok(Done::of(json!(true)))
+    }
+}
+
+/// `http://127.0.0.1:PORT/...` or `http://localhost:PORT/...`.
+fn loopback(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    matches!(name, "127.0.0.1" | "localhost")
+}
+
+/// The event a successful CRM call raises, with the record's ID.
+fn raised(method: &str, params: &Map<String, Value>, done: &Done) -> Option<(String, String)> {
+    let mut parts = method.split('.');
+    let (Some("crm"), Some(entity), Some(action), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if entity != "lead" {
+        return None;
+    }
+    let id = match action {
+        "add" => done.result.clone(),
+        "update" | "delete" => params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+            .map(|(_, v)| v.clone())?,
+        _ => return None,
+    };
+    let id = match id {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    Some((format!("ONCRMLEAD{}", action.to_ascii_uppercase()), id))
+}
+
+impl Portal {
+    /// Delivers the event a successful call raised to every handler bound to it.
+    pub(crate) fn raise_events(
+        &self,
+        state: &mut State,
+        method: &str,
+        params: &Map<String, Value>,
+        done: &Done,
+    ) {
+        let Some((event, id)) = raised(method, params, done) else {
+            return;
+        };
+        let handlers: Vec<Bound> = state
+            .events
+            .bound
+            .iter()
+            .filter(|b| b.event == event)
+            .cloned()
+            .collect();
+        let origin = self
+            .origin
+            .get()
+            .cloned()
+            .unwrap_or_else(|| "http://127.0.0.1".into());
+        let domain = origin.trim_start_matches("http://").to_string();
+        for bound in handlers {
+            let tokens = state.auth.issue(self.config.oauth.access_token_ttl);
+            let fields = [
+                ("event", event.clone()),
+                ("event_handler_id", bound.id.to_string()),
+                ("data[FIELDS][ID]", id.clone()),
+                ("ts", (unix_now() as u64).to_string()),
+                ("auth[access_token]", tokens.access_token),
+                ("auth[expires]", tokens.expires.to_string()),
+                ("auth[expires_in]", tokens.expires_in.to_string()),
+                ("auth[scope]", "crm".into()),
+                ("auth[domain]", domain.clone()),
+                ("auth[server_endpoint]", format!("{origin}/rest/")),
+                ("auth[status]", "L".into()),
+                ("auth[client_endpoint]", format!("{origin}/rest/")),
+                ("auth[member_id]", state.events.member_id.clone()),
+                ("auth[refresh_token]", tokens.refresh_token),
+                (
+                    "auth[application_token]",
+                    state.events.application_token.clone(),
+                ),
+            ];
+            let body = fields
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            let deliveries = state.events.deliveries.clone();
+            tokio::spawn(async move {
+                let status = post(&bound.handler, &body).await;
+                deliveries
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Delivery {
+                        event: bound.event,
+                        handler: bound.handler,
+                        body,
+                        status,
+                    });
+            });
+        }
+    }
+}
+
+/// Percent-encodes all but unreserved characters, as PHP's `http_build_query` does.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One HTTP/1.1 POST on loopback; the status line's code, or `None`.
+async fn post(url: &str, body: &str) -> Option<u16> {
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, "/"),
+    };
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(host).await.ok()?;
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: Bitrix24 Webhook Engine\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut head = Vec::new();
+        let mut buf = [0u8; 512];
+        while !head.windows(2).any(|w| w == b"\r\n") {
+            let n = stream.read(&mut buf).await.ok()?;
+            if n == 0 || head.len() > 8192 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let line = String::from_utf8_lossy(&head);
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    tokio::time::timeout(Duration::from_secs(10), exchange)
+        .await
+        .ok()?
+}
+
+impl Emulator {
+    /// The application token every event carries (`auth[application_token]`),
+    /// as an application would have saved it at install.
+    pub fn application_token(&self) -> String {
+        self.portal.lock().events.application_token.clone()
+    }
+
+    /// The portal's `member_id`, as events carry it.
+    pub fn member_id(&self) -> String {
+        self.portal.lock().events.member_id.clone()
+    }
+
+    /// The bound handlers, as `(EVENT, handler URL)`.
+    pub fn event_handlers(&self) -> Vec<(String, String)> {
+        let state = self.portal.lock();
+        state
+            .events
+            .bound
+            .iter()
+            .map(|b| (b.event.clone(), b.handler.clone()))
+            .collect()
+    }
+
+    /// The deliveries finished so far, in the order they finished.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        let deliveries = self.portal.lock().events.deliveries.clone();
+        let list = deliveries.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_only() {
+        assert!(loopback("http://127.0.0.1:8080/events"));
+        assert!(loopback("http://localhost:1/"));
+        assert!(!loopback("https://127.0.0.1/"));
+        assert!(!loopback("http://example.com/"));
+        assert!(!loopback("http://127.0.0.1.example.com/"));
+    }
+
+    #[test]
+    fn raised_by_lead_writes_only() {
+        let params: Map<String, Value> = serde_json::from_value(json!({"id": 5})).unwrap();
+        let done = Done::of(json!(7));
+        assert_eq!(
+            raised("crm.lead.add", &params, &done),
+            Some(("ONCRMLEADADD".into(), "7".into()))
+        );
+        assert_eq!(
+            raised("crm.lead.update", &params, &done),
+            Some(("ONCRMLEADUPDATE".into(), "5".into()))
+        );
+        assert_eq!(
+            raised("crm.lead.delete", &params, &done),
+            Some(("ONCRMLEADDELETE".into(), "5".into()))
+        );
+        assert_eq!(raised("crm.lead.get", &params, &done), None);
+        assert_eq!(raised("crm.deal.add", &params, &done), None);
+        assert_eq!(encode("data[FIELDS][ID]"), "data%5BFIELDS%5D%5BID%5D");
+    }
+}
