@@ -7,6 +7,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
+mod ticks;
+
+use ticks::Ticks;
+
 /// The portal's request-rate limit: a leaky bucket that holds `burst`
 /// requests and drains `per_second` of them each second.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,8 +53,12 @@ impl Default for RateLimit {
 /// How much later than its slot a paced request goes.
 const SLOT_SLACK: Duration = Duration::from_millis(1);
 
-/// The leaky bucket: each request reserves a slot; once the bucket is
-/// full, a request waits until enough has drained.
+/// The leaky bucket as the portal documents it: the counter drops by
+/// `per_second` once per second (not continuously), at a moment of the second
+/// the client cannot see. Each request reserves a slot; a request waits until
+/// the counter is certainly below the burst whatever that moment is (see
+/// [`ticks`]). A `QUERY_LIMIT_EXCEEDED` (another application on the same
+/// portal) fills the model and keeps one request more of headroom from then on.
 #[derive(Debug)]
 pub(crate) struct Bucket {
     limit: RateLimit,
@@ -59,52 +67,67 @@ pub(crate) struct Bucket {
 
 #[derive(Debug)]
 struct Level {
-    /// Requests in the bucket at `at`, including reserved ones.
-    level: f64,
-    at: Instant,
+    /// The counter's bound over every phase, in seconds since `epoch`.
+    ticks: Ticks,
+    epoch: Instant,
+    /// The latest slot handed out, in seconds since `epoch` (slots go in order).
+    cursor: f64,
+    /// Requests of headroom learnt from refusals.
+    learnt: u32,
 }
+
+/// Most headroom refusals can add, as a share of the burst.
+const MAX_LEARNT_SHARE: u32 = 4;
 
 impl Bucket {
     pub(crate) fn new(limit: RateLimit) -> Bucket {
         Bucket {
             limit,
             state: Mutex::new(Level {
-                level: 0.0,
-                at: Instant::now(),
+                ticks: Ticks::new(limit.per_second),
+                epoch: Instant::now(),
+                cursor: 0.0,
+                learnt: 0,
             }),
         }
     }
 
-    /// How full the client lets the bucket get: one request short of the
-    /// portal's burst. Requests that leave in order can arrive a few
-    /// milliseconds apart the other way round; a bucket filled to the brim
-    /// would then meet `QUERY_LIMIT_EXCEEDED`. One request of headroom absorbs
-    /// that jitter for the price of one request's wait.
-    fn capacity(&self) -> f64 {
-        f64::from(self.limit.burst.saturating_sub(1).max(1))
+    /// How full the client lets the bucket get: the portal's burst, less
+    /// what refusals taught. Jitter in arrival times is in the model
+    /// ([`ticks::ARRIVAL_SPREAD`]), so no headroom is kept for it.
+    fn capacity(&self, learnt: u32) -> f64 {
+        f64::from(self.limit.burst.saturating_sub(learnt).max(1))
     }
 
-    fn drain(&self, state: &mut Level, now: Instant) {
-        let elapsed = now.saturating_duration_since(state.at).as_secs_f64();
-        state.level = (state.level - elapsed * self.limit.per_second).max(0.0);
-        state.at = now;
+    fn paced(&self) -> bool {
+        self.limit.per_second.is_finite() && self.limit.per_second > 0.0
     }
 
     /// Reserves a slot for one request and returns how long to wait before sending it.
     pub(crate) fn reserve(&self) -> Duration {
-        if !self.limit.per_second.is_finite() {
+        if !self.paced() {
             return Duration::ZERO;
         }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        self.drain(&mut state, now);
-        state.level += 1.0;
-        let over = state.level - self.capacity();
-        if over <= 0.0 || self.limit.per_second <= 0.0 {
+        let now = Instant::now()
+            .saturating_duration_since(state.epoch)
+            .as_secs_f64();
+        let capacity = self.capacity(state.learnt);
+        let mut t = now.max(state.cursor);
+        loop {
+            state.ticks.advance(t);
+            if state.ticks.level() + 1.0 <= capacity + 1e-9 {
+                break;
+            }
+            t = state.ticks.next_fall(t);
+        }
+        state.ticks.add(1.0);
+        state.cursor = t;
+        if t <= now {
             Duration::ZERO
         } else {
             // A millisecond late rather than a rounding early: the portal refuses early ones.
-            Duration::from_secs_f64(over / self.limit.per_second) + SLOT_SLACK
+            Duration::from_secs_f64(t - now) + SLOT_SLACK
         }
     }
 
@@ -117,16 +140,23 @@ impl Bucket {
         }
     }
 
-    /// The portal said the bucket is full (`QUERY_LIMIT_EXCEEDED`): from now on
-    /// pace requests at the drain rate.
+    /// The portal said the bucket is full (`QUERY_LIMIT_EXCEEDED`): someone
+    /// else draws on it too. Fill the model, and keep one more request of
+    /// headroom (up to a quarter of the burst).
     pub(crate) fn saturate(&self) {
-        if !self.limit.per_second.is_finite() {
+        if !self.paced() {
             return;
         }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        self.drain(&mut state, now);
-        state.level = state.level.max(self.capacity());
+        let now = Instant::now()
+            .saturating_duration_since(state.epoch)
+            .as_secs_f64();
+        let t = now.max(state.cursor);
+        state.ticks.advance(t);
+        let most = self.limit.burst / MAX_LEARNT_SHARE;
+        state.learnt = (state.learnt + 1).min(most);
+        let capacity = self.capacity(state.learnt);
+        state.ticks.fill(capacity);
     }
 
     /// The limit this bucket mirrors.
@@ -272,24 +302,34 @@ mod tests {
     const BASKET: Duration = Duration::from_secs(60);
 
     #[tokio::test(start_paused = true)]
-    async fn the_bucket_lets_a_burst_through_then_paces() {
-        // A burst of 4 lets 3 through at once: one request is kept as headroom.
+    async fn the_bucket_lets_a_burst_through_then_a_drain_each_whole_second() {
         let bucket = Bucket::new(RateLimit::new(4, 2.0));
-        for _ in 0..3 {
+        for _ in 0..4 {
             assert_eq!(bucket.reserve(), Duration::ZERO);
         }
-        assert_eq!(bucket.reserve(), Duration::from_millis(500) + SLOT_SLACK);
-        assert_eq!(bucket.reserve(), Duration::from_millis(1000) + SLOT_SLACK);
+        // The drain may have ticked just before the burst: the next surely
+        // comes a second later, and takes 2.
+        let second = |wait: Duration, n: f64| {
+            let s = wait.as_secs_f64();
+            assert!(s >= n && s <= n + 0.1, "{wait:?} for tick {n}");
+        };
+        second(bucket.reserve(), 1.0);
+        second(bucket.reserve(), 1.0);
+        second(bucket.reserve(), 2.0);
         tokio::time::advance(Duration::from_secs(10)).await;
         assert_eq!(bucket.reserve(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn saturating_paces_at_the_drain_rate() {
+    async fn a_refusal_fills_the_model_and_adds_headroom() {
         let bucket = Bucket::new(RateLimit::new(50, 4.0));
         assert_eq!(bucket.reserve(), Duration::ZERO);
         bucket.saturate();
-        assert_eq!(bucket.reserve(), Duration::from_millis(250) + SLOT_SLACK);
+        let wait = bucket.reserve().as_secs_f64();
+        assert!((1.0..1.1).contains(&wait), "{wait}");
+        let state = bucket.state.lock().unwrap();
+        assert_eq!(state.learnt, 1);
+        assert_eq!(bucket.capacity(state.learnt), 49.0);
     }
 
     #[tokio::test(start_paused = true)]

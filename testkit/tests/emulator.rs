@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use bitrix24_testkit::emulator::{
-    Config, Emulator, Entity, Faults, OperatingLimit, RateLimit, StartError,
+    Config, Drain, Emulator, Entity, Faults, OperatingLimit, RateLimit, StartError,
 };
 use serde_json::{json, Value};
 
@@ -540,9 +540,13 @@ async fn batch_runs_commands_in_order_with_references() {
 
 #[tokio::test]
 async fn the_leaky_bucket_refuses_with_503_and_drains() {
-    let portal = Emulator::start(Config::default().rate_limit(5, 10.0))
-        .await
-        .unwrap();
+    let portal = Emulator::start(
+        Config::default()
+            .rate_limit(5, 10.0)
+            .drain(Drain::Continuous),
+    )
+    .await
+    .unwrap();
     let http = reqwest::Client::new();
     let base = portal.webhook_url();
     let mut statuses = Vec::new();
@@ -993,10 +997,15 @@ async fn a_client_paced_exactly_by_the_bucket_model_is_never_refused() {
     // 101 requests at burst 50, 20 per second: the model allows 50 at once
     // and one more every 50 ms, 2.55 s in all. The clock starts once the
     // first request has been answered, so the portal's bucket (which started
-    // when that request arrived) is never behind the client's.
-    let portal = Emulator::start(Config::default().rate_limit(50, 20.0))
-        .await
-        .unwrap();
+    // when that request arrived) is never behind the client's. The model is
+    // the continuous drain, so the portal drains that way here.
+    let portal = Emulator::start(
+        Config::default()
+            .rate_limit(50, 20.0)
+            .drain(Drain::Continuous),
+    )
+    .await
+    .unwrap();
     let http = reqwest::Client::new();
     let url = format!("{}crm.lead.fields", portal.webhook_url());
     let first = http.post(&url).json(&json!({})).send().await.unwrap();

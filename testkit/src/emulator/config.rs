@@ -11,6 +11,9 @@ use std::time::Duration;
 pub struct Config {
     /// The leaky bucket in front of every REST request; `None` turns it off.
     pub rate_limit: Option<RateLimit>,
+    /// How the bucket drains: once a second as the portal documents
+    /// (default), or continuously.
+    pub drain: Drain,
     /// One bucket per credential (webhook, OAuth application) instead of one
     /// for the whole portal. The portal counts per source address, so all
     /// loopback clients share one bucket by default.
@@ -41,6 +44,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             rate_limit: Some(RateLimit::STANDARD),
+            drain: Drain::default(),
             bucket_per_credential: false,
             operating: None,
             faults: Faults::default(),
@@ -67,6 +71,12 @@ impl Config {
     /// Sets the leaky bucket: `burst` requests at once, drained at `per_second`.
     pub fn rate_limit(mut self, burst: u32, per_second: f64) -> Config {
         self.rate_limit = Some(RateLimit { burst, per_second });
+        self
+    }
+
+    /// Sets how the bucket drains.
+    pub fn drain(mut self, drain: Drain) -> Config {
+        self.drain = drain;
         self
     }
 
@@ -107,9 +117,9 @@ impl Config {
     }
 }
 
-/// The portal's leaky bucket: each request adds one; the counter drains at
-/// `per_second`; a request that finds it at `burst` gets
-/// `503 QUERY_LIMIT_EXCEEDED` and is not run.
+/// The portal's leaky bucket: each request adds one; the counter drops by
+/// `per_second` (see [`Drain`]); a request that finds it at `burst` gets
+/// `503 QUERY_LIMIT_EXCEEDED` and is not run (the counter never exceeds `burst`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateLimit {
     /// Requests accepted at once from an empty bucket (`X` in the docs).
@@ -129,6 +139,30 @@ impl RateLimit {
         burst: 250,
         per_second: 5.0,
     };
+}
+
+/// How the bucket's counter drops.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Drain {
+    /// As the portal documents it: by `per_second` once per second, at
+    /// `phase` past each whole second since the emulator started. The default
+    /// phase is zero: a burst sent right after the start waits a whole second
+    /// for its first drain, the worst case for a client.
+    EverySecond {
+        /// When in each second the counter drops.
+        phase: std::time::Duration,
+    },
+    /// Continuously, `per_second` spread evenly over each second (a looser
+    /// portal than the documented one).
+    Continuous,
+}
+
+impl Default for Drain {
+    fn default() -> Drain {
+        Drain::EverySecond {
+            phase: std::time::Duration::ZERO,
+        }
+    }
 }
 
 /// The per-method time budget (`OPERATION_TIME_LIMIT`, status 429).

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
-use super::config::{OperatingLimit, RateLimit};
+use super::config::{Drain, OperatingLimit, RateLimit};
 
 /// One leaky bucket.
 #[derive(Debug, Clone)]
@@ -24,9 +24,24 @@ impl Bucket {
     }
 
     /// Drains for the time passed, then admits one request if it fits.
-    fn admit(&mut self, limit: RateLimit, now: Instant) -> bool {
-        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
-        self.level = (self.level - elapsed * limit.per_second).max(0.0);
+    fn admit(&mut self, limit: RateLimit, drain: Drain, epoch: Instant, now: Instant) -> bool {
+        let drained = match drain {
+            Drain::Continuous => {
+                now.saturating_duration_since(self.updated).as_secs_f64() * limit.per_second
+            }
+            Drain::EverySecond { phase } => {
+                let ticks = |at: Instant| {
+                    let since = at.saturating_duration_since(epoch + phase);
+                    if at < epoch + phase {
+                        0
+                    } else {
+                        since.as_secs() + 1
+                    }
+                };
+                (ticks(now) - ticks(self.updated)) as f64 * limit.per_second
+            }
+        };
+        self.level = (self.level - drained).max(0.0);
         self.updated = now;
         // A tiny tolerance so a client pacing exactly at the drain rate is
         // not refused by float rounding.
@@ -40,19 +55,38 @@ impl Bucket {
 }
 
 /// Buckets per credential.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Buckets {
     buckets: HashMap<String, Bucket>,
+    drain: Drain,
+    /// Whole seconds of [`Drain::EverySecond`] count from here.
+    epoch: Instant,
+}
+
+impl Default for Buckets {
+    fn default() -> Buckets {
+        Buckets::new(Drain::default())
+    }
 }
 
 impl Buckets {
+    /// Empty buckets that drain as `drain` says, seconds counted from now.
+    pub fn new(drain: Drain) -> Buckets {
+        Buckets {
+            buckets: HashMap::new(),
+            drain,
+            epoch: Instant::now(),
+        }
+    }
+
     /// Whether `identity` may make one more request now.
     pub fn admit(&mut self, identity: &str, limit: RateLimit) -> bool {
         let now = Instant::now();
+        let (drain, epoch) = (self.drain, self.epoch);
         self.buckets
             .entry(identity.to_string())
             .or_insert_with(|| Bucket::new(now))
-            .admit(limit, now)
+            .admit(limit, drain, epoch, now)
     }
 }
 
@@ -156,13 +190,40 @@ mod tests {
             burst: 3,
             per_second: 2.0,
         };
-        let mut buckets = Buckets::default();
+        let mut buckets = Buckets::new(Drain::Continuous);
         let admitted: Vec<bool> = (0..4).map(|_| buckets.admit("a", limit)).collect();
         assert_eq!(admitted, [true, true, true, false]);
         assert!(buckets.admit("b", limit), "buckets are per credential");
         tokio::time::advance(Duration::from_millis(500)).await;
         assert!(buckets.admit("a", limit));
         assert!(!buckets.admit("a", limit));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_documented_bucket_drains_once_a_second() {
+        let limit = RateLimit {
+            burst: 3,
+            per_second: 2.0,
+        };
+        let mut buckets = Buckets::new(Drain::EverySecond {
+            phase: Duration::from_millis(300),
+        });
+        tokio::time::advance(Duration::from_millis(100)).await;
+        let admitted: Vec<bool> = (0..4).map(|_| buckets.admit("a", limit)).collect();
+        assert_eq!(admitted, [true, true, true, false]);
+        // Nothing drains between ticks, however long after the burst.
+        tokio::time::advance(Duration::from_millis(150)).await;
+        assert!(!buckets.admit("a", limit));
+        // The tick at 0.3 s takes 2.
+        tokio::time::advance(Duration::from_millis(60)).await;
+        assert!(buckets.admit("a", limit));
+        assert!(buckets.admit("a", limit));
+        assert!(!buckets.admit("a", limit));
+        // Not again until 1.3 s.
+        tokio::time::advance(Duration::from_millis(980)).await;
+        assert!(!buckets.admit("a", limit));
+        tokio::time::advance(Duration::from_millis(20)).await;
+        assert!(buckets.admit("a", limit));
     }
 
     #[tokio::test(start_paused = true)]

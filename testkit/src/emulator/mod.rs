@@ -30,7 +30,9 @@
 //! - webhook auth (`/rest/USER/KEY/method`) and OAuth (`auth` parameter) with
 //!   access tokens that expire (`401 expired_token`) and `/oauth/token/` to
 //!   renew them (refresh tokens are single use);
-//! - the leaky bucket (`503 QUERY_LIMIT_EXCEEDED`) and the per-method
+//! - the leaky bucket (`503 QUERY_LIMIT_EXCEEDED`), drained by `Y` once per
+//!   second as the portal documents it ([`Drain`]; a continuous drain is an
+//!   option), and the per-method
 //!   operating budget (`429 OPERATION_TIME_LIMIT`; `time.operating` and
 //!   `time.operating_reset_at` in each successful answer);
 //! - faults from a seeded generator: 500s, connections dropped before or after
@@ -78,7 +80,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 pub use auth::Tokens;
-pub use config::{Config, Faults, OAuthConfig, OperatingLimit, RateLimit};
+pub use config::{Config, Drain, Faults, OAuthConfig, OperatingLimit, RateLimit};
 pub use crm::{Binding, Entity};
 pub use events::Delivery;
 pub use portal::Counters;

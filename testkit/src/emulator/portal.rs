@@ -100,7 +100,7 @@ impl Portal {
         let state = State {
             crm: Crm::new(config.page_size),
             auth: Auth::new(config.seed),
-            buckets: Buckets::default(),
+            buckets: Buckets::new(config.drain),
             operating: Operating::default(),
             rng: Rng::new(config.seed),
             counters: Counters::default(),
