@@ -12,6 +12,7 @@ pub mod diag;
 pub mod diff;
 pub mod expand;
 pub mod facts;
+pub mod files;
 pub mod inline;
 pub mod json;
 pub mod model;
@@ -104,6 +105,45 @@ pub fn generate(method: &Method) -> proc_macro2::TokenStream {
 /// The bindings of one method as formatted Rust source.
 pub fn generate_pretty(method: &Method) -> String {
     pretty(generate(method))
+}
+
+/// An event page, parsed.
+#[derive(Debug, Clone)]
+pub struct LoadedEvent {
+    /// The parsed event.
+    pub event: model::Event,
+    /// The page and every include and linked file that was read.
+    pub files: Vec<std::path::PathBuf>,
+    /// The payload examples of the page's "What the Handler Receives" section.
+    pub examples: Vec<serde_json::Value>,
+}
+
+/// Reads and parses the event page at `path`; `shown` is how errors name it.
+pub fn load_event(path: &Path, shown: &str) -> Result<LoadedEvent, PageError> {
+    let source = Source::load(path).map_err(|e| PageError {
+        message: format!("{shown}: {e}"),
+        line: None,
+    })?;
+    match parse::event::parse_event(&source) {
+        Ok((event, linked, examples)) => {
+            let mut files = source.files.clone();
+            files.extend(linked);
+            Ok(LoadedEvent {
+                event,
+                files,
+                examples,
+            })
+        }
+        Err(diagnostic) => Err(PageError {
+            message: diagnostic.render(&source, shown),
+            line: source.lines.get(diagnostic.at).map(|l| l.number),
+        }),
+    }
+}
+
+/// The bindings of one event as tokens: `EVENT`, `Data` and `Payload`.
+pub fn generate_event(event: &model::Event) -> proc_macro2::TokenStream {
+    expand::event::event_module(event)
 }
 
 /// Pretty-prints tokens that form a file.

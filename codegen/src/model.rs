@@ -35,6 +35,26 @@ pub struct Method {
     pub params_open: bool,
 }
 
+/// What an event page documents: the payload the portal POSTs to a
+/// handler (`event`, `event_handler_id`, `data`, `ts`, `auth`), of which
+/// `data` differs per event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The event's name as the page writes it (`onCrmLeadAdd`).
+    pub name: String,
+    /// The code the portal sends in `event` (`ONCRMLEADADD`).
+    pub code: String,
+    /// The page title without the event name.
+    pub title: String,
+    /// Permission scopes (`crm`...).
+    pub scope: Vec<String>,
+    /// The page's introduction.
+    pub description: String,
+    /// Members of `data`, as the page's table (or, without one, its
+    /// example) shows them.
+    pub data: Vec<Field>,
+}
+
 /// A parameter, or a member of a structured parameter or result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Field {

@@ -10,6 +10,7 @@
 
 mod docs;
 mod errors;
+pub mod event;
 mod retry;
 mod types;
 

@@ -32,6 +32,21 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
         Side::Request => samples.request_value(path),
         Side::Response => samples.result_value(path),
     };
+    // One member named by a placeholder (`{BOT_ID}`, `/{ID/}`, `<id>`): the
+    // object is keyed by data, a map of that member.
+    if let [only] = field.fields.as_slice() {
+        if is_placeholder(&only.name) && !matches!(field.kind, Kind::Map(_)) {
+            let only = field.fields.remove(0);
+            field.kind = Kind::Map(Box::new(if only.fields.is_empty() {
+                only.kind
+            } else {
+                Kind::Object
+            }));
+            field.fields = only.fields;
+            path.pop();
+            return;
+        }
+    }
     // The first example decides; every other one may widen what it decided.
     let mut kind = decide(field, sample);
     // No example has the path: none can widen the kind.
@@ -67,6 +82,15 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
         super::reconcile::list_conventions(field, sample);
     }
     path.pop();
+}
+
+/// `{BOT_ID}`, `/{BOT_ID/}`, `<id>`, `[code]`: a name that stands for keys.
+fn is_placeholder(name: &str) -> bool {
+    let name = name.replace('/', "");
+    let name = name.trim();
+    (name.starts_with('{') && name.ends_with('}'))
+        || (name.starts_with('<') && name.ends_with('>'))
+        || (name.starts_with('[') && name.ends_with(']'))
 }
 
 /// Whether a sample object (or any object of a sample list) has a key that

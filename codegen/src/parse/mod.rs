@@ -7,6 +7,7 @@ mod columns;
 mod context;
 mod decide;
 mod errors;
+pub mod event;
 mod examples;
 mod fields;
 mod fields_pages;

@@ -43,6 +43,13 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
             | Kind::Enum,
             _,
         ) if container && !wrapped_scalar(sample) => Some(Kind::Any),
+        // Documented members the example sends keyed by ids
+        // (`{"571": {"BOT_ID": 571, ...}}`): a map of them.
+        (Kind::Object, Value::Object(map))
+            if !field.fields.is_empty() && keyed_by_ids_holding(map, &field.fields) =>
+        {
+            Some(Kind::Map(Box::new(Kind::Object)))
+        }
         // An object (documented members or not) the example sends as a
         // plain value.
         (Kind::Object, _) if !container && !field.fields.is_empty() => Some(Kind::Any),
@@ -136,6 +143,20 @@ fn wrapped_scalar(value: &Value) -> bool {
                 .values()
                 .all(|v| !matches!(v, Value::Object(_) | Value::Array(_) | Value::Null))
     })
+}
+
+/// Every key a number and every value an object with a documented member.
+fn keyed_by_ids_holding(map: &serde_json::Map<String, Value>, members: &[Field]) -> bool {
+    !map.is_empty()
+        && !members.iter().any(|m| map.contains_key(&m.name))
+        && map.iter().all(|(key, value)| {
+            key.parse::<u64>().is_ok()
+                && value.as_object().is_some_and(|inner| {
+                    members
+                        .iter()
+                        .any(|m| inner.keys().any(|k| k.eq_ignore_ascii_case(&m.name)))
+                })
+        })
 }
 
 fn index_keyed(map: &serde_json::Map<String, Value>) -> bool {
