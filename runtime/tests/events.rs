@@ -241,54 +241,74 @@ async fn bind_refuses_a_handler_off_loopback() {
     assert!(error.to_string().contains("loopback"), "{error}");
 }
 
+/// A handler that keeps every body it is sent and answers 200.
+async fn capture() -> (Server, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let (sender, bodies) = mpsc::unbounded_channel();
+    let server = Server::start(Arc::new(move |request: Request| {
+        let _ = sender.send(request.body);
+        Box::pin(async { Reply::from(Response::text(200, "ok")) })
+            as bitrix24_testkit::server::BoxFuture<'static, Reply>
+    }))
+    .await
+    .expect("bind");
+    (server, bodies)
+}
+
 #[tokio::test]
-async fn an_install_event_gives_a_renewing_client_with_tokens_saved() {
+async fn install_gives_a_renewing_client_and_uninstall_is_guarded_by_the_token_alone() {
     let portal = Emulator::start(Config::default()).await.expect("emulator");
-    let issued = portal.issue_tokens();
-    let host = portal.origin().trim_start_matches("http://").to_string();
-    let form = format!(
-        "event=ONAPPINSTALL&data%5BVERSION%5D=1&data%5BLANGUAGE_ID%5D=en&ts=1&auth%5Baccess_token%5D={}&auth%5Brefresh_token%5D={}&auth%5Bexpires%5D={}&auth%5Bdomain%5D={host}&auth%5Bclient_endpoint%5D={}&auth%5Bmember_id%5D=m-1&auth%5Bapplication_token%5D=app-tok",
-        issued.access_token,
-        issued.refresh_token,
-        issued.expires,
-        portal.oauth_url().replace(':', "%3A").replace('/', "%2F"),
-    );
-    let value = bitrix24::events::form::decode(None, form.as_bytes(), Default::default()).unwrap();
+    let (server, mut bodies) = capture().await;
+    let url = format!("{}/install", server.origin());
+    assert_eq!(portal.install_app(&url).await, Some(200));
+    let body = bodies.recv().await.unwrap();
+    let value = bitrix24::events::form::decode(None, &body, Default::default()).unwrap();
     let payload: Payload = serde_json::from_value(value).unwrap();
+    assert!(payload.is("ONAPPINSTALL"));
     let install = Install::from_event(&payload).unwrap();
     assert_eq!(install.language.as_deref(), Some("en"));
+    assert_eq!(install.member_id, portal.member_id());
+    assert!(!format!("{install:?}").contains(&portal.application_token()));
 
     let oauth = &portal.config().oauth;
     let app = AppCredentials::new(oauth.client_id.clone(), oauth.client_secret.clone())
         .token_endpoint(portal.token_url());
     let store = Arc::new(MemoryTokenStore::new(None));
-    let app_tokens = MemoryApplicationTokens::new();
+    let app_tokens = Arc::new(MemoryApplicationTokens::new());
+    let first = install.tokens.clone();
     let client = install
-        .activate(&app, store.clone(), &app_tokens)
+        .activate(&app, store.clone(), app_tokens.as_ref())
         .await
         .unwrap();
+    assert_eq!(store.load().await.unwrap().unwrap(), first);
     assert_eq!(
-        store.load().await.unwrap().unwrap().access_token.expose(),
-        issued.access_token
+        app_tokens.get(&portal.member_id()).unwrap().expose(),
+        portal.application_token()
     );
-    assert_eq!(app_tokens.get("m-1").unwrap().expose(), "app-tok");
 
     // The access token expires; the client renews it and saves the new pair.
     portal.expire_access_tokens();
     call(&client, "crm.lead.list", json!({})).await;
     assert_eq!(client.token_renewals(), 1);
-    assert_ne!(
-        store.get().unwrap().refresh_token.expose(),
-        issued.refresh_token
-    );
+    assert_ne!(store.get().unwrap().refresh_token, first.refresh_token);
 
-    // Later events from that portal verify against the saved token.
-    let handler = EventHandler::new(Arc::new(app_tokens));
-    let genuine = form.replace("ONAPPINSTALL", "ONCRMLEADADD");
-    assert!(handler.receive(None, genuine.as_bytes()).await.is_ok());
-    let other = genuine.replace("member_id%5D=m-1", "member_id%5D=m-2");
+    // ONAPPUNINSTALL carries no OAuth tokens: the application token is all
+    // that tells it from a forgery.
+    let handler = EventHandler::new(app_tokens);
+    assert_eq!(portal.uninstall_app(&url, true).await, Some(200));
+    let body = bodies.recv().await.unwrap();
+    let uninstall = handler.receive(None, &body).await.unwrap();
+    assert!(uninstall.is("ONAPPUNINSTALL"));
+    assert!(uninstall.auth.tokens().is_none());
+    assert_eq!(uninstall.data["CLEAN"], "1");
+    let text = String::from_utf8(body).unwrap();
+    let forged = text.replace(&portal.application_token(), "guessed");
     assert!(matches!(
-        handler.receive(None, other.as_bytes()).await,
+        handler.receive(None, forged.as_bytes()).await,
+        Err(EventError::Verify(VerifyError::WrongToken))
+    ));
+    let other_portal = text.replace(&portal.member_id(), "another-portal");
+    assert!(matches!(
+        handler.receive(None, other_portal.as_bytes()).await,
         Err(EventError::Verify(VerifyError::UnknownPortal))
     ));
 }

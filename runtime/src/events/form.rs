@@ -347,6 +347,74 @@ mod tests {
         );
     }
 
+    /// Random nested objects and lists, form-encoded as PHP's
+    /// `http_build_query` does, decode back to themselves.
+    #[test]
+    fn random_trees_round_trip() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        fn tree(next: &mut dyn FnMut() -> u64, depth: usize) -> Value {
+            let width = 1 + (next() % 3) as usize;
+            let leaf =
+                |n: u64| Value::String(["1", "a b", "ü&=[]%", "", "Y"][(n % 5) as usize].into());
+            let child = |next: &mut dyn FnMut() -> u64| {
+                if depth == 0 || next() % 2 == 0 {
+                    leaf(next())
+                } else {
+                    tree(next, depth - 1)
+                }
+            };
+            if next() % 3 == 0 {
+                Value::Array((0..width).map(|_| child(next)).collect())
+            } else {
+                Value::Object(
+                    (0..width)
+                        .map(|i| (format!("K{i}_{}", next() % 4), child(next)))
+                        .collect(),
+                )
+            }
+        }
+        fn pairs(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+            match value {
+                Value::Object(map) => map
+                    .iter()
+                    .for_each(|(k, v)| pairs(&format!("{prefix}[{k}]"), v, out)),
+                Value::Array(list) => list
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, v)| pairs(&format!("{prefix}[{i}]"), v, out)),
+                Value::String(s) => out.push((prefix.to_string(), s.clone())),
+                _ => unreachable!(),
+            }
+        }
+        let encode = |text: &str| {
+            text.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+                    b' ' => "+".into(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        for _ in 0..2_000 {
+            let data = tree(&mut next, 4);
+            let mut out = Vec::new();
+            pairs("data", &data, &mut out);
+            let body = out
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            let decoded = decode_form(body.as_bytes(), Limits::default()).unwrap();
+            assert_eq!(decoded, json!({ "data": data }), "{body}");
+        }
+    }
+
     /// A small xorshift generator: random bodies never panic the decoder.
     #[test]
     fn random_bodies_never_panic() {

@@ -110,7 +110,12 @@ impl EventHandler {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<Payload<Value>, EventError> {
-        let value = form::decode(content_type, body, self.limits).map_err(EventError::Decode)?;
+        let mut value =
+            form::decode(content_type, body, self.limits).map_err(EventError::Decode)?;
+        if let Value::Object(map) = &mut value {
+            // Some events send no `data` at all.
+            map.entry("data").or_insert(Value::Null);
+        }
         let payload: Payload<Value> = serde_json::from_value(value).map_err(EventError::Payload)?;
         if payload.event.is_empty() {
             return Err(EventError::Payload(serde::de::Error::custom(

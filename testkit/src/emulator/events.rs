@@ -188,54 +188,86 @@ impl Portal {
             .filter(|b| b.event == event)
             .cloned()
             .collect();
+        for bound in handlers {
+            let data = [("data[FIELDS][ID]", id.clone())];
+            let body = self.event_body(state, &event, Some(bound.id), &data, true);
+            let deliveries = state.events.deliveries.clone();
+            tokio::spawn(async move {
+                let status = post(&bound.handler, &body).await;
+                record(&deliveries, bound.event, bound.handler, body, status);
+            });
+        }
+    }
+
+    /// A form-encoded event as a portal sends it. Without `tokens`, `auth`
+    /// holds only the portal and the application token (`ONAPPUNINSTALL`).
+    fn event_body(
+        &self,
+        state: &mut State,
+        event: &str,
+        handler_id: Option<i64>,
+        data: &[(&str, String)],
+        tokens: bool,
+    ) -> String {
         let origin = self
             .origin
             .get()
             .cloned()
             .unwrap_or_else(|| "http://127.0.0.1".into());
-        let domain = origin.trim_start_matches("http://").to_string();
-        for bound in handlers {
-            let tokens = state.auth.issue(self.config.oauth.access_token_ttl);
-            let fields = [
-                ("event", event.clone()),
-                ("event_handler_id", bound.id.to_string()),
-                ("data[FIELDS][ID]", id.clone()),
-                ("ts", (unix_now() as u64).to_string()),
-                ("auth[access_token]", tokens.access_token),
-                ("auth[expires]", tokens.expires.to_string()),
-                ("auth[expires_in]", tokens.expires_in.to_string()),
+        let mut fields: Vec<(&str, String)> = vec![("event", event.to_string())];
+        if let Some(id) = handler_id {
+            fields.push(("event_handler_id", id.to_string()));
+        }
+        fields.extend(data.iter().cloned());
+        fields.push(("ts", (unix_now() as u64).to_string()));
+        if tokens {
+            let issued = state.auth.issue(self.config.oauth.access_token_ttl);
+            fields.extend([
+                ("auth[access_token]", issued.access_token),
+                ("auth[expires]", issued.expires.to_string()),
+                ("auth[expires_in]", issued.expires_in.to_string()),
                 ("auth[scope]", "crm".into()),
-                ("auth[domain]", domain.clone()),
                 ("auth[server_endpoint]", format!("{origin}/rest/")),
                 ("auth[status]", "L".into()),
                 ("auth[client_endpoint]", format!("{origin}/rest/")),
-                ("auth[member_id]", state.events.member_id.clone()),
-                ("auth[refresh_token]", tokens.refresh_token),
-                (
-                    "auth[application_token]",
-                    state.events.application_token.clone(),
-                ),
-            ];
-            let body = fields
-                .iter()
-                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-                .collect::<Vec<_>>()
-                .join("&");
-            let deliveries = state.events.deliveries.clone();
-            tokio::spawn(async move {
-                let status = post(&bound.handler, &body).await;
-                deliveries
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Delivery {
-                        event: bound.event,
-                        handler: bound.handler,
-                        body,
-                        status,
-                    });
-            });
+                ("auth[refresh_token]", issued.refresh_token),
+            ]);
         }
+        fields.extend([
+            (
+                "auth[domain]",
+                origin.trim_start_matches("http://").to_string(),
+            ),
+            ("auth[member_id]", state.events.member_id.clone()),
+            (
+                "auth[application_token]",
+                state.events.application_token.clone(),
+            ),
+        ]);
+        fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
+}
+
+fn record(
+    deliveries: &Mutex<Vec<Delivery>>,
+    event: String,
+    handler: String,
+    body: String,
+    status: Option<u16>,
+) {
+    deliveries
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Delivery {
+            event,
+            handler,
+            body,
+            status,
+        });
 }
 
 /// Percent-encodes all but unreserved characters, as PHP's `http_build_query` does.
@@ -294,6 +326,52 @@ impl Emulator {
     /// The portal's `member_id`, as events carry it.
     pub fn member_id(&self) -> String {
         self.portal.lock().events.member_id.clone()
+    }
+
+    /// POSTs `ONAPPINSTALL` to `handler` (any loopback URL, no binding
+    /// needed), as a portal does when the application is installed: fresh
+    /// OAuth tokens, `member_id` and the application token. Returns the
+    /// handler's status (`None` when unreachable); the delivery is recorded.
+    pub async fn install_app(&self, handler: &str) -> Option<u16> {
+        let data = [
+            ("data[VERSION]", "1".to_string()),
+            ("data[ACTIVE]", "Y".to_string()),
+            ("data[INSTALLED]", "Y".to_string()),
+            ("data[LANGUAGE_ID]", "en".to_string()),
+        ];
+        self.send_app_event(handler, "ONAPPINSTALL", &data, true)
+            .await
+    }
+
+    /// POSTs `ONAPPUNINSTALL` to `handler`: no OAuth tokens, only the
+    /// portal and the application token, with `data[CLEAN]` (`1` when the
+    /// user asked to delete the application's data).
+    pub async fn uninstall_app(&self, handler: &str, clean: bool) -> Option<u16> {
+        let data = [("data[CLEAN]", u8::from(clean).to_string())];
+        self.send_app_event(handler, "ONAPPUNINSTALL", &data, false)
+            .await
+    }
+
+    async fn send_app_event(
+        &self,
+        handler: &str,
+        event: &str,
+        data: &[(&str, String)],
+        tokens: bool,
+    ) -> Option<u16> {
+        if !loopback(handler) {
+            return None;
+        }
+        let (body, deliveries) = {
+            let mut state = self.portal.lock();
+            let body = self
+                .portal
+                .event_body(&mut state, event, None, data, tokens);
+            (body, state.events.deliveries.clone())
+        };
+        let status = post(handler, &body).await;
+        record(&deliveries, event.into(), handler.into(), body, status);
+        status
     }
 
     /// The bound handlers, as `(EVENT, handler URL)`.
