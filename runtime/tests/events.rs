@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bitrix24::events::{
     exchange_code, AppCredentials, ApplicationTokens, EventError, EventHandler, Install,
-    MemoryApplicationTokens, Payload, VerifyError,
+    MemoryApplicationTokens, OfflineEvents, Payload, VerifyError,
 };
 use bitrix24::{ApiVersion, Client, MemoryTokenStore, TokenStore};
 use bitrix24_testkit::server::{Reply, Request, Response, Server};
@@ -347,4 +347,33 @@ async fn an_authorization_code_is_exchanged_for_tokens() {
         "{error}"
     );
     assert!(!error.to_string().contains("app-secret"));
+}
+
+#[tokio::test]
+async fn offline_events_queue_until_fetched() {
+    let (_portal, client) = portal_and_client().await;
+    let bind = json!({"event": "ONCRMLEADADD", "event_type": "offline"});
+    assert_eq!(call(&client, "event.bind", bind).await, json!(true));
+    let mut ids = Vec::new();
+    for title in ["One", "Two"] {
+        let id = call(&client, "crm.lead.add", json!({"fields": {"TITLE": title}})).await;
+        ids.push(id.as_i64().unwrap().to_string());
+    }
+    let first = OfflineEvents::fetch(&client, json!({"limit": 1}))
+        .await
+        .unwrap();
+    assert_eq!(first.events.len(), 1);
+    assert_eq!(first.events[0].event, "ONCRMLEADADD");
+    assert_eq!(first.events[0].data["FIELDS"]["ID"], ids[0].as_str());
+    let peek = OfflineEvents::fetch(&client, json!({"clear": 0}))
+        .await
+        .unwrap();
+    assert_eq!(peek.events.len(), 1);
+    let rest = OfflineEvents::fetch(&client, json!({})).await.unwrap();
+    assert_eq!(rest.events[0].data["FIELDS"]["ID"], ids[1].as_str());
+    assert!(OfflineEvents::fetch(&client, json!({}))
+        .await
+        .unwrap()
+        .events
+        .is_empty());
 }

@@ -5,6 +5,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::{ApiVersion, CallError, Client};
+
 use super::form::{decode_json, FormError, Limits};
 use super::payload::{scalar_int, scalar_text};
 
@@ -70,6 +72,18 @@ impl OfflineEvents {
     /// Decodes a raw answer body within `limits`.
     pub fn decode(body: &[u8], limits: Limits) -> Result<OfflineEvents, FormError> {
         Ok(OfflineEvents::from_value(&decode_json(body, limits)?))
+    }
+}
+
+impl OfflineEvents {
+    /// Calls `event.offline.get` with `params` (`limit`, `clear`, `filter`...).
+    /// Unless `clear` is `0` the portal removes what it returns, so the call
+    /// is never repeated when its outcome is unknown.
+    pub async fn fetch(client: &Client, params: Value) -> Result<OfflineEvents, CallError> {
+        let envelope = client
+            .call_raw("event.offline.get", ApiVersion::V2, params)
+            .await?;
+        Ok(OfflineEvents::from_value(&envelope.result))
     }
 }
 

@@ -48,6 +48,9 @@ pub(crate) struct Events {
     application_token: String,
     member_id: String,
     deliveries: Arc<Mutex<Vec<Delivery>>>,
+    /// Offline events waiting for `event.offline.get`.
+    offline: Vec<Value>,
+    last_offline: i64,
 }
 
 impl Events {
@@ -60,6 +63,8 @@ impl Events {
             application_token: rng.token(32),
             member_id: rng.token(32),
             deliveries: Arc::default(),
+            offline: Vec::new(),
+            last_offline: 0,
         }
     }
 
@@ -79,7 +84,11 @@ impl Events {
                 .map(str::to_string)
         };
         let done = match method {
+            "event.bind" if text("event_type").is_some_and(|t| t.eq_ignore_ascii_case("offline")) => {
+                self.bind(text("event"), Some(String::new()))
+            }
             "event.bind" => self.bind(text("event"), text("handler")),
+            "event.offline.get" => Ok(self.offline_get(params)),
             "event.unbind" => {
                 let (event, handler) = (text("event"), text("handler"));
                 let before = self.bound.len();
@@ -92,7 +101,7 @@ impl Events {
             "event.get" => Ok(Done::of(Value::Array(
                 self.bound
                     .iter()
-                    .map(|b| json!({"event": b.event, "handler": b.handler, "auth_type": "0", "offline": 0}))
+                    .map(|b| json!({"event": b.event, "handler": b.handler, "auth_type": "0", "offline": u8::from(b.handler.is_empty())}))
                     .collect(),
             ))),
             _ => return None,
@@ -108,7 +117,7 @@ impl Events {
     fn bind(&mut self, event: Option<String>, handler: Option<String>) -> Result<Done, Fail> {
         let event = event.ok_or_else(|| Fail::arg("Event name is not defined"))?;
         let handler = handler.ok_or_else(|| Fail::arg("Handler is not defined"))?;
-        if !loopback(&handler) {
+        if !handler.is_empty() && !loopback(&handler) {
             return Err(Fail::new(
                 400,
                 "ERROR_HANDLER_URL_MISMATCH",
@@ -130,6 +139,38 @@ impl Events {
             handler,
         });
         Ok(Done::of(json!(true)))
+    }
+
+    /// `event.offline.get`: the oldest `limit` (default 50) queued events,
+    /// removed from the queue unless `clear` is `0`.
+    fn offline_get(&mut self, params: &Map<String, Value>) -> Done {
+        let number = |key: &str, default: i64| {
+            params
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .and_then(|(_, v)| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()))
+                .unwrap_or(default)
+        };
+        let limit = number("limit", 50).clamp(1, 1000) as usize;
+        let taken: Vec<Value> = self.offline.iter().take(limit).cloned().collect();
+        if number("clear", 1) != 0 {
+            self.offline.drain(..taken.len());
+        }
+        Done::of(json!({"process_id": null, "events": taken}))
+    }
+
+    /// Queues an event for `event.offline.get`, as the portal does when an
+    /// offline handler is bound.
+    fn queue_offline(&mut self, event: &str, id: &str) {
+        self.last_offline += 1;
+        self.offline.push(json!({
+            "ID": self.last_offline.to_string(),
+            "TIMESTAMP_X": super::clock::now(),
+            "EVENT_NAME": event,
+            "EVENT_DATA": {"FIELDS": {"ID": id}},
+            "EVENT_ADDITIONAL": {"user_id": "1"},
+            "MESSAGE_ID": format!("{:x}", self.last_offline),
+        }));
     }
 }
 
@@ -189,6 +230,10 @@ impl Portal {
             .cloned()
             .collect();
         for bound in handlers {
+            if bound.handler.is_empty() {
+                state.events.queue_offline(&event, &id);
+                continue;
+            }
             let data = [("data[FIELDS][ID]", id.clone())];
             let body = self.event_body(state, &event, Some(bound.id), &data, true);
             let deliveries = state.events.deliveries.clone();
