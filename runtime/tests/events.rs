@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bitrix24::events::{
-    exchange_code, AppCredentials, ApplicationTokens, EventError, EventHandler, Install,
+    exchange_code, AppCredentials, ApplicationTokens, EventError, EventHandler,
     MemoryApplicationTokens, OfflineEvents, Payload, VerifyError,
 };
 use bitrix24::{ApiVersion, Client, MemoryTokenStore, TokenStore};
@@ -260,11 +260,11 @@ async fn install_gives_a_renewing_client_and_uninstall_is_guarded_by_the_token_a
     let (server, mut bodies) = capture().await;
     let url = format!("{}/install", server.origin());
     assert_eq!(portal.install_app(&url).await, Some(200));
-    let body = bodies.recv().await.unwrap();
-    let value = bitrix24::events::form::decode(None, &body, Default::default()).unwrap();
-    let payload: Payload = serde_json::from_value(value).unwrap();
-    assert!(payload.is("ONAPPINSTALL"));
-    let install = Install::from_event(&payload).unwrap();
+    let install_body = bodies.recv().await.unwrap();
+    let app_tokens = Arc::new(MemoryApplicationTokens::new());
+    let handler = EventHandler::new(app_tokens.clone());
+    // The first install of a portal is taken on trust.
+    let install = handler.receive_install(None, &install_body).await.unwrap();
     assert_eq!(install.language.as_deref(), Some("en"));
     assert_eq!(install.member_id, portal.member_id());
     assert!(!format!("{install:?}").contains(&portal.application_token()));
@@ -273,7 +273,6 @@ async fn install_gives_a_renewing_client_and_uninstall_is_guarded_by_the_token_a
     let app = AppCredentials::new(oauth.client_id.clone(), oauth.client_secret.clone())
         .token_endpoint(portal.token_url());
     let store = Arc::new(MemoryTokenStore::new(None));
-    let app_tokens = Arc::new(MemoryApplicationTokens::new());
     let first = install.tokens.clone();
     let client = install
         .activate(&app, store.clone(), app_tokens.as_ref())
@@ -291,9 +290,26 @@ async fn install_gives_a_renewing_client_and_uninstall_is_guarded_by_the_token_a
     assert_eq!(client.token_renewals(), 1);
     assert_ne!(store.get().unwrap().refresh_token, first.refresh_token);
 
+    // Once installed, an install with another token is a forgery (it would
+    // replace the token and let its sender forge the uninstall).
+    let install_text = String::from_utf8(install_body.clone()).unwrap();
+    let reinstall = install_text.replace(&portal.application_token(), "attacker");
+    assert!(matches!(
+        handler.receive_install(None, reinstall.as_bytes()).await,
+        Err(EventError::Verify(VerifyError::WrongToken))
+    ));
+    let not_install = install_text.replace("ONAPPINSTALL", "ONCRMLEADADD");
+    assert_eq!(
+        handler
+            .receive_install(None, not_install.as_bytes())
+            .await
+            .unwrap_err()
+            .status(),
+        400
+    );
+
     // ONAPPUNINSTALL carries no OAuth tokens: the application token is all
     // that tells it from a forgery.
-    let handler = EventHandler::new(app_tokens);
     assert_eq!(portal.uninstall_app(&url, true).await, Some(200));
     let body = bodies.recv().await.unwrap();
     let uninstall = handler.receive(None, &body).await.unwrap();
@@ -311,6 +327,14 @@ async fn install_gives_a_renewing_client_and_uninstall_is_guarded_by_the_token_a
         handler.receive(None, other_portal.as_bytes()).await,
         Err(EventError::Verify(VerifyError::UnknownPortal))
     ));
+
+    // After the verified uninstall the portal is forgotten; installing
+    // again is a first install.
+    app_tokens.remove(&portal.member_id()).await.unwrap();
+    assert!(handler
+        .receive_install(None, reinstall.as_bytes())
+        .await
+        .is_ok());
 }
 
 #[tokio::test]

@@ -8,8 +8,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::form::{self, FormError, Limits};
+use super::install::{Install, InstallError};
 use super::payload::Payload;
-use super::verify::{verify, ApplicationTokens, VerifyError};
+use super::verify::{constant_time_eq, verify, ApplicationTokens, VerifyError};
 
 /// Why an incoming request is not an event for user code.
 #[derive(Debug)]
@@ -22,6 +23,8 @@ pub enum EventError {
     Verify(VerifyError),
     /// The event is genuine but its `data` does not fit the type asked for.
     Data(serde_json::Error),
+    /// An `ONAPPINSTALL` that lacks what an installation needs, or another event.
+    Install(InstallError),
 }
 
 impl EventError {
@@ -34,6 +37,7 @@ impl EventError {
             EventError::Verify(VerifyError::Store(_)) => 500,
             EventError::Verify(_) => 401,
             EventError::Data(_) => 422,
+            EventError::Install(_) => 400,
         }
     }
 }
@@ -45,6 +49,7 @@ impl fmt::Display for EventError {
             EventError::Payload(e) => write!(f, "not an event payload: {e}"),
             EventError::Verify(e) => write!(f, "event rejected: {e}"),
             EventError::Data(e) => write!(f, "event data does not fit its type: {e}"),
+            EventError::Install(e) => e.fmt(f),
         }
     }
 }
@@ -55,6 +60,7 @@ impl std::error::Error for EventError {
             EventError::Decode(e) => Some(e),
             EventError::Payload(e) | EventError::Data(e) => Some(e),
             EventError::Verify(e) => Some(e),
+            EventError::Install(e) => Some(e),
         }
     }
 }
@@ -110,6 +116,55 @@ impl EventHandler {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<Payload<Value>, EventError> {
+        let payload = self.decode(content_type, body)?;
+        verify(&payload.auth, self.tokens.as_ref())
+            .await
+            .map_err(EventError::Verify)?;
+        Ok(payload)
+    }
+
+    /// Reads an `ONAPPINSTALL`. A portal with no saved application token is
+    /// installing for the first time: its token is taken on trust (nothing
+    /// to check it against). A portal with one must send that same token,
+    /// so a forged install cannot replace a real portal's token and then
+    /// forge its uninstall; a reinstall follows the verified
+    /// `ONAPPUNINSTALL`, after which the application calls
+    /// [`ApplicationTokens::remove`]. Save the token with [`Install::activate`].
+    pub async fn receive_install(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Install, EventError> {
+        let payload = self.decode(content_type, body)?;
+        if !payload.is("ONAPPINSTALL") {
+            return Err(EventError::Install(InstallError::NotInstall(
+                payload.event.clone(),
+            )));
+        }
+        let sent = payload
+            .auth
+            .application_token
+            .as_ref()
+            .ok_or(EventError::Verify(VerifyError::MissingToken))?;
+        let member = payload.auth.member_id.as_deref().unwrap_or("");
+        let saved = self
+            .tokens
+            .load(member)
+            .await
+            .map_err(|e| EventError::Verify(VerifyError::Store(e)))?;
+        if let Some(saved) = saved {
+            if !constant_time_eq(sent.expose().as_bytes(), saved.expose().as_bytes()) {
+                return Err(EventError::Verify(VerifyError::WrongToken));
+            }
+        }
+        Install::from_event(&payload).map_err(EventError::Install)
+    }
+
+    fn decode(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Payload<Value>, EventError> {
         let mut value =
             form::decode(content_type, body, self.limits).map_err(EventError::Decode)?;
         if let Value::Object(map) = &mut value {
@@ -122,9 +177,6 @@ impl EventHandler {
                 "no `event` in the body",
             )));
         }
-        verify(&payload.auth, self.tokens.as_ref())
-            .await
-            .map_err(EventError::Verify)?;
         Ok(payload)
     }
 

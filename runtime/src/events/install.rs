@@ -3,9 +3,9 @@
 //! [`Client`] with its tokens saved; and the authorization-code exchange.
 //!
 //! The application token first arrives with `ONAPPINSTALL`: nothing can be
-//! checked against yet, so it is trusted on first use. An application that
-//! wants more calls the portal with the event's access token (`app.info`)
-//! before saving it.
+//! checked against yet, so it is trusted on first use, and only then:
+//! [`super::EventHandler::receive_install`] refuses an install from a portal
+//! whose token is saved unless it carries that token.
 
 use std::fmt;
 use std::sync::Arc;
@@ -86,6 +86,8 @@ pub struct Install {
 pub enum InstallError {
     /// A required field is absent.
     Missing(&'static str),
+    /// The event is not `ONAPPINSTALL` (its code).
+    NotInstall(String),
     /// A token store failed.
     Store(StoreError),
     /// The client could not be built (a bad portal address).
@@ -98,6 +100,7 @@ impl fmt::Display for InstallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InstallError::Missing(field) => write!(f, "the install request has no {field}"),
+            InstallError::NotInstall(event) => write!(f, "{event:?} is not ONAPPINSTALL"),
             InstallError::Store(e) => e.fmt(f),
             InstallError::Client(e) => write!(f, "cannot build the client: {e}"),
             InstallError::Exchange(e) => write!(f, "token exchange failed: {e}"),

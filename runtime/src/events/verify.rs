@@ -26,6 +26,9 @@ pub trait ApplicationTokens: Send + Sync {
         member_id: &'a str,
         token: &'a Secret,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Forgets a portal's token (after its verified `ONAPPUNINSTALL`), so
+    /// that a later `ONAPPINSTALL` from it is taken as a first install.
+    fn remove<'a>(&'a self, member_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 /// [`ApplicationTokens`] in memory. [`MemoryApplicationTokens::single`]
@@ -72,6 +75,14 @@ impl ApplicationTokens for MemoryApplicationTokens {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(member_id.to_string(), token.clone());
+        Box::pin(async { Ok(()) })
+    }
+
+    fn remove<'a>(&'a self, member_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.by_member
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(member_id);
         Box::pin(async { Ok(()) })
     }
 }
