@@ -192,3 +192,63 @@ impl EventHandler {
             .map_err(EventError::Data)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::MemoryApplicationTokens;
+
+    const GENUINE: &[u8] = b"event=ONCRMLEADADD&data%5BFIELDS%5D%5BID%5D=5&ts=1&auth%5Bmember_id%5D=m1&auth%5Bapplication_token%5D=tok-123";
+
+    /// Random edits of a genuine body never panic, and whatever is accepted
+    /// still carries the saved token.
+    #[tokio::test]
+    async fn mutated_bodies_are_rejected_or_carry_the_token() {
+        let handler = EventHandler::new(Arc::new(MemoryApplicationTokens::single("tok-123")));
+        assert!(handler.receive(None, GENUINE).await.is_ok());
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let bytes = b"[]%=&+{}\"5aZ\x00\xff";
+        let (mut accepted, mut rejected) = (0, 0);
+        for _ in 0..5_000 {
+            let mut body = GENUINE.to_vec();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % body.len() as u64) as usize;
+                match next() % 3 {
+                    0 => body[at] = bytes[(next() % bytes.len() as u64) as usize],
+                    1 => {
+                        body.remove(at);
+                    }
+                    _ => body.insert(at, bytes[(next() % bytes.len() as u64) as usize]),
+                }
+            }
+            match handler.receive(None, &body).await {
+                Ok(event) => {
+                    let token = event.auth.application_token.expect("verified");
+                    assert_eq!(token.expose(), "tok-123");
+                    accepted += 1;
+                }
+                Err(error) => {
+                    assert!(error.status() >= 400);
+                    rejected += 1;
+                }
+            }
+        }
+        assert!(accepted > 0 && rejected > 0, "{accepted} / {rejected}");
+    }
+
+    #[tokio::test]
+    async fn no_event_code_is_not_an_event() {
+        let handler = EventHandler::new(Arc::new(MemoryApplicationTokens::single("t")));
+        let error = handler
+            .receive(None, b"auth%5Bapplication_token%5D=t")
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), 400);
+    }
+}

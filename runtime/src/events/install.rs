@@ -17,6 +17,7 @@ use crate::auth::{OAuth, Secret, StoreError, TokenStore, Tokens, DEFAULT_TOKEN_E
 use crate::client::Client;
 use crate::error::{ApiError, CallError, Error, TransportError};
 
+use super::form::{FormError, Limits};
 use super::payload::{scalar_int, scalar_text, Payload};
 use super::verify::ApplicationTokens;
 
@@ -88,6 +89,8 @@ pub enum InstallError {
     Missing(&'static str),
     /// The event is not `ONAPPINSTALL` (its code).
     NotInstall(String),
+    /// The install page's body could not be decoded.
+    Decode(FormError),
     /// A token store failed.
     Store(StoreError),
     /// The client could not be built (a bad portal address).
@@ -101,6 +104,7 @@ impl fmt::Display for InstallError {
         match self {
             InstallError::Missing(field) => write!(f, "the install request has no {field}"),
             InstallError::NotInstall(event) => write!(f, "{event:?} is not ONAPPINSTALL"),
+            InstallError::Decode(e) => e.fmt(f),
             InstallError::Store(e) => e.fmt(f),
             InstallError::Client(e) => write!(f, "cannot build the client: {e}"),
             InstallError::Exchange(e) => write!(f, "token exchange failed: {e}"),
@@ -157,6 +161,16 @@ impl Install {
             status: get("status"),
             language: get("LANG"),
         })
+    }
+
+    /// Reads the install page's POST body (form-encoded, within `limits`).
+    pub fn from_page_body(
+        content_type: Option<&str>,
+        body: &[u8],
+        limits: Limits,
+    ) -> Result<Install, InstallError> {
+        let form = super::form::decode(content_type, body, limits).map_err(InstallError::Decode)?;
+        Install::from_page(&form)
     }
 
     /// Reads an `ONAPPINSTALL` event (`data[LANGUAGE_ID]`, `auth[...]`).
@@ -281,8 +295,7 @@ mod tests {
     #[test]
     fn install_page() {
         let body = b"DOMAIN=portal.example&PROTOCOL=1&LANG=en&APP_SID=s&AUTH_ID=tok-acc-7&AUTH_EXPIRES=3600&REFRESH_ID=ref&member_id=m1&status=L&PLACEMENT=DEFAULT&PLACEMENT_OPTIONS=%7B%22any%22%3A%225%2F%22%7D";
-        let form = decode(None, body, Limits::default()).unwrap();
-        let install = Install::from_page(&form).unwrap();
+        let install = Install::from_page_body(None, body, Limits::default()).unwrap();
         assert_eq!(install.client_endpoint, "https://portal.example/rest/");
         assert_eq!(install.member_id, "m1");
         assert_eq!(install.tokens.refresh_token.expose(), "ref");
