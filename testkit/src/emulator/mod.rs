@@ -37,6 +37,10 @@
 //!   `time.operating_reset_at` in each successful answer);
 //! - faults from a seeded generator: 500s, connections dropped before or after
 //!   the call ran, latency;
+//! - events: `event.bind/unbind/get` record loopback handlers; lead add,
+//!   update and delete POST `ONCRMLEAD*` to them form-encoded with `auth`
+//!   (fresh tokens, `member_id`, the application token), or queue them for
+//!   `event.offline.get`; [`Emulator::install_app`] / [`Emulator::uninstall_app`];
 //! - request checks against the method pages in `pages/`, read with
 //!   `bitrix24_codegen` at start (`400 INVALID_ARG_VALUE` when a required
 //!   parameter is missing or has the wrong shape; `404 ERROR_METHOD_NOT_FOUND`
