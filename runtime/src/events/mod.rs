@@ -9,7 +9,7 @@
 //!   one saved at install. `ONAPPUNINSTALL` carries no OAuth tokens, so this
 //!   check is all that guards it;
 //! - [`EventHandler`]: parse → verify → event, for any HTTP framework (and
-//!   [`service`] for axum, behind the `axum` feature);
+//!   `service` for axum, behind the `axum` feature);
 //! - [`Install`]: the install page and `ONAPPINSTALL` into a renewing
 //!   [`crate::Client`], tokens saved; [`exchange_code`];
 //! - [`OfflineEvents`]: what `event.offline.get` returns.
