@@ -54,6 +54,9 @@ async fn verified_events_reach_the_callback_and_the_answer_does_not_wait() {
     }
     let answer = app.clone().oneshot(post("a[b=1".into())).await.unwrap();
     assert_eq!(answer.status(), 400);
+    let huge = format!("event=X&pad={}", "a".repeat(4 * 1024 * 1024));
+    let answer = app.clone().oneshot(post(huge)).await.unwrap();
+    assert_eq!(answer.status(), 413);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
         events.try_recv().is_err(),

@@ -110,6 +110,11 @@ impl EventHandler {
         self
     }
 
+    /// The bounds bodies are decoded within.
+    pub fn body_limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Decodes and verifies; `data` stays a JSON value.
     pub async fn receive(
         &self,

@@ -21,6 +21,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{post, MethodRouter};
 use serde_json::Value;
@@ -29,12 +30,15 @@ use super::handler::EventHandler;
 use super::payload::Payload;
 
 /// A POST route that verifies events and spawns `callback` for each one.
+/// Bodies longer than the handler's [`super::Limits::max_bytes`] get 413
+/// before they are read whole.
 pub fn route<F, Fut>(handler: EventHandler, callback: F) -> MethodRouter
 where
     F: Fn(Payload<Value>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let callback = Arc::new(callback);
+    let max_bytes = handler.body_limits().max_bytes;
     post(move |headers: HeaderMap, body: Bytes| {
         let handler = handler.clone();
         let callback = callback.clone();
@@ -54,6 +58,8 @@ where
             }
         }
     })
+    // Bodies are not read past the handler's limit (axum's default is 2 MB).
+    .layer(DefaultBodyLimit::max(max_bytes.saturating_add(1)))
 }
 
 /// A router answering `route` at `path`, ready for `axum::serve`.
