@@ -1,5 +1,6 @@
 //! Event delivery: `event.bind` / `event.unbind` / `event.get` record
-//! handlers, and adding, updating or deleting a lead POSTs the event to each
+//! handlers, and adding, updating or deleting a lead, deal or contact POSTs
+//! the event (`ONCRMLEADADD`, `ONCRMDEALUPDATE`...) to each
 //! handler bound to it, form-encoded as a portal sends it (PHP nested keys,
 //! brackets percent-encoded), with `auth` carrying fresh OAuth tokens, the
 //! portal's `member_id` and the application token.
@@ -192,7 +193,7 @@ fn raised(method: &str, params: &Map<String, Value>, done: &Done) -> Option<(Str
     else {
         return None;
     };
-    if entity != "lead" {
+    if !matches!(entity, "lead" | "deal" | "contact") {
         return None;
     }
     let id = match action {
@@ -207,7 +208,14 @@ fn raised(method: &str, params: &Map<String, Value>, done: &Done) -> Option<(Str
         Value::String(s) => s,
         other => other.to_string(),
     };
-    Some((format!("ONCRMLEAD{}", action.to_ascii_uppercase()), id))
+    Some((
+        format!(
+            "ONCRM{}{}",
+            entity.to_ascii_uppercase(),
+            action.to_ascii_uppercase()
+        ),
+        id,
+    ))
 }
 
 impl Portal {
@@ -468,7 +476,15 @@ mod tests {
             Some(("ONCRMLEADDELETE".into(), "5".into()))
         );
         assert_eq!(raised("crm.lead.get", &params, &done), None);
-        assert_eq!(raised("crm.deal.add", &params, &done), None);
+        assert_eq!(
+            raised("crm.deal.add", &params, &done),
+            Some(("ONCRMDEALADD".into(), "7".into()))
+        );
+        assert_eq!(
+            raised("crm.contact.delete", &params, &done),
+            Some(("ONCRMCONTACTDELETE".into(), "5".into()))
+        );
+        assert_eq!(raised("crm.lead.contact.items.set", &params, &done), None);
         assert_eq!(encode("data[FIELDS][ID]"), "data%5BFIELDS%5D%5BID%5D");
     }
 }

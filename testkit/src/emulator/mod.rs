@@ -37,8 +37,8 @@
 //!   `time.operating_reset_at` in each successful answer);
 //! - faults from a seeded generator: 500s, connections dropped before or after
 //!   the call ran, latency;
-//! - events: `event.bind/unbind/get` record loopback handlers; lead add,
-//!   update and delete POST `ONCRMLEAD*` to them form-encoded with `auth`
+//! - events: `event.bind/unbind/get` record loopback handlers; lead, deal
+//!   and contact add, update and delete POST `ONCRM*` to them form-encoded with `auth`
 //!   (fresh tokens, `member_id`, the application token), or queue them for
 //!   `event.offline.get`; [`Emulator::install_app`] / [`Emulator::uninstall_app`];
 //! - request checks against the method pages in `pages/`, read with
