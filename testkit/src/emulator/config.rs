@@ -221,6 +221,9 @@ pub struct Faults {
     pub latency: Duration,
     /// Up to this much more latency, drawn uniformly per request.
     pub latency_jitter: Duration,
+    /// Time the portal works per command (a `batch` of 50 takes 50 times
+    /// this), after the call ran and before the answer; requests overlap.
+    pub latency_per_command: Duration,
 }
 
 impl Faults {

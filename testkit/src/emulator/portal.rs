@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
@@ -153,25 +154,42 @@ impl Portal {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        let mut params = match wire::params(&request) {
+        let params = match wire::params(&request) {
             Ok(params) => params,
             Err(message) => return json_reply(&Fail::new(400, "INVALID_REQUEST", message)),
         };
+        let (reply, working) = self.run(&request, &route, params, started);
+        if !working.is_zero() {
+            tokio::time::sleep(working).await;
+        }
+        reply
+    }
+
+    /// Checks, admits and runs a request under the state's lock; returns the
+    /// answer and how long the portal works on it before answering.
+    fn run(
+        &self,
+        request: &Request,
+        route: &wire::Route,
+        mut params: Map<String, Value>,
+        started: Started,
+    ) -> (Reply, Duration) {
         let mut state = self.lock();
-        let identity = match self.authenticate(&mut state, &route, &mut params) {
+        let identity = match self.authenticate(&mut state, route, &mut params) {
             Ok(identity) => identity,
-            Err(fail) => return json_reply(&fail),
+            Err(fail) => return (json_reply(&fail), Duration::ZERO),
         };
         if route.v3 {
-            return json_reply(&Fail::no_method(&route.method));
+            return (json_reply(&Fail::no_method(&route.method)), Duration::ZERO);
         }
         if state.overloaded {
             state.counters.overload_limit += 1;
-            return json_reply(&Fail::new(
+            let fail = Fail::new(
                 503,
                 "OVERLOAD_LIMIT",
                 "REST API is blocked due to overload.",
-            ));
+            );
+            return (json_reply(&fail), Duration::ZERO);
         }
         if let Some(limit) = state.rate_limit {
             let bucket = if self.config.bucket_per_credential {
@@ -181,27 +199,27 @@ impl Portal {
             };
             if !state.buckets.admit(bucket, limit) {
                 state.counters.query_limit_exceeded += 1;
-                return json_reply(&Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"));
+                let fail = Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+                return (json_reply(&fail), Duration::ZERO);
             }
         }
         let fault = draw_fault(&mut state);
         match fault {
             Fault::Error500 => {
                 state.counters.injected_500 += 1;
-                return json_reply(&Fail::new(
-                    500,
-                    "INTERNAL_SERVER_ERROR",
-                    "Internal server error",
-                ));
+                let fail = Fail::new(500, "INTERNAL_SERVER_ERROR", "Internal server error");
+                return (json_reply(&fail), Duration::ZERO);
             }
             Fault::DropBefore => {
                 state.counters.dropped_before += 1;
-                return Reply::Drop;
+                return (Reply::Drop, Duration::ZERO);
             }
             Fault::None | Fault::DropAfter => {}
         }
+        let mut commands = 1u32;
         let (status, body) = if route.method == "batch" {
-            let order = batch::command_order(&request);
+            let order = batch::command_order(request);
+            commands = u32::try_from(order.len()).unwrap_or(u32::MAX);
             self.batch(&mut state, &identity, &params, &order, started)
         } else {
             match self.execute(&mut state, &identity, &route.method, params) {
@@ -209,11 +227,14 @@ impl Portal {
                 Err(fail) => (fail.status, fail.body()),
             }
         };
+        // The time the portal takes per command, spent with the state free
+        // for other requests.
+        let working = state.faults.latency_per_command.saturating_mul(commands);
         if let Fault::DropAfter = fault {
             state.counters.dropped_after += 1;
-            return Reply::Drop;
+            return (Reply::Drop, working);
         }
-        Response::json(status, &body).into()
+        (Response::json(status, &body).into(), working)
     }
 
     /// Checks the webhook or the `auth` token; returns the rate-limit identity.

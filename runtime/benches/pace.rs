@@ -1,0 +1,193 @@
+//! Throughput at the portal's limits, against the testkit emulator with the
+//! documented bucket (burst 50, drained by 20 once per second, first drain a
+//! whole second after the start: the worst phase for a burst).
+//!
+//! Sets contacts on 5,000 leads (`crm.lead.contact.items.set` through
+//! `batch`, 100 requests of 50) and exports 20,000 leads (`crm.lead.list`
+//! by ID, 50 pages per `batch`), each with requests one at a time (the
+//! baseline) and with the client's batch concurrency, without and with 10 ms
+//! of portal work per command. Prints requests, `503`s, wall time, the time
+//! the bucket allows (N requests need ceil((N - 50) / 20) s whatever the
+//! drain's phase) and the ratios, all from the same run.
+//!
+//! `cargo bench -p bitrix24 --bench pace` (`-- --test`: 1,000 leads, quick)
+
+use std::time::{Duration, Instant};
+
+use bitrix24::{Client, ExportOptions, ListSpec, Portal, RateLimit};
+use bitrix24_testkit::emulator::{Config, Emulator, Entity, Faults};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+bitrix24::bitrix_method!(
+    "../docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md"
+);
+
+const BURST: u32 = 50;
+const PER_SECOND: f64 = 20.0;
+/// Batch requests in flight in the concurrent runs (`BENCH_CONCURRENCY` overrides).
+const CONCURRENT: usize = 16;
+
+/// One measured job.
+struct Run {
+    requests: u64,
+    refused: u64,
+    wall: Duration,
+}
+
+impl Run {
+    fn allowed(&self) -> f64 {
+        ((self.requests.saturating_sub(u64::from(BURST))) as f64 / PER_SECOND).ceil()
+    }
+}
+
+async fn portal(per_command: Duration, leads: usize) -> (Emulator, Vec<i64>, Vec<i64>) {
+    let faults = Faults {
+        latency_per_command: per_command,
+        ..Faults::none()
+    };
+    let config = Config::default()
+        .rate_limit(BURST, PER_SECOND)
+        .faults(faults);
+    let portal = Emulator::start(config).await.unwrap();
+    let leads = portal.insert_many(
+        Entity::Lead,
+        leads,
+        |i| json!({"TITLE": format!("lead {i}")}),
+    );
+    let contacts = portal.insert_many(Entity::Contact, 500, |i| json!({"NAME": format!("c{i}")}));
+    (portal, leads, contacts)
+}
+
+fn client(portal: &Emulator, concurrency: usize) -> Client {
+    Client::builder(Portal::webhook(&portal.webhook_url()))
+        .rate_limit(RateLimit::new(BURST, PER_SECOND))
+        .batch_concurrency(concurrency)
+        .build()
+        .unwrap()
+}
+
+async fn set_contacts(per_command: Duration, leads: usize, concurrency: usize) -> Run {
+    let (portal, leads, contacts) = portal(per_command, leads).await;
+    let client = client(&portal, concurrency);
+    let mut batch = bitrix24::Batch::new();
+    let keys: Vec<_> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, lead)| {
+            let params = crm_lead_contact_items_set::Params {
+                id: *lead,
+                items: vec![crm_lead_contact_items_set::Items {
+                    contact_id: contacts[i % contacts.len()],
+                    sort: Some(10),
+                    is_primary: Some(true),
+                }],
+            };
+            batch.add(&format!("l{i}"), params).unwrap()
+        })
+        .collect();
+    let started = Instant::now();
+    let results = client.batch(batch).await;
+    let wall = started.elapsed();
+    assert!(keys.iter().all(|k| results.get(k).unwrap().unwrap()));
+    let counters = portal.counters();
+    Run {
+        requests: counters.requests,
+        refused: counters.query_limit_exceeded,
+        wall,
+    }
+}
+
+async fn export(per_command: Duration, leads: usize, concurrency: usize) -> Run {
+    let (portal, _, _) = portal(per_command, leads).await;
+    portal.reset_counters();
+    let client = client(&portal, concurrency);
+    let spec = ListSpec::new("ID");
+    let options = ExportOptions {
+        pages_per_request: 50,
+        ..ExportOptions::default()
+    };
+    let started = Instant::now();
+    let mut stream = client.export_raw::<Value>(
+        "crm.lead.list",
+        json!({"select": ["ID", "TITLE"]}),
+        spec,
+        options,
+    );
+    let mut seen = 0usize;
+    while let Some(item) = stream.next().await {
+        item.unwrap();
+        seen += 1;
+    }
+    let wall = started.elapsed();
+    assert_eq!(seen, leads);
+    let counters = portal.counters();
+    Run {
+        requests: counters.requests,
+        refused: counters.query_limit_exceeded,
+        wall,
+    }
+}
+
+fn report(job: &str, baseline: &Run, run: &Run) {
+    let side = |run: &Run| {
+        format!(
+            "{} requests, {} x 503, {:.3} s",
+            run.requests,
+            run.refused,
+            run.wall.as_secs_f64()
+        )
+    };
+    let bucket = if run.allowed() > 0.0 {
+        format!(
+            "bucket allows {:.1} s: {:.2}x the bucket",
+            run.allowed(),
+            run.wall.as_secs_f64() / run.allowed()
+        )
+    } else {
+        "within the burst".to_string()
+    };
+    println!(
+        "{job}: baseline (1 in flight) {} | concurrent {} | {bucket}; {:.2}x faster than the baseline",
+        side(baseline),
+        side(run),
+        baseline.wall.as_secs_f64() / run.wall.as_secs_f64(),
+    );
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--test");
+    let (leads, exported) = if quick {
+        (1_000, 2_000)
+    } else {
+        (5_000, 20_000)
+    };
+    let concurrency: usize = std::env::var("BENCH_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CONCURRENT);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for per_command in [Duration::ZERO, Duration::from_millis(10)] {
+            let label = format!("{} ms per command", per_command.as_millis());
+            let baseline = set_contacts(per_command, leads, 1).await;
+            let run = set_contacts(per_command, leads, concurrency).await;
+            report(
+                &format!("set contacts on {leads} leads, {label}"),
+                &baseline,
+                &run,
+            );
+            let baseline = export(per_command, exported, 1).await;
+            let run = export(per_command, exported, concurrency).await;
+            report(
+                &format!("export {exported} leads, {label}"),
+                &baseline,
+                &run,
+            );
+        }
+    });
+}
