@@ -142,6 +142,10 @@ pub struct Table<'a> {
     pub at: usize,
     /// Whether the closing `|#` was found.
     pub closed: bool,
+    /// Page line index of the first text outside any `|| ... ||` row (a
+    /// row whose `||` was lost), if there is one. Such text is dropped from
+    /// [`Table::rows`], so a reader that needs every row must refuse it.
+    pub stray: Option<usize>,
 }
 
 /// One item of a bullet or numbered list.
@@ -397,13 +401,18 @@ fn scan_list<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>
         }
         if trimmed.is_empty() {
             // A blank line ends the list unless an indented continuation or item follows.
-            let next = pieces[i + 1..].iter().find(|p| !p.text.trim().is_empty());
-            match next {
-                Some(p) if list_marker(p.text).is_some() || leading_spaces(p.text) >= 2 => {
+            let next = pieces[i + 1..]
+                .iter()
+                .position(|p| !p.text.trim().is_empty())
+                .map(|k| i + 1 + k);
+            match next.map(|n| (n, &pieces[n])) {
+                Some((n, p)) if list_marker(p.text).is_some() || leading_spaces(p.text) >= 2 => {
                     if fence_marker(p.text.trim()).is_some() || p.text.trim().starts_with("#|") {
                         break;
                     }
-                    i += 1;
+                    // The rest of the blank run would find the same line:
+                    // go straight to it (a run of blank lines costs its length once).
+                    i = n;
                     continue;
                 }
                 _ => break,
@@ -434,6 +443,7 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
     let mut depth = 0usize;
     let mut fence: Option<String> = None;
     let mut closed = false;
+    let mut stray = None;
     let mut i = start;
     while i < pieces.len() {
         let piece = &pieces[i];
@@ -461,7 +471,7 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
                         text: rest,
                         at: piece.at,
                     };
-                    split_row_line(&tail, &mut rows, &mut row, &mut cell);
+                    split_row_line(&tail, 0, &mut rows, &mut row, &mut cell, &mut stray);
                 }
                 continue;
             }
@@ -476,12 +486,15 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
             cell.lines.push(piece.clone());
             continue;
         }
+        // Where text outside a row starts to count: after an opening `#|`.
+        let mut outside_from = 0;
         if depth == 0 && trimmed.starts_with("#|") {
             depth = 1;
             let rest = trimmed[2..].trim();
             if rest.is_empty() {
                 continue;
             }
+            outside_from = piece.text.find("#|").map_or(0, |k| k + 2);
         }
         if depth > 1 {
             if trimmed.starts_with("|#") {
@@ -505,24 +518,35 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
                 continue;
             }
         }
-        split_row_line(piece, &mut rows, &mut row, &mut cell);
+        split_row_line(
+            piece,
+            outside_from,
+            &mut rows,
+            &mut row,
+            &mut cell,
+            &mut stray,
+        );
     }
     (
         Table {
             rows,
             at: pieces[start].at,
             closed,
+            stray,
         },
         i,
     )
 }
 
-/// Feeds one table line through the row/cell state machine.
+/// Feeds one table line through the row/cell state machine. Text outside
+/// any row (from byte `outside_from` on) sets `stray` to the line's index.
 fn split_row_line<'a>(
     piece: &Piece<'a>,
+    outside_from: usize,
     rows: &mut Vec<Vec<Cell<'a>>>,
     row: &mut Option<Vec<Cell<'a>>>,
     cell: &mut Cell<'a>,
+    stray: &mut Option<usize>,
 ) {
     let text: &'a str = piece.text;
     let bytes = text.as_bytes();
@@ -530,6 +554,15 @@ fn split_row_line<'a>(
     let mut start = 0;
     let mut k = 0;
     let mut touched = false;
+    // Where the text outside a row began, while there is no row.
+    let mut outside = row.is_none().then_some(outside_from.min(text.len()));
+    let mut check_outside = |from: Option<usize>, to: usize| {
+        if let Some(from) = from {
+            if stray.is_none() && !text.get(from..to).unwrap_or("").trim().is_empty() {
+                *stray = Some(piece.at);
+            }
+        }
+    };
     let flush = |cell: &mut Cell<'a>, start: usize, end: usize| {
         cell.lines.push(Piece {
             text: &text[start..end],
@@ -566,6 +599,7 @@ fn split_row_line<'a>(
             let double = bytes.get(k + 1) == Some(&b'|');
             if row.is_none() {
                 if double {
+                    check_outside(outside.take(), k);
                     *row = Some(Vec::new());
                     k += 2;
                 } else {
@@ -584,6 +618,7 @@ fn split_row_line<'a>(
                     rows.push(r);
                 }
                 k += 2;
+                outside = Some(k);
             } else {
                 k += 1;
             }
@@ -593,6 +628,9 @@ fn split_row_line<'a>(
         k += 1;
     }
     let k = k.min(text.len());
+    if row.is_none() {
+        check_outside(outside, text.len());
+    }
     if row.is_some() && (start < k || !touched || !cell.lines.is_empty()) {
         flush(cell, start.min(k), k);
     }
@@ -660,6 +698,7 @@ fn scan_pipe_table<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Bloc
         rows,
         at: pieces[start].at,
         closed: true,
+        stray: None,
     }));
     i
 }

@@ -1,9 +1,13 @@
 //! Inline Markdown: turning cell and paragraph text into plain prose, and
-//! picking out code spans and bold runs.
+//! picking out code spans and bold runs. Every opener's closing mark is
+//! found through [`Marks`], so no text costs more than linear time.
+
+use crate::marks::Marks;
 
 /// The contents of every code span in `text`, in order (backticks of any run length).
 pub fn code_spans(text: &str) -> Vec<&str> {
     let mut spans = Vec::new();
+    let mut marks = Marks::new(text);
     let bytes = text.as_bytes();
     let mut k = 0;
     while k < bytes.len() {
@@ -13,10 +17,9 @@ pub fn code_spans(text: &str) -> Vec<&str> {
         }
         if bytes[k] == b'`' {
             let run = bytes[k..].iter().take_while(|&&c| c == b'`').count();
-            let closer = &text[k..k + run];
-            if let Some(end) = text[k + run..].find(closer) {
-                spans.push(&text[k + run..k + run + end]);
-                k += run + end + run;
+            if let Some(end) = marks.closer(run, k + run, text.len()) {
+                spans.push(&text[k + run..end]);
+                k = end + run;
                 continue;
             }
             k += run;
@@ -35,12 +38,31 @@ pub fn first_bold(text: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
+/// Links nested deeper than this keep their labels as written: each level
+/// is a call, and a page could nest thousands.
+const MAX_LINK_NESTING: usize = 32;
+
 /// Markdown/HTML inline markup removed: links keep their text, code keeps its
 /// content, emphasis and `^*^` marks vanish, `<br>` becomes a line break.
 pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    plain_into(text, 0, text.len(), &mut Marks::new(text), 0, &mut out);
+    out
+}
+
+/// [`plain`] of `text[from..end]`, appended to `out`; `marks` are those of
+/// the whole `text`, so a label's own links are found without a new search.
+fn plain_into(
+    text: &str,
+    from: usize,
+    end: usize,
+    marks: &mut Marks<'_>,
+    nesting: usize,
+    out: &mut String,
+) {
+    let mut at = from;
     loop {
+        let rest = &text[at..end];
         // Runs of ordinary text are copied whole; every byte the match below
         // treats specially is ASCII, so the cut is always a char boundary.
         let run = rest
@@ -53,7 +75,8 @@ pub fn plain(text: &str) -> String {
             })
             .unwrap_or(rest.len());
         out.push_str(&rest[..run]);
-        rest = &rest[run..];
+        at += run;
+        let rest = &text[at..end];
         let Some(c) = rest.chars().next() else {
             break;
         };
@@ -64,49 +87,53 @@ pub fn plain(text: &str) -> String {
                 match next {
                     Some(n) if n.is_ascii_punctuation() => {
                         out.push(n);
-                        rest = &rest[1 + n.len_utf8()..];
+                        at += 1 + n.len_utf8();
                     }
                     _ => {
                         out.push('\\');
-                        rest = &rest[1..];
+                        at += 1;
                     }
                 }
             }
             '`' => {
                 let run = rest.bytes().take_while(|&b| b == b'`').count();
-                let closer = &rest[..run];
-                if let Some(end) = rest[run..].find(closer) {
-                    out.push_str(rest[run..run + end].trim());
-                    rest = &rest[run + end + run..];
-                } else {
-                    rest = &rest[run..];
+                match marks.closer(run, at + run, end) {
+                    Some(close) => {
+                        out.push_str(text[at + run..close].trim());
+                        at = close + run;
+                    }
+                    None => at += run,
                 }
             }
-            '*' | '_' if rest.starts_with("**") || rest.starts_with("__") => rest = &rest[2..],
-            '^' if rest.starts_with("^*^") => rest = &rest[3..],
+            '*' | '_' if rest.starts_with("**") || rest.starts_with("__") => at += 2,
+            '^' if rest.starts_with("^*^") => at += 3,
             '!' if rest.starts_with("![") => {
                 // Images say nothing a type or a doc comment can use.
-                match link_end(&rest[1..]) {
-                    Some((_, used)) => rest = &rest[1 + used..],
+                match link_end(marks, at + 1, end) {
+                    Some((_, next)) => at = next,
                     None => {
                         out.push('!');
-                        rest = &rest[1..];
+                        at += 1;
                     }
                 }
             }
-            '[' => match link_end(rest) {
-                Some((label, used)) => {
-                    out.push_str(&plain(label));
-                    rest = &rest[used..];
+            '[' => match link_end(marks, at, end) {
+                Some((label_end, next)) => {
+                    if nesting < MAX_LINK_NESTING {
+                        plain_into(text, at + 1, label_end, marks, nesting + 1, out);
+                    } else {
+                        out.push_str(&text[at + 1..label_end]);
+                    }
+                    at = next;
                 }
                 None => {
                     out.push('[');
-                    rest = &rest[1..];
+                    at += 1;
                 }
             },
             '<' => {
-                if let Some(end) = rest.find('>') {
-                    let tag = rest[1..end].trim().to_ascii_lowercase();
+                if let Some(close) = marks.next(b'>', at, end) {
+                    let tag = text[at + 1..close].trim().to_ascii_lowercase();
                     let is_tag = tag
                         .trim_start_matches('/')
                         .chars()
@@ -119,48 +146,32 @@ pub fn plain(text: &str) -> String {
                         if tag.starts_with("br") || tag == "/p" || tag == "li" {
                             out.push('\n');
                         }
-                        rest = &rest[end + 1..];
+                        at = close + 1;
                         continue;
                     }
                 }
                 out.push('<');
-                rest = &rest[1..];
+                at += 1;
             }
-            '{' if rest.starts_with("{#T}") => rest = &rest[4..],
+            '{' if rest.starts_with("{#T}") => at += 4,
             _ => {
                 out.push(c);
-                rest = &rest[len..];
+                at += len;
             }
         }
     }
-    out
 }
 
-/// For `[label](target)` at the start of `text`: the label and the bytes used.
-fn link_end(text: &str) -> Option<(&str, usize)> {
-    let mut depth = 0usize;
-    let mut close = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(i);
-                    break;
-                }
-            }
-            '\n' => return None,
-            _ => {}
-        }
-    }
-    let close = close?;
-    let after = &text[close + 1..];
-    if !after.starts_with('(') {
+/// For `[label](target)` at `open`: where the label ends (its `]`) and the
+/// position after the `)`, all before `end`.
+fn link_end(marks: &mut Marks<'_>, open: usize, end: usize) -> Option<(usize, usize)> {
+    let close = marks.bracket_close(open, end)?;
+    let paren = close + 1;
+    if marks.text_byte(paren) != Some(b'(') || paren >= end {
         return None;
     }
-    let end = after.find(')')?;
-    Some((&text[1..close], close + 1 + end + 1))
+    let after = marks.next(b')', paren, end)?;
+    Some((close, after + 1))
 }
 
 /// [`plain`] then [`collapse`]; most texts are already collapsed once plain,

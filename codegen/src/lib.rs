@@ -15,6 +15,7 @@ pub mod facts;
 pub mod files;
 pub mod inline;
 pub mod json;
+pub mod marks;
 pub mod model;
 pub mod naming;
 pub mod parse;

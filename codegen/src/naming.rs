@@ -110,6 +110,9 @@ pub fn camel(raw: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Names {
     used: HashSet<String>,
+    /// For each name asked for again, the next number to try: the numbers
+    /// below it are taken, so n copies of one name cost n, not n².
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl Names {
@@ -117,6 +120,7 @@ impl Names {
     pub fn with(reserved: &[&str]) -> Names {
         Names {
             used: reserved.iter().map(|s| s.to_string()).collect(),
+            next: Default::default(),
         }
     }
 
@@ -132,10 +136,16 @@ impl Names {
             "_"
         };
         let base = wanted.trim_end_matches('_');
-        (2..)
-            .map(|n| format!("{base}{sep}{n}"))
-            .find(|candidate| self.used.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let key = format!("{base}{sep}");
+        let mut n = self.next.get(&key).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{key}{n}");
+            n += 1;
+            if self.used.insert(candidate.clone()) {
+                self.next.insert(key, n);
+                return candidate;
+            }
+        }
     }
 }
 

@@ -11,15 +11,19 @@
 //! server runs) is split again, so a kept file is never stale.
 //!
 //! [`Links`] is one page's view of them: the files its fields asked for, and
-//! those that were read.
+//! those that were read. A page read from disk follows a link only to a
+//! regular file inside its docs root ([`crate::files::DocsRoot`]); any other
+//! target is a located problem ([`Links::problems`]) and is never opened.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use super::subtable::{subtables, SubTable};
 use crate::blocks::{self, Block};
+use crate::diag::{Diagnostic, Place};
+use crate::files::Refused;
 use crate::source::Source;
 
 /// Anchors that name shared reference sections, not member tables.
@@ -56,10 +60,11 @@ fn kept() -> &'static Mutex<HashMap<PathBuf, &'static Dictionary>> {
     KEPT.get_or_init(Default::default)
 }
 
-/// The linked file `path` (already resolved), read through the page's reader.
-pub fn open(source: &Source, path: &PathBuf) -> Option<&'static Dictionary> {
+/// The linked file `path` (already resolved), read through the page's
+/// reader from `from` (the same file, as checked against the docs root).
+pub fn open(source: &Source, path: &PathBuf, from: &Path) -> Option<&'static Dictionary> {
     let read = source.reader?;
-    Some(dictionary(path, read(path)?))
+    Some(dictionary(path, read(from)?))
 }
 
 /// The kept dictionary of `path` if it was made from `text`, else a new one.
@@ -94,6 +99,8 @@ pub struct Links<'b> {
     asked: RefCell<Vec<PathBuf>>,
     /// The files that were read.
     docs: RefCell<Vec<&'static Dictionary>>,
+    /// Links that were refused: outside the docs root, not a regular file.
+    problems: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'b> Links<'b> {
@@ -103,7 +110,13 @@ impl<'b> Links<'b> {
             source: Some(source),
             asked: RefCell::default(),
             docs: RefCell::default(),
+            problems: RefCell::default(),
         }
+    }
+
+    /// The links that were refused, each located at its target's text.
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        self.problems.borrow().clone()
     }
 
     /// The linked files that were read.
@@ -131,9 +144,49 @@ impl<'b> Links<'b> {
         if asked.len() > MAX_FILES_PER_PAGE || source.files.contains(path) {
             return None;
         }
-        let doc = open(source, path)?;
+        let from = match &source.root {
+            // A page from disk: resolved from the canonical folder of the
+            // file the link is in, and checked before anything is opened.
+            Some(root) => {
+                let real_dir = source.real.get(line.file)?.parent()?;
+                let real = crate::source::normalize(&real_dir.join(target));
+                match root.admit(&real) {
+                    Ok(Some(real)) => real,
+                    Ok(None) => return None,
+                    Err(refused) => {
+                        self.refuse(source, at, target, refused);
+                        return None;
+                    }
+                }
+            }
+            None => path.clone(),
+        };
+        let doc = open(source, path, &from)?;
         self.docs.borrow_mut().push(doc);
         Some(&doc.subtables)
+    }
+}
+
+impl Links<'_> {
+    /// Records a refused link, located at the first of the few lines from
+    /// `at` on that writes `target` (the type may be below the name).
+    fn refuse(&self, source: &Source, at: usize, target: &str, refused: Refused) {
+        let found = (at..source.lines.len().min(at + 8)).find_map(|index| {
+            let line = &source.lines[index];
+            let text = source.text(line);
+            let k = text.find(target)?;
+            Some(Place {
+                file: line.file,
+                line: line.number,
+                col: text[..k].chars().count() + 1,
+            })
+        });
+        let (kind, why) = refused.describe();
+        let message = format!("link `{target}` {why}");
+        self.problems.borrow_mut().push(match found {
+            Some(place) => Diagnostic::placed(kind, place, message),
+            None => Diagnostic::of(kind, at, message),
+        });
     }
 }
 

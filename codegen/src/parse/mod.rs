@@ -11,6 +11,7 @@ pub mod event;
 mod examples;
 mod fields;
 mod fields_pages;
+mod guard;
 mod linked;
 mod names;
 mod reconcile;
@@ -23,7 +24,7 @@ mod subtable;
 mod typescript;
 
 use crate::blocks;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics, Kind};
 use crate::inline;
 use crate::model::Method;
 use crate::source::Source;
@@ -41,15 +42,70 @@ pub fn parse_with_links(source: &Source) -> Result<(Method, Vec<std::path::PathB
     parse_all(source).map(|(method, linked, _)| (method, linked))
 }
 
-/// [`parse_with_links`], also giving the page's own examples.
+/// [`parse_with_links`], also giving the page's own examples. Fails with
+/// the first of the page's problems ([`read`] gives them all).
 pub fn parse_all(
     source: &Source,
+) -> Result<(Method, Vec<std::path::PathBuf>, crate::Examples), Diagnostic> {
+    let parsed = read(source);
+    match (parsed.problems.into_vec().into_iter().next(), parsed.method) {
+        (None, Some(method)) => Ok((method, parsed.linked, parsed.examples)),
+        (Some(first), _) => Err(first),
+        (None, None) => Err(Diagnostic::of(Kind::Other, 0, "the page could not be read")),
+    }
+}
+
+/// Everything read from a page: the method, when it is a method page (even
+/// one with problems), and every problem found on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// The method, if the page documents one.
+    pub method: Option<Method>,
+    /// The linked files (type dictionaries) that were read.
+    pub linked: Vec<std::path::PathBuf>,
+    /// The page's own examples.
+    pub examples: crate::Examples,
+    /// Every problem: the source's (refused includes) first, then the page's.
+    pub problems: Diagnostics,
+}
+
+/// Reads a page to the end, keeping every problem rather than the first.
+pub fn read(source: &Source) -> Parsed {
+    let mut problems = source.problems.clone();
+    match read_method(source, &mut problems) {
+        Ok((method, linked, examples)) => Parsed {
+            method: Some(method),
+            linked,
+            examples,
+            problems,
+        },
+        Err(not_method) => {
+            problems.push(not_method);
+            Parsed {
+                problems,
+                ..Parsed::default()
+            }
+        }
+    }
+}
+
+/// The method of a page, or why the page is not a method page. Problems
+/// that leave it a method page are added to `problems`.
+fn read_method(
+    source: &Source,
+    problems: &mut Diagnostics,
 ) -> Result<(Method, Vec<std::path::PathBuf>, crate::Examples), Diagnostic> {
     let blocks = blocks::scan(&blocks::pieces_of(source));
     let page = sections::split(source, &blocks);
 
     let (title, title_at) = page.title.clone().unwrap_or_default();
-    let not_method = |why: String| Diagnostic::new(title_at, format!("not a method page: {why}"));
+    let not_method = |why: String| {
+        Diagnostic::of(
+            Kind::NotMethodPage,
+            title_at,
+            format!("not a method page: {why}"),
+        )
+    };
     if let Some(why) = not_a_method_page(source, &page, &title) {
         return Err(not_method(why));
     }
@@ -118,9 +174,22 @@ pub fn parse_all(
     // Fields whose type is defined in another file read that file when they
     // ask for it.
     let links = linked::Links::new(source);
-    let params = fields::read_params(&page, &samples, &links)?;
+    let (params, whole) = match fields::read_params(&page, &samples, &links) {
+        Ok(params) => (params, true),
+        Err(problem) => {
+            problems.push(problem.or_kind(Kind::UnreadableTable));
+            (Vec::new(), false)
+        }
+    };
+    for problem in guard::params(&page, &params, whole) {
+        // The table reader reports the first nameless row itself.
+        if !problems.list().iter().any(|p| p.at == problem.at && p.kind == problem.kind) {
+            problems.push(problem);
+        }
+    }
     let (result, paged) = result::read(&method, &page, &samples, &links);
     let errors = errors::read(&page);
+    problems.extend(links.problems());
 
     let linked_paths = links.read();
     let method = Method {
