@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use crate::client::{Client, Spec};
 use crate::envelope::Envelope;
 use crate::error::{CallError, TransportError, TransportKind};
+use crate::limit::inflight::Outcome;
 use crate::payload::{Payload, Wire};
 use crate::retry;
 use crate::transport::Attempt;
@@ -105,6 +106,9 @@ impl Client {
                     tokio::time::sleep(wait).await;
                 }
             }
+            // Room in flight, then the bucket: a crowd of tasks does not
+            // reserve slots far ahead.
+            let permit = shared.inflight.acquire().await;
             shared.bucket.acquire().await;
             let (generation, failures, token) = match &shared.tokens {
                 Some(tokens) => {
@@ -134,6 +138,7 @@ impl Client {
             let attempt = sent.unwrap_or_else(|_| {
                 Attempt::NoAnswer(timed_out(allowed, timeout, run.budget.deadline))
             });
+            permit.settle(load(&attempt, started.elapsed()));
             let error = match attempt {
                 Attempt::Answer(Ok(envelope)) => {
                     if let Some(time) = &envelope.time {
@@ -309,6 +314,22 @@ pub(crate) fn seconds(time: Duration) -> String {
         format!("{} s", time.as_secs())
     } else {
         format!("{:.1} s", time.as_secs_f64())
+    }
+}
+
+/// What an attempt says of the portal's load, for the limit on requests in flight.
+fn load(attempt: &Attempt, took: Duration) -> Outcome {
+    match attempt {
+        Attempt::Answer(Ok(_)) => Outcome::Answered(took),
+        Attempt::Answer(Err(CallError::Api(api)))
+            if matches!(
+                api.code.as_str(),
+                "QUERY_LIMIT_EXCEEDED" | "OPERATION_TIME_LIMIT"
+            ) =>
+        {
+            Outcome::PushedBack
+        }
+        _ => Outcome::Neutral,
     }
 }
 

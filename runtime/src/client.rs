@@ -13,6 +13,7 @@ use crate::auth::{Credentials, OAuth};
 use crate::body::DEFAULT_MAX_BODY;
 use crate::envelope::Envelope;
 use crate::error::{CallError, Error};
+use crate::limit::inflight::InFlight;
 use crate::limit::{self, Bucket, Operating, RateLimit};
 use crate::oauth::TokenManager;
 use crate::payload::{encode_payload, Payload};
@@ -76,6 +77,8 @@ pub(crate) struct Shared {
     pub(crate) tokens: Option<TokenManager>,
     pub(crate) bucket: Arc<Bucket>,
     pub(crate) operating: Operating,
+    /// The adaptive limit on requests in flight.
+    pub(crate) inflight: InFlight,
     pub(crate) retry: RetryPolicy,
     pub(crate) batch_concurrency: usize,
     pub(crate) requests: AtomicU64,
@@ -241,6 +244,7 @@ impl ClientBuilder {
             tokens,
             bucket: limit::shared_bucket(identity, self.rate_limit),
             operating: Operating::default(),
+            inflight: in_flight_for(self.rate_limit),
             retry: self.retry,
             batch_concurrency: self.batch_concurrency,
             requests: AtomicU64::new(0),
@@ -450,4 +454,17 @@ pub(crate) struct Spec<'a> {
     pub(crate) api: ApiVersion,
     pub(crate) retry: Retry,
     pub(crate) idempotent: bool,
+}
+
+/// Requests in flight at first, whatever the plan.
+const IN_FLIGHT_START: usize = 8;
+/// Most requests in flight, whatever the plan.
+const IN_FLIGHT_MOST: usize = 64;
+
+/// The limit on requests in flight for a plan: from 8, up to half the burst
+/// (25 on the standard plan, 64 on Enterprise), as more could only wait for
+/// the bucket.
+fn in_flight_for(limit: RateLimit) -> InFlight {
+    let most = (limit.burst / 2).clamp(IN_FLIGHT_START as u32, IN_FLIGHT_MOST as u32);
+    InFlight::new(IN_FLIGHT_START, most as usize)
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
+pub(crate) mod inflight;
 mod ticks;
 
 use ticks::Ticks;
