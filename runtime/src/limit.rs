@@ -210,6 +210,12 @@ struct Budget {
     blocked_until: Option<Instant>,
 }
 
+/// The documented budget of each method: 480 s of work per 10 minutes.
+pub(crate) const OPERATING_BUDGET: f64 = 480.0;
+/// Past this share of the budget, calls wait for the oldest basket's reset
+/// rather than risk `OPERATION_TIME_LIMIT` (a call can cost tens of seconds).
+const OPERATING_SHARE: f64 = 0.9;
+
 /// How long past `operating_reset_at` to wait, so the basket is surely gone.
 const RESET_SLACK: Duration = Duration::from_millis(500);
 
@@ -271,13 +277,21 @@ impl Operating {
         until
     }
 
-    /// Until when calls to `method` must wait, if they must.
+    /// Until when calls to `method` must wait, if they must: blocked by the
+    /// portal, or so near the documented budget ([`OPERATING_BUDGET`]) that
+    /// the next calls could cross it, until the oldest basket resets.
     pub(crate) fn blocked_until(&self, method: &str) -> Option<Instant> {
         let methods = self.methods.lock().unwrap_or_else(|e| e.into_inner());
-        methods
-            .get(method)
-            .and_then(|b| b.blocked_until)
-            .filter(|t| *t > Instant::now())
+        let budget = methods.get(method)?;
+        let now = Instant::now();
+        let blocked = budget.blocked_until.filter(|t| *t > now);
+        let near = budget
+            .operating
+            .filter(|spent| *spent >= OPERATING_BUDGET * OPERATING_SHARE)
+            .and(budget.reset_at)
+            .and_then(until_unix)
+            .map(|d| now + d + RESET_SLACK);
+        blocked.max(near)
     }
 
     /// The last `operating` the portal reported for `method`.
@@ -331,6 +345,30 @@ mod tests {
         let state = bucket.state.lock().unwrap();
         assert_eq!(state.learnt, 1);
         assert_eq!(bucket.capacity(state.learnt), 49.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_method_near_its_budget_waits_for_the_reset_before_it_is_refused() {
+        let operating = Operating::default();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        operating.record(
+            "crm.lead.list",
+            &serde_json::json!({"operating": 300.0, "operating_reset_at": now + 30.0}),
+        );
+        assert!(operating.blocked_until("crm.lead.list").is_none());
+        operating.record(
+            "crm.lead.list",
+            &serde_json::json!({"operating": 440.0, "operating_reset_at": now + 30.0}),
+        );
+        let wait = operating.blocked_until("crm.lead.list").unwrap() - Instant::now();
+        assert!(
+            wait > Duration::from_secs(29) && wait < Duration::from_secs(32),
+            "{wait:?}"
+        );
+        assert!(operating.blocked_until("crm.item.list").is_none());
     }
 
     #[tokio::test(start_paused = true)]

@@ -70,7 +70,7 @@ async fn a_method_over_its_time_budget_waits_for_its_reset_and_others_go_on() {
             if req.body["first"] == json!(true) {
                 Reply::Json(
                     200,
-                    json!({"result": [], "time": {"operating": 480.0, "operating_reset_at": reset_at}}),
+                    json!({"result": [], "time": {"operating": 400.0, "operating_reset_at": reset_at}}),
                 )
             } else {
                 Reply::Json(429, json!({"error": "OPERATION_TIME_LIMIT", "error_description": "Method is blocked"}))
