@@ -12,6 +12,7 @@ pub mod diag;
 pub mod diff;
 pub mod expand;
 pub mod facts;
+pub mod fallback;
 pub mod files;
 pub mod inline;
 pub mod json;
@@ -28,17 +29,40 @@ extern crate proc_macro;
 
 use std::path::Path;
 
-pub use diag::Diagnostic;
+pub use diag::{Diagnostic, Kind};
 pub use model::Method;
 pub use source::Source;
-pub use tree::{api_tree, ApiTree};
+pub use tree::{api_tree, api_tree_in, ApiTree};
 
 /// A page failed: it could not be read, or it is not a usable method page.
+/// Front ends decide on [`PageError::kind`], never on the message's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageError {
-    /// `path:line:col: problem`, with the path as the caller showed it.
+    /// Every problem as `path:line:col: problem`, one a line, with the path
+    /// as the caller showed it; the first is the page's main failure.
     pub message: String,
-    /// Page line number (1-based) in the file named by the message, when known.
+    /// Page line number (1-based) of the first problem in the file named
+    /// by the message, when known.
+    pub line: Option<usize>,
+    /// The kind of the first problem.
+    pub kind: Kind,
+    /// Every problem, in the order they were found.
+    pub problems: Vec<Problem>,
+    /// The module the page would have bound: named for its method when the
+    /// page is a method page, else for its file (`crm-lead-add.md` →
+    /// `crm_lead_add`). A front end declares it as a stub
+    /// ([`fallback::stub`]) so that code using it meets no second error.
+    pub module: Option<String>,
+}
+
+/// One problem of a failed page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What kind of problem it is.
+    pub kind: Kind,
+    /// `path:line:col: problem`.
+    pub message: String,
+    /// Line number (1-based) in the file the message names, when known.
     pub line: Option<usize>,
 }
 
@@ -71,30 +95,43 @@ pub struct Examples {
 }
 
 /// Reads and parses the page at `path`; `shown` is how errors name it.
+/// Its includes and links stay inside its docs root ([`files::DocsRoot`]).
 pub fn load(path: &Path, shown: &str) -> Result<Loaded, PageError> {
-    let source = Source::load(path).map_err(|e| PageError {
-        message: format!("{shown}: {e}"),
-        line: None,
-    })?;
+    load_in(path, shown, None)
+}
+
+/// [`load`] with the folder that is the docs root when no folder above the
+/// page marks one (a macro passes the invoking crate's manifest folder).
+pub fn load_in(
+    path: &Path,
+    shown: &str,
+    fallback_root: Option<&Path>,
+) -> Result<Loaded, PageError> {
+    let source =
+        Source::load_in(path, fallback_root).map_err(|e| fallback::unreadable(path, shown, &e))?;
     parse_source(&source, shown)
 }
 
 /// Parses an already loaded source; `shown` is how errors name the page.
+/// Fails with every problem of the page, not only the first.
 pub fn parse_source(source: &Source, shown: &str) -> Result<Loaded, PageError> {
-    match parse::parse_all(source) {
-        Ok((method, linked, examples)) => {
+    let parsed = parse::read(source);
+    match parsed.method {
+        Some(method) if parsed.problems.is_empty() => {
             let mut files = source.files.clone();
-            files.extend(linked);
+            files.extend(parsed.linked);
             Ok(Loaded {
                 method,
                 files,
-                examples,
+                examples: parsed.examples,
             })
         }
-        Err(diagnostic) => Err(PageError {
-            message: diagnostic.render(source, shown),
-            line: source.lines.get(diagnostic.at).map(|l| l.number),
-        }),
+        method => Err(fallback::failed(
+            source,
+            shown,
+            &parsed.problems,
+            method.as_ref(),
+        )),
     }
 }
 
@@ -121,12 +158,9 @@ pub struct LoadedEvent {
 
 /// Reads and parses the event page at `path`; `shown` is how errors name it.
 pub fn load_event(path: &Path, shown: &str) -> Result<LoadedEvent, PageError> {
-    let source = Source::load(path).map_err(|e| PageError {
-        message: format!("{shown}: {e}"),
-        line: None,
-    })?;
+    let source = Source::load(path).map_err(|e| fallback::unreadable(path, shown, &e))?;
     match parse::event::parse_event(&source) {
-        Ok((event, linked, examples)) => {
+        Ok((event, linked, examples)) if source.problems.is_empty() => {
             let mut files = source.files.clone();
             files.extend(linked);
             Ok(LoadedEvent {
@@ -135,10 +169,11 @@ pub fn load_event(path: &Path, shown: &str) -> Result<LoadedEvent, PageError> {
                 examples,
             })
         }
-        Err(diagnostic) => Err(PageError {
-            message: diagnostic.render(&source, shown),
-            line: source.lines.get(diagnostic.at).map(|l| l.number),
-        }),
+        outcome => {
+            let mut problems = source.problems.clone();
+            problems.extend(outcome.err());
+            Err(fallback::failed(&source, shown, &problems, None))
+        }
     }
 }
 

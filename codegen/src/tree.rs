@@ -42,9 +42,21 @@ struct Node {
 /// Reads every `.md` file under `dir` (shown in messages as `shown`) and
 /// builds the tree. Fails only when the directory cannot be read.
 pub fn api_tree(dir: &Path, shown: &str) -> Result<ApiTree, PageError> {
-    let files = crate::source::markdown_files(dir).map_err(|e| PageError {
-        message: format!("{shown}: cannot read the directory: {e}"),
-        line: None,
+    api_tree_in(dir, shown, None)
+}
+
+/// [`api_tree`] with the folder that is a page's docs root when no folder
+/// above it marks one ([`crate::load_in`]).
+pub fn api_tree_in(
+    dir: &Path,
+    shown: &str,
+    fallback_root: Option<&Path>,
+) -> Result<ApiTree, PageError> {
+    let files = crate::source::markdown_files(dir).map_err(|e| {
+        PageError::new(
+            crate::Kind::Unreadable,
+            format!("{shown}: cannot read the directory: {e}"),
+        )
     })?;
     let mut root = Node::default();
     let mut read = Vec::new();
@@ -55,9 +67,9 @@ pub fn api_tree(dir: &Path, shown: &str) -> Result<ApiTree, PageError> {
         let relative = file.strip_prefix(dir).unwrap_or(file);
         let page_shown = Path::new(shown).join(relative).display().to_string();
         read.push(file.clone());
-        let loaded = match crate::load(file, &page_shown) {
+        let loaded = match crate::load_in(file, &page_shown, fallback_root) {
             Ok(loaded) => loaded,
-            Err(error) if error.message.contains(": not a method page") => continue,
+            Err(error) if error.kind == crate::Kind::NotMethodPage => continue,
             Err(error) => {
                 skipped.push(error.message);
                 continue;

@@ -1,6 +1,10 @@
 //! The proc-macro front end of `bitrix24`: reads the macro's argument,
 //! resolves the path, asks `bitrix24-codegen` for the bindings and makes
 //! cargo track every file that was read. All the work is in the engine.
+//!
+//! A page that fails gives one error per problem, each on the path literal,
+//! and the engine's stub of its module ([`bitrix24_codegen::fallback::stub`]),
+//! so code that uses the module sees those errors and no others.
 
 use std::path::{Path, PathBuf};
 
@@ -26,8 +30,10 @@ pub fn bitrix_method(input: TokenStream) -> TokenStream {
 fn expand(literal: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
     let shown = literal.value();
     let path = resolve(&shown);
-    let loaded = bitrix24_codegen::load(&path, &shown)
-        .map_err(|error| syn::Error::new(literal.span(), error.message))?;
+    let loaded = match bitrix24_codegen::load_in(&path, &shown, Some(&manifest_dir())) {
+        Ok(loaded) => loaded,
+        Err(error) => return Ok(failed(literal, &error)),
+    };
     let module = bitrix24_codegen::generate(&loaded.method);
     let tracked = loaded.files.iter().filter_map(|file| {
         let absolute = std::fs::canonicalize(file).ok()?;
@@ -56,7 +62,7 @@ pub fn bitrix_api(input: TokenStream) -> TokenStream {
     };
     let shown = literal.value();
     let dir = resolve(&shown);
-    match bitrix24_codegen::api_tree(&dir, &shown) {
+    match bitrix24_codegen::api_tree_in(&dir, &shown, Some(&manifest_dir())) {
         Ok(tree) => {
             let tokens = tree.tokens;
             let tracked = track(&tree.files);
@@ -84,16 +90,38 @@ fn track(files: &[PathBuf]) -> Vec<proc_macro2::TokenStream> {
         .collect()
 }
 
+/// Every problem of a failed page as an error on the literal, then the
+/// stub of its module.
+fn failed(literal: &LitStr, error: &bitrix24_codegen::PageError) -> proc_macro2::TokenStream {
+    let mut lines = error.problems.iter().map(|p| p.message.as_str());
+    let first = lines.next().unwrap_or(&error.message);
+    let mut combined = syn::Error::new(literal.span(), first);
+    for line in lines {
+        combined.combine(syn::Error::new(literal.span(), line));
+    }
+    // The engine's note of problems beyond those it kept.
+    if error.message.lines().count() > error.problems.len() {
+        if let Some(note) = error.message.lines().last() {
+            combined.combine(syn::Error::new(literal.span(), note));
+        }
+    }
+    bitrix24_codegen::fallback::stub(error, combined.to_compile_error())
+}
+
+/// The invoking crate's manifest directory. `BITRIX24_MANIFEST_DIR`
+/// overrides it (trybuild copies test crates elsewhere).
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("BITRIX24_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
 /// Relative paths start at the invoking crate's manifest directory.
-/// `BITRIX24_MANIFEST_DIR` overrides it (trybuild copies test crates elsewhere).
 fn resolve(shown: &str) -> PathBuf {
     let path = Path::new(shown);
     if path.is_absolute() {
         return path.to_path_buf();
     }
-    let base = std::env::var_os("BITRIX24_MANIFEST_DIR")
-        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    base.join(path)
+    manifest_dir().join(path)
 }

@@ -28,8 +28,11 @@ pub fn params(page: &Page<'_>, params: &[Field], whole: bool) -> Vec<Diagnostic>
         _ => None,
     });
     match main {
+        // The table reader says the table is never closed; what follows
+        // it is the rest of the page, not lost rows.
+        Some((_, table)) if !table.closed => {}
         Some((block, table)) => {
-            if matches!(block, Block::Table(_)) && table.closed && table.rows.is_empty() {
+            if matches!(block, Block::Table(_)) && table.rows.is_empty() {
                 problems.push(unreadable(
                     table.stray.unwrap_or(table.at),
                     "the parameter table has no `|| ... ||` row",

@@ -183,7 +183,11 @@ fn read_method(
     };
     for problem in guard::params(&page, &params, whole) {
         // The table reader reports the first nameless row itself.
-        if !problems.list().iter().any(|p| p.at == problem.at && p.kind == problem.kind) {
+        if !problems
+            .list()
+            .iter()
+            .any(|p| p.at == problem.at && p.kind == problem.kind)
+        {
             problems.push(problem);
         }
     }
