@@ -18,6 +18,8 @@ const BARS: &[(&str, &str, f64)] = &[
     ("examples", "losing_keys_pct", 1.0),
     ("examples", "read_error_pct", 1.0),
     ("examples", "dropping_pct", 1.0),
+    ("examples", "event_decode_error_pct", 1.0),
+    ("examples", "event_losing_keys_pct", 1.0),
     ("typing", "untyped_output_pct", 7.0),
     ("typing", "untyped_param_node_pct", 5.0),
 ];
@@ -143,6 +145,12 @@ fn every_method_page_compiles_and_its_examples_go_through_its_types() {
             "{problem}"
         );
     }
+    // Event pages bind and compile in the same crate.
+    assert!(
+        summary["event_pages"].as_u64().unwrap_or(0) >= 150,
+        "event pages: {}",
+        summary["event_pages"]
+    );
     // The examples ran: most pages show a response and a request.
     let examples = &summary["examples"];
     assert!(

@@ -91,7 +91,10 @@ fn changes_are_reported_per_method_and_marked_breaking_or_compatible() {
                 "moved/thing-get.md",
                 page("demo.thing.get", &[("id", "string", true)], "object"),
             ),
-            ("demo/thing-new.md", page("demo.thing.new", &[], "boolean")),
+            (
+                "demo/thing-new.md",
+                page("demo.thing.new", &[("id", "integer", true)], "boolean"),
+            ),
         ],
     );
     let report = diff(&old, &new);

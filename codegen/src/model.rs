@@ -53,6 +53,9 @@ pub struct Event {
     /// Members of `data`, as the page's table (or, without one, its
     /// example) shows them.
     pub data: Vec<Field>,
+    /// `data` is an object (most events); otherwise (an id, a list) it is
+    /// read as a JSON value.
+    pub data_is_object: bool,
 }
 
 /// A parameter, or a member of a structured parameter or result.

@@ -80,6 +80,33 @@ where
     check
 }
 
+/// An event payload as the page shows it (`{"event": ..., "data": ...}`)
+/// read into [`events::Payload<D>`](crate::events::Payload) (`D` is a
+/// generated `Data`), and its `data` compared with `D` written back. `auth`
+/// is not compared: it is the runtime's, and its tokens are secrets.
+pub fn event<D: DeserializeOwned + Serialize>(example: &Value) -> Check {
+    let payload = match serde_json::from_value::<crate::events::Payload<D>>(example.clone()) {
+        Ok(payload) => payload,
+        Err(error) => {
+            return Check {
+                error: Some(format!("cannot read the payload: {error}")),
+                ..Check::default()
+            }
+        }
+    };
+    let mut check = Check::default();
+    match serde_json::to_value(&payload.data) {
+        Ok(written) => compare(
+            example.get("data").unwrap_or(&Value::Null),
+            &written,
+            "data",
+            &mut check,
+        ),
+        Err(error) => check.error = Some(format!("the data cannot be written back: {error}")),
+    }
+    check
+}
+
 /// A request's JSON read into `P` with [`read_params`](crate::read_params)
 /// and compared with `P` written back.
 pub fn request<P: DeserializeOwned + Serialize>(example: &Value) -> Check {

@@ -21,7 +21,12 @@ pub fn event_module(event: &Event) -> TokenStream {
     let code = Literal::string(&event.code);
     let doc = docs::literal(&module_doc(event));
     let mut types = TypeSet::new(&["Data", "Payload", "EVENT"]);
-    let data = if event.data.is_empty() {
+    let data = if !event.data_is_object {
+        quote! {
+            /// `data` as sent: the page shows no object here (an id, a list).
+            pub type Data = ::bitrix24::__private::serde_json::Value;
+        }
+    } else if event.data.is_empty() {
         quote! {
             /// `data` as sent: the page shows no members.
             pub type Data = ::bitrix24::wire::Object;

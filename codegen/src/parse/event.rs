@@ -78,15 +78,25 @@ pub fn parse_event(
         Block::Table(t) | Block::PipeTable(t) => Some((t, start + i + 1)),
         _ => None,
     });
+    // `data` is an object unless the table or the example says otherwise.
+    let mut data_is_object = examples
+        .iter()
+        .filter_map(|e| e.get("data"))
+        .all(|d| d.is_object() || d.is_null());
     let mut data = match table {
         Some((table, after)) => {
             let rows = fields::read_lenient(table, &blocks[after..], &samples, &links);
             match rows.iter().position(|f| f.name == "data") {
-                Some(data) => rows
-                    .into_iter()
-                    .nth(data)
-                    .map(|f| f.fields)
-                    .unwrap_or_default(),
+                Some(data) => {
+                    let row = &rows[data];
+                    if row.fields.is_empty() && super::anchors::written_scalar(row) {
+                        data_is_object = false;
+                    }
+                    rows.into_iter()
+                        .nth(data)
+                        .map(|f| f.fields)
+                        .unwrap_or_default()
+                }
                 // Older pages list `data`'s members themselves.
                 None => rows
                     .into_iter()
@@ -123,7 +133,12 @@ pub fn parse_event(
         code,
         scope: page.scope.clone(),
         description: page.description.clone(),
-        data: carrier.fields,
+        data: if data_is_object {
+            carrier.fields
+        } else {
+            Vec::new()
+        },
+        data_is_object,
     };
     Ok((event, links.read(), examples))
 }

@@ -41,6 +41,8 @@ pub struct PageExamples {
     pub request_outcomes: Vec<Outcome>,
     /// Per response example, once run.
     pub response_outcomes: Vec<Outcome>,
+    /// The page documents an event: `responses` are its payload examples.
+    pub event: bool,
 }
 
 impl PageExamples {
@@ -56,6 +58,17 @@ impl PageExamples {
             requests: examples.requests.clone(),
             responses: examples.responses.clone(),
             faults,
+            ..PageExamples::default()
+        }
+    }
+}
+
+impl PageExamples {
+    /// The payload examples of an event page.
+    pub fn of_event(payloads: &[Value]) -> PageExamples {
+        PageExamples {
+            responses: payloads.to_vec(),
+            event: true,
             ..PageExamples::default()
         }
     }
@@ -102,8 +115,11 @@ fn placeholder(value: &Value) -> Option<&str> {
 pub struct Entry<'a> {
     /// Index of the page in the check's page list.
     pub index: usize,
-    /// `crate::mNNNN_x::x::Params`, from the binary's point of view.
+    /// `crate::mNNNN_x::x::Params` (an event's `Data`), from the
+    /// binary's point of view.
     pub params: String,
+    /// An event page: its payload examples are read into `Payload<Data>`.
+    pub event: bool,
     /// Its examples.
     pub examples: &'a PageExamples,
 }
@@ -125,6 +141,11 @@ pub fn bin_source(entries: &[Entry<'_>]) -> String {
          \x20       let value: Value = serde_json::from_str(text).unwrap();\n\
          \x20       emit(page, \"response\", i, || bitrix24::examples::response::<P>(&value));\n\
          \x20   }\n}\n\n\
+         fn event<D: DeserializeOwned + Serialize>(page: usize, payloads: &[&str]) {\n\
+         \x20   for (i, text) in payloads.iter().enumerate() {\n\
+         \x20       let value: Value = serde_json::from_str(text).unwrap();\n\
+         \x20       emit(page, \"response\", i, || bitrix24::examples::event::<D>(&value));\n\
+         \x20   }\n}\n\n\
          fn emit(page: usize, side: &str, example: usize, check: impl FnOnce() -> bitrix24::examples::Check) {\n\
          \x20   let check = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)) {\n\
          \x20       Ok(check) => serde_json::to_value(&check).unwrap(),\n\
@@ -141,6 +162,15 @@ pub fn bin_source(entries: &[Entry<'_>]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        if entry.event {
+            out.push_str(&format!(
+                "    event::<{}>({}, &[{}]);\n",
+                entry.params,
+                entry.index,
+                texts(&entry.examples.responses)
+            ));
+            continue;
+        }
         out.push_str(&format!(
             "    page::<{}>({}, &[{}], &[{}]);\n",
             entry.params,
@@ -246,6 +276,12 @@ pub struct Tally {
     pub dropping: usize,
     /// Pages with a request example that contradicts the page and fails.
     pub fault_pages: usize,
+    /// Event pages with a payload example.
+    pub event_pages: usize,
+    /// ... of which at least one payload fails to decode.
+    pub event_errors: usize,
+    /// ... of which every payload decodes but some key of `data` is lost.
+    pub event_losing: usize,
 }
 
 impl Tally {
@@ -253,6 +289,21 @@ impl Tally {
     pub fn of<'a>(pages: impl Iterator<Item = &'a PageExamples>) -> Tally {
         let mut tally = Tally::default();
         for page in pages {
+            if page.event {
+                if !page.response_outcomes.is_empty() {
+                    tally.event_pages += 1;
+                    if page.response_outcomes.iter().any(|o| o.error.is_some()) {
+                        tally.event_errors += 1;
+                    } else if page
+                        .response_outcomes
+                        .iter()
+                        .any(|o| !o.lost.is_empty() || !o.reshaped.is_empty())
+                    {
+                        tally.event_losing += 1;
+                    }
+                }
+                continue;
+            }
             if !page.response_outcomes.is_empty() {
                 tally.response_pages += 1;
                 if page.response_outcomes.iter().any(|o| o.error.is_some()) {
@@ -305,6 +356,11 @@ impl Tally {
             "dropping": self.dropping,
             "dropping_pct": pct(self.dropping, self.request_pages),
             "page_faults": self.fault_pages,
+            "event_pages": self.event_pages,
+            "event_decode_errors": self.event_errors,
+            "event_decode_error_pct": pct(self.event_errors, self.event_pages),
+            "event_losing_keys": self.event_losing,
+            "event_losing_keys_pct": pct(self.event_losing, self.event_pages),
         })
     }
 
@@ -312,7 +368,7 @@ impl Tally {
     pub fn line(self) -> String {
         let v = self.to_json();
         format!(
-            "examples: responses on {} pages, {} fail to decode ({:.1}%), {} lose keys ({:.1}%); requests on {} pages, {} fail to read ({:.1}%), {} drop or reshape keys ({:.1}%); {} pages with page faults",
+            "examples: responses on {} pages, {} fail to decode ({:.1}%), {} lose keys ({:.1}%); requests on {} pages, {} fail to read ({:.1}%), {} drop or reshape keys ({:.1}%); {} pages with page faults; event payloads on {} pages, {} fail to decode, {} lose keys",
             self.response_pages,
             self.decode_errors,
             v["decode_error_pct"].as_f64().unwrap_or(0.0),
@@ -324,6 +380,9 @@ impl Tally {
             self.dropping,
             v["dropping_pct"].as_f64().unwrap_or(0.0),
             self.fault_pages,
+            self.event_pages,
+            self.event_errors,
+            self.event_losing,
         )
     }
 }

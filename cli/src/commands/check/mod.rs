@@ -29,6 +29,8 @@ mod report;
 enum Status {
     /// Parsed, generated and compiled (or not built, with `--no-build`).
     Ok { method: String },
+    /// An event page, bound (its payload module generated and compiled).
+    Event { name: String },
     /// Not a method page; listed, not counted.
     NotMethod { reason: String },
     /// A method page with a problem, located as `path:line:col: what`.
@@ -134,12 +136,21 @@ fn check_page(dir: &Path, file: &Path) -> Page {
             examples = Some(found);
             (status, Some(code))
         }
-        Ok(Err(error)) if error.message.contains(": not a method page") => (
-            Status::NotMethod {
-                reason: error.message.clone(),
-            },
-            None,
-        ),
+        Ok(Err(error)) if error.message.contains(": not a method page") => {
+            match event_page(file, &shown, &error.message) {
+                Some(Ok((name, code, found))) => {
+                    examples = Some(found);
+                    (Status::Event { name }, Some(code))
+                }
+                Some(Err(problem)) => (problem, None),
+                None => (
+                    Status::NotMethod {
+                        reason: error.message.clone(),
+                    },
+                    None,
+                ),
+            }
+        }
         Ok(Err(error)) => (
             Status::Problem {
                 line: error.line,
@@ -163,6 +174,40 @@ fn check_page(dir: &Path, file: &Path) -> Page {
         code,
         model,
         examples,
+    }
+}
+
+/// A page the method parser calls an event's: its payload module and
+/// examples, or why it could not be bound; `None` when it documents no
+/// named event (widget placements say who can subscribe too).
+fn event_page(
+    file: &Path,
+    shown: &str,
+    why_not_method: &str,
+) -> Option<Result<(String, String, PageExamples), Status>> {
+    if !why_not_method.contains("documents an event") {
+        return None;
+    }
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        bitrix24_codegen::load_event(file, shown)
+    }));
+    match outcome {
+        Ok(Ok(loaded)) => {
+            let code = bitrix24_codegen::pretty(bitrix24_codegen::generate_event(&loaded.event));
+            let examples = PageExamples::of_event(&loaded.examples);
+            Some(Ok((loaded.event.name, code, examples)))
+        }
+        Ok(Err(error)) if error.message.contains("no event name") => None,
+        Ok(Err(error)) => Some(Err(Status::Problem {
+            line: error.line,
+            what: error.message,
+        })),
+        Err(_) => Some(Err(Status::Problem {
+            line: None,
+            what: format!(
+                "{shown}: the generator panicked on this event page (a bug in bitrix24-codegen)"
+            ),
+        })),
     }
 }
 
@@ -220,17 +265,25 @@ fn build(dir: &Path, pages: &mut [Page], examples: bool) -> Result<(), String> {
     let mut owner: BTreeMap<String, usize> = BTreeMap::new();
     let mut entries = Vec::new();
     for (index, page) in pages.iter().enumerate() {
-        let (Some(code), Status::Ok { method }) = (&page.code, &page.status) else {
-            continue;
+        let (module, inner, event) = match (&page.code, &page.status) {
+            (Some(_), Status::Ok { method }) => (
+                format!("m{index:04}_{}", sanitize(method)),
+                format!("{}::Params", bitrix24_codegen::expand::module_name(method)),
+                false,
+            ),
+            (Some(_), Status::Event { name: event }) => (
+                format!("m{index:04}_{}", sanitize(event)),
+                format!("{}::Data", bitrix24_codegen::naming::snake(event)),
+                true,
+            ),
+            _ => continue,
         };
-        let module = format!("m{index:04}_{}", sanitize(method));
+        let Some(code) = &page.code else { continue };
         if let Some(found) = page.examples.as_ref().filter(|_| examples) {
             entries.push(Entry {
                 index,
-                params: format!(
-                    "{name}::{module}::{}::Params",
-                    bitrix24_codegen::expand::module_name(method)
-                ),
+                params: format!("{name}::{module}::{inner}"),
+                event,
                 examples: found,
             });
         }

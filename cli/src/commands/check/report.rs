@@ -80,7 +80,11 @@ pub(super) fn print(
         .iter()
         .filter(|p| matches!(p.status, Status::Problem { .. }))
         .count();
-    let not_method = pages.len() - ok - problems;
+    let events = pages
+        .iter()
+        .filter(|p| matches!(p.status, Status::Event { .. }))
+        .count();
+    let not_method = pages.len() - ok - problems - events;
     let total = ok + problems;
     let rate = if total == 0 {
         100.0
@@ -89,7 +93,7 @@ pub(super) fn print(
     };
     let checked = if options.build { "compile" } else { "generate" };
     let summary = format!(
-        "{ok} of {total} method pages {checked} ({rate:.2}%), {problems} with problems; {not_method} {} not method pages; parse+generate {:.2}s{}",
+        "{ok} of {total} method pages {checked} ({rate:.2}%), {problems} with problems; {events} event pages {checked}; {not_method} {} neither; parse+generate {:.2}s{}",
         if not_method == 1 { "page is" } else { "pages are" },
         generate.as_secs_f64(),
         build.map(|b| format!(", build {:.1}s", b.as_secs_f64())).unwrap_or_default()
@@ -102,6 +106,7 @@ pub(super) fn print(
         let value = json!({
             "ok": list(pages, |s| matches!(s, Status::Ok { .. })),
             "problems": list(pages, |s| matches!(s, Status::Problem { .. })),
+            "events": list(pages, |s| matches!(s, Status::Event { .. })),
             "not_method_pages": list(pages, |s| matches!(s, Status::NotMethod { .. })),
             "downgrades": downgrades(pages),
             "examples": tally.map(|_| example_problems(pages)),
@@ -109,6 +114,7 @@ pub(super) fn print(
                 "method_pages": total,
                 "ok": ok,
                 "problems": problems,
+                "event_pages": events,
                 "not_method_pages": not_method,
                 "pass_rate": rate,
                 "generate_seconds": generate.as_secs_f64(),
@@ -125,6 +131,7 @@ pub(super) fn print(
     for page in pages {
         match &page.status {
             Status::Ok { method } => writeln!(out, "ok       {} ({method})", page.shown),
+            Status::Event { name } => writeln!(out, "event    {} ({name})", page.shown),
             Status::NotMethod { reason } => writeln!(out, "skipped  {reason}"),
             Status::Problem { what, .. } => writeln!(out, "PROBLEM  {what}"),
         }
@@ -150,6 +157,7 @@ fn list(pages: &[Page], want: fn(&Status) -> bool) -> Vec<Value> {
         .filter(|p| want(&p.status))
         .map(|p| match &p.status {
             Status::Ok { method } => json!({"page": p.shown, "method": method}),
+            Status::Event { name } => json!({"page": p.shown, "event": name}),
             Status::NotMethod { reason } => json!({"page": p.shown, "reason": reason}),
             Status::Problem { line, what } => {
                 json!({"page": p.shown, "line": line, "problem": what})
@@ -177,9 +185,13 @@ fn example_problems(pages: &[Page]) -> Vec<Value> {
         .iter()
         .filter_map(|p| {
             let problems = p.examples.as_ref()?.problems();
-            let method = p.model.as_ref()?.method.clone();
+            let (key, name) = match (&p.model, &p.status) {
+                (Some(model), _) => ("method", model.method.clone()),
+                (None, Status::Event { name }) => ("event", name.clone()),
+                _ => return None,
+            };
             (problems.as_array().is_some_and(|a| !a.is_empty()))
-                .then(|| json!({"page": p.shown, "method": method, "problems": problems}))
+                .then(|| json!({"page": p.shown, key: name, "problems": problems}))
         })
         .collect()
 }
