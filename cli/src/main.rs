@@ -35,6 +35,15 @@ fn run() -> ExitCode {
         };
     }
     match commands::find(name) {
+        Some(command) if commands::asks_for_help(rest) => {
+            match output::print(&commands::command_help(command)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    output::note(&format!("b24 {name}: {message}"));
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(command) => {
             match (command.run)(rest).and_then(|code| output::flush().map(|()| code)) {
                 Ok(code) => code,

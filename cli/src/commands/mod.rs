@@ -25,6 +25,8 @@ pub struct Command {
     pub args: &'static str,
     /// One line of help.
     pub about: &'static str,
+    /// The options, one per line, for `b24 COMMAND --help`.
+    pub options: &'static str,
     /// Runs it with the arguments after its name.
     pub run: fn(&[String]) -> Outcome,
 }
@@ -35,45 +37,67 @@ pub const COMMANDS: &[Command] = &[
         name: "inspect",
         args: "PAGE.md",
         about: "print the method model read from a page as JSON",
+        options: "  (none)",
         run: inspect::run,
     },
     Command {
         name: "expand",
         args: "PAGE.md",
         about: "print the Rust bindings generated from a page",
+        options: "  (none)",
         run: expand::run,
     },
     Command {
         name: "check",
-        args: "DIR [--json] [--no-build]",
+        args: "DIR [--json] [--no-build] [--examples]",
         about: "generate every page under DIR, compile all of it in one crate and report per page",
+        options: "  --json        one JSON document: pages, problems, downgrades, examples, summary\n  --no-build    parse and generate only, do not compile\n  --examples    also run every page's own examples through its bindings",
         run: check::run,
     },
     Command {
         name: "diff",
         args: "OLD_DOCS NEW_DOCS [--json]",
         about: "what changed between two revisions of the reference, breaking or not",
+        options: "  --json        one JSON document: added, removed, moved, changed, summary",
         run: diff::run,
     },
     Command {
         name: "call",
         args: "METHOD [JSON]",
         about: "call any method on the portal and print its result",
+        options: "  --idempotent  the call is safe to repeat: retry it after a lost answer\n  --envelope    print the whole answer (result, total, next, time), not only `result`\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)",
         run: call::run,
     },
     Command {
         name: "export",
         args: "METHOD --out FILE [--resume]",
         about: "write every item of a list method as one JSON line",
+        options: "  --out FILE            the JSON-lines file to write (required)\n  --filter JSON         a filter object, e.g. '{\">ID\": 100}'\n  --select F,..         the fields to ask for\n  --resume              go on from the last complete line of FILE\n  --force               overwrite FILE when it exists\n  --count               spend one request to learn the total, for the progress line\n  --id-field ID         the items' ID field (else from the method's page)\n  --items-key KEY       where the list sits in `result` (else from the method's page)\n  --quiet               no progress line\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)",
         run: export::run,
     },
     Command {
         name: "import",
         args: "METHOD --in FILE --report FILE",
         about: "one call per input line, batched; a report line per input line",
+        options: "  --in FILE             one JSON object of parameters per line (required)\n  --report FILE         one JSON line per input line: ok, error or unknown (required)\n  --resume              retry only the lines the report does not show as done\n  --retry-unknown       with --resume, also retry lines whose outcome is unknown\n  --batch-size N        commands per batch request (at most 50)\n  --concurrency N       batch requests in flight\n  --quiet               no progress line\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)",
         run: import::run,
     },
 ];
+
+/// The help of one command: usage, what it does, its options.
+pub fn command_help(command: &Command) -> String {
+    format!(
+        "usage: b24 {} {}\n\n{}\n\noptions:\n{}\n",
+        command.name, command.args, command.about, command.options
+    )
+}
+
+/// Whether the arguments ask for help (`-h`, `--help`) before any `--`.
+pub fn asks_for_help(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| a.as_str() != "--")
+        .any(|a| matches!(a.as_str(), "-h" | "--help"))
+}
 
 /// The command called `name`.
 pub fn find(name: &str) -> Option<&'static Command> {
@@ -82,7 +106,9 @@ pub fn find(name: &str) -> Option<&'static Command> {
 
 /// The help text.
 pub fn usage() -> String {
-    let mut text = String::from("usage: b24 COMMAND [ARGS]\n\ncommands:\n");
+    let mut text = String::from(
+        "usage: b24 COMMAND [ARGS]   (b24 COMMAND --help for its options)\n\ncommands:\n",
+    );
     for command in COMMANDS {
         let left = format!("{} {}", command.name, command.args);
         text.push_str(&format!("  {left:<40} {}\n", command.about));
