@@ -157,3 +157,57 @@ async fn a_method_over_its_budget_waits_for_the_reset_and_another_goes_on() {
         "refused once, then waited for the reset"
     );
 }
+
+/// Another application draws on the same portal's bucket (documented drain,
+/// burst 20, 10 once a second) at 4 requests a second: the job's own model
+/// cannot see those, meets a few 503s, adapts (fills its model, keeps more
+/// headroom) and every call still succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_sharing_the_bucket_with_another_app_adapts_to_its_503s() {
+    let portal = Emulator::start(Config::default().rate_limit(20, 10.0))
+        .await
+        .unwrap();
+    let other = {
+        let url = format!("{}crm.lead.fields", portal.webhook_url());
+        tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            loop {
+                let _ = http.post(&url).json(&json!({})).send().await;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        })
+    };
+    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
+        .rate_limit(bitrix24::RateLimit::new(20, 10.0))
+        .retry_policy(common::fast())
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..60)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .call(LeadAdd {
+                        fields: json!({"TITLE": format!("lead {i}")})
+                            .as_object()
+                            .cloned()
+                            .unwrap(),
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    other.abort();
+    let counters = portal.counters();
+    assert_eq!(counters.calls_for("crm.lead.add"), 60, "{counters:?}");
+    // The job's own refusals: its requests beyond its calls.
+    let refused = counters.requests_by_method["crm.lead.add"] - 60;
+    assert!(refused <= 6, "{refused} refusals: {counters:?}");
+    eprintln!(
+        "sharing the bucket: {refused} x 503 for the job's 60 calls, {} in all",
+        counters.query_limit_exceeded
+    );
+}
