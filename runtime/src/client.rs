@@ -36,8 +36,16 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(180);
 /// A Bitrix24 REST client.
 ///
 /// Every call goes through the same pipeline: the method's time budget
-/// (`OPERATION_TIME_LIMIT` makes that method wait for its reset, others go
-/// on), the client's leaky bucket (shared by every clone and task), the
+/// (`OPERATION_TIME_LIMIT`, or a reported `operating` past 90% of the
+/// documented 480 s, makes that method wait for its reset, others go on), a
+/// place among the requests in flight (an adaptive limit: from 8, growing
+/// while answers come as fast, halved on `QUERY_LIMIT_EXCEEDED`,
+/// `OPERATION_TIME_LIMIT` or answers three times slower; at most half the
+/// burst, 25 on the standard plan and 64 on Enterprise), the client's leaky
+/// bucket (shared by every clone and task; it assumes the documented drain of
+/// `per_second` once a second at an unknown moment of the second, so a job at
+/// the limit meets no `QUERY_LIMIT_EXCEEDED`, and one that meets it anyway,
+/// from another application on the portal, keeps more headroom), the
 /// request, then the retry rules:
 ///
 /// * `QUERY_LIMIT_EXCEEDED` and a refused connection: the call did not run,
@@ -187,7 +195,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The portal's rate limit to mirror (default [`RateLimit::STANDARD`]).
+    /// The portal's rate limit to mirror (default [`RateLimit::STANDARD`]);
+    /// it also sets the most requests in flight (half the burst, 4 to 64).
     pub fn rate_limit(mut self, limit: RateLimit) -> ClientBuilder {
         self.rate_limit = limit;
         self

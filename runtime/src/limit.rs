@@ -13,7 +13,9 @@ mod ticks;
 use ticks::Ticks;
 
 /// The portal's request-rate limit: a leaky bucket that holds `burst`
-/// requests and drains `per_second` of them each second.
+/// requests and drops by `per_second` once per second (a whole-second drain,
+/// as documented; the client does not know at which moment of the second, so
+/// it counts only the drain that is certain).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateLimit {
     /// How many requests may go at once (the portal's `X`).
