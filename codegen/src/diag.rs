@@ -179,8 +179,13 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    /// Keeps a problem (the first [`MAX_REPORTED`]; later ones are counted).
+    /// Keeps a problem (the first [`MAX_REPORTED`]; later ones are
+    /// counted). The same problem at the same place is kept once: a file
+    /// included many times is one file to fix.
     pub fn push(&mut self, diagnostic: Diagnostic) {
+        if self.list.contains(&diagnostic) {
+            return;
+        }
         if self.list.len() < MAX_REPORTED {
             self.list.push(diagnostic);
         } else {

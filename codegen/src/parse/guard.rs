@@ -1,4 +1,5 @@
-//! Checks that the parameter section was read whole. A table that lost its
+//! Checks that the parameter section was read whole, and that no table
+//! swallowed the rest of the page. A table that lost its
 //! `||` or its `#|` still scans, into fewer rows or into paragraphs, and a
 //! reader that takes what it finds would bind such a page with parameters
 //! missing, or with none. These checks turn every such page into located
@@ -8,6 +9,7 @@
 //! called without parameters"), and that is not a problem.
 
 use super::columns::{is_header, Columns};
+use super::names::split_name;
 use super::sections::{Page, SectionKind};
 use crate::blocks::{Block, Cell, Table};
 use crate::diag::{Diagnostic, Kind};
@@ -18,7 +20,7 @@ use crate::model::Field;
 /// parameters that were read from them (`whole`: without a problem of
 /// the table reader's own, which already says why there are none).
 pub fn params(page: &Page<'_>, params: &[Field], whole: bool) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
+    let mut problems = unclosed_tables(page);
     let mut sections = page.sections_of(SectionKind::Params).peekable();
     let Some(first) = sections.peek() else {
         return problems;
@@ -69,6 +71,21 @@ pub fn params(page: &Page<'_>, params: &[Field], whole: bool) -> Vec<Diagnostic>
     problems
 }
 
+/// Every table of the page that is never closed: it reads the rest of the
+/// page as its cells, examples and all (the reference closes every table).
+fn unclosed_tables(page: &Page<'_>) -> Vec<Diagnostic> {
+    page.blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) if !t.closed => Some(unreadable(
+                t.at,
+                "the table is never closed: `#|` has no matching `|#`, so the rest of the page is read as its cells",
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 fn unreadable(at: usize, message: &str) -> Diagnostic {
     Diagnostic::of(Kind::UnreadableTable, at, message)
 }
@@ -88,7 +105,8 @@ fn rows_without_table(blocks: &[Block]) -> Option<usize> {
     })
 }
 
-/// Every data row whose name cell has no name: blank, or only a type
+/// Every data row whose name cell has no name: blank, with no name that
+/// can be read (the table reader would skip the row), or only a type
 /// (`[`string`](...)`), which would otherwise become a parameter named
 /// after its type.
 fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
@@ -118,11 +136,26 @@ fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
             ));
             continue;
         };
-        if let Some(ty) = cell
-            .nonblank_lines()
-            .next()
-            .and_then(|p| only_a_type(p.text))
-        {
+        let first = cell.nonblank_lines().next().map_or("", |p| p.text);
+        if split_name(first).is_none() {
+            problems.push(unreadable(
+                cell.at().unwrap_or(at),
+                &format!(
+                    "row {} of the parameter table has no name that can be read: its name cell starts with {:?}",
+                    index + 1,
+                    first.trim()
+                ),
+            ));
+        } else if is_prose(first) {
+            problems.push(unreadable(
+                cell.at().unwrap_or(at),
+                &format!(
+                    "row {} of the parameter table has no parameter name: its name cell starts with the text {:?}",
+                    index + 1,
+                    first.trim()
+                ),
+            ));
+        } else if let Some(ty) = only_a_type(first) {
             problems.push(unreadable(
                 cell.at().unwrap_or(at),
                 &format!(
@@ -136,16 +169,32 @@ fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
 }
 
 /// The type of a name cell's first line that is only a type link
-/// (`[`string`](../data-types.md)`), with no bold or plain name before it.
+/// (`[`string`](../data-types.md)`, `[`integer`][1]`), with no bold or
+/// plain name before it.
 fn only_a_type(line: &str) -> Option<String> {
     let line = line.trim();
     let rest = line.strip_prefix("[`")?;
     let (ty, after) = rest.split_once("`]")?;
-    let after = after.strip_prefix('(')?;
-    let close = after.find(')')?;
-    let tail = after[close + 1..].trim();
+    let (open, close) = match after.chars().next()? {
+        '(' => ('(', ')'),
+        '[' => ('[', ']'),
+        _ => return None,
+    };
+    let after = after.strip_prefix(open)?;
+    let end = after.find(close)?;
+    let tail = after[end + 1..].trim();
     // `[`type`](link)` and nothing but a required mark or a note after it.
     (!ty.is_empty() && (tail.is_empty() || !tail.starts_with("**"))).then(|| ty.to_string())
+}
+
+/// A name cell's first line that is a sentence rather than a name: no
+/// bold, no code or link first, three words or more ("Possible values for
+/// `order`:" when the name above it was lost).
+fn is_prose(line: &str) -> bool {
+    let line = line.trim();
+    !line.contains("**")
+        && !line.starts_with(['`', '['])
+        && inline::plain(line).split_whitespace().count() >= 3
 }
 
 /// Whether the section's text says the method takes no parameters.
@@ -192,8 +241,12 @@ mod tests {
             Some("string".into())
         );
         assert_eq!(only_a_type("[`integer`](t.md) | x"), Some("integer".into()));
+        assert_eq!(only_a_type("[`integer`][1]"), Some("integer".into()));
         assert_eq!(only_a_type("**id***"), None);
         assert_eq!(only_a_type("**id** [`string`](t.md)"), None);
         assert_eq!(only_a_type("`filter`"), None);
+        assert!(is_prose("Possible values for `order`:"));
+        assert!(!is_prose("id [`integer`](t.md)"));
+        assert!(!is_prose("**id** — the identifier of the lead"));
     }
 }
