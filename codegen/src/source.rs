@@ -12,8 +12,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, Kind, Place};
+use crate::diag::{Diagnostics, Kind};
 use crate::files::{self, DocsRoot, Refused};
+
+mod splice;
+
+use splice::{Reader, Splice};
 
 /// How deep includes may nest.
 pub const MAX_INCLUDE_DEPTH: usize = 8;
@@ -111,28 +115,6 @@ fn other(message: &str) -> std::io::Error {
     std::io::Error::other(message.to_string())
 }
 
-/// How a splice gets the text of an include.
-enum Reader<'r> {
-    /// From disk, inside a docs root.
-    Disk(&'r DocsRoot),
-    /// Through the caller's function (pages built in memory).
-    Memory(&'r mut dyn FnMut(&Path) -> Option<String>),
-}
-
-/// An include the splice refused, and why.
-struct Refusal {
-    kind: Kind,
-    why: String,
-}
-
-/// The state of one page's splice: the files being included (to find
-/// cycles) and the bytes spliced so far (to bound the total).
-struct Splice<'r> {
-    reader: Reader<'r>,
-    stack: Vec<PathBuf>,
-    spliced: usize,
-}
-
 impl Source {
     /// Reads `path` and every include it names, relative to the including file.
     /// A missing include is skipped, as the documentation site does.
@@ -206,158 +188,6 @@ impl Source {
         source
     }
 
-    fn splice(
-        &mut self,
-        path: PathBuf,
-        real: PathBuf,
-        text: String,
-        depth: usize,
-        splice: &mut Splice<'_>,
-    ) {
-        let file = self.files.len();
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let real_dir = real.parent().map(Path::to_path_buf).unwrap_or_default();
-        splice.spliced += text.len();
-        splice.stack.push(real.clone());
-        self.files.push(path);
-        self.real.push(real);
-        // Filled in below; lines only keep ranges into it.
-        self.texts.push(String::new());
-        self.lines.reserve(text.len() / 32);
-        let bytes = text.as_bytes();
-        let mut start = 0;
-        let mut number = 0;
-        while start < bytes.len() || (start == 0 && number == 0) {
-            // Line ends found with one vectorised scan: most lines are
-            // short, and a search per line cost more than the line.
-            let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-                Some(k)
-                    if bytes[start + k] == b'\r' && bytes.get(start + k + 1) == Some(&b'\n') =>
-                {
-                    (start + k, start + k + 2)
-                }
-                Some(k) => (start + k, start + k + 1),
-                None => (bytes.len(), bytes.len()),
-            };
-            number += 1;
-            let raw = &text[start..end];
-            let span = start..end;
-            start = next;
-            // Only a line whose first non-blank bytes are `{%` can include.
-            let indent = raw
-                .bytes()
-                .take_while(|b| matches!(b, b' ' | b'\t'))
-                .count();
-            if raw.as_bytes()[indent..].starts_with(b"{%") {
-                if let Some(target) = include_target(raw) {
-                    let col = raw[..target.as_ptr() as usize - raw.as_ptr() as usize]
-                        .chars()
-                        .count()
-                        + 1;
-                    let place = Place {
-                        file,
-                        line: number,
-                        col,
-                    };
-                    let target_path = normalize(&dir.join(target));
-                    let real_target = normalize(&real_dir.join(target));
-                    if let Err(refusal) = self.include(target_path, real_target, depth, splice) {
-                        self.problems.push(Diagnostic::placed(
-                            refusal.kind,
-                            place,
-                            format!("include `{target}` {}", refusal.why),
-                        ));
-                    }
-                    continue;
-                }
-            }
-            self.lines.push(Line { span, file, number });
-        }
-        self.texts[file] = text;
-        splice.stack.pop();
-    }
-
-    /// Reads and splices one include, or says why it was refused.
-    fn include(
-        &mut self,
-        path: PathBuf,
-        real: PathBuf,
-        depth: usize,
-        splice: &mut Splice<'_>,
-    ) -> Result<(), Refusal> {
-        let refuse = |kind, why: &str| Refusal {
-            kind,
-            why: why.to_string(),
-        };
-        if splice.stack.contains(&real) {
-            return Err(refuse(
-                Kind::IncludeCycle,
-                "is already being included: an include cycle",
-            ));
-        }
-        if depth + 1 > MAX_INCLUDE_DEPTH {
-            return Err(Refusal {
-                kind: Kind::IncludeTooDeep,
-                why: format!("nests includes more than {MAX_INCLUDE_DEPTH} deep"),
-            });
-        }
-        let budget = MAX_SPLICED_BYTES.saturating_sub(splice.spliced);
-        let too_large = || Refusal {
-            kind: Kind::TooLarge,
-            why: format!(
-                "makes the page with its includes larger than {} MiB",
-                MAX_SPLICED_BYTES >> 20
-            ),
-        };
-        let (real, text) = match &mut splice.reader {
-            Reader::Memory(read) => match read(&path) {
-                None => return Ok(()),
-                Some(text) if text.len() > budget => return Err(too_large()),
-                Some(text) => (real, text),
-            },
-            Reader::Disk(root) => {
-                let canonical = match root.admit(&real) {
-                    Ok(None) => return Ok(()),
-                    Ok(Some(canonical)) => canonical,
-                    Err(refused) => return Err(refusal(refused)),
-                };
-                if splice.stack.contains(&canonical) {
-                    return Err(refuse(
-                        Kind::IncludeCycle,
-                        "is already being included: an include cycle",
-                    ));
-                }
-                let bytes = match files::read_bounded(&canonical, budget as u64) {
-                    Ok(bytes) => bytes,
-                    Err(Refused::TooLarge(_)) => return Err(too_large()),
-                    Err(refused) => return Err(refusal(refused)),
-                };
-                match files::utf8_text(bytes) {
-                    Ok(text) => (canonical, text),
-                    Err((line, col)) => {
-                        // Located in the include itself, which splices no lines.
-                        let file = self.files.len();
-                        self.files.push(path);
-                        self.real.push(canonical);
-                        self.texts.push(String::new());
-                        self.problems.push(Diagnostic::placed(
-                            Kind::InvalidUtf8,
-                            Place { file, line, col },
-                            "not valid UTF-8",
-                        ));
-                        return Ok(());
-                    }
-                }
-            }
-        };
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
-        };
-        self.splice(path, real, text, depth + 1, splice);
-        Ok(())
-    }
-
     /// The text of a line.
     pub fn text(&self, line: &Line) -> &str {
         self.texts
@@ -370,12 +200,6 @@ impl Source {
     pub fn file_of(&self, line: &Line) -> &Path {
         &self.files[line.file]
     }
-}
-
-/// A refusal of the docs root, in the words of an include's problem.
-fn refusal(refused: Refused) -> Refusal {
-    let (kind, why) = refused.describe();
-    Refusal { kind, why }
 }
 
 /// Every `.md` file under `dir` (or `dir` itself when it is a file), sorted so
@@ -468,67 +292,6 @@ mod tests {
         assert_eq!(source.lines[2].number, 2);
         assert_eq!(source.lines[3].number, 4);
         assert_eq!(source.files[1], PathBuf::from("docs/inc/part.md"));
-    }
-
-    #[test]
-    fn a_self_include_is_a_cycle_located_at_its_directive() {
-        let source = Source::from_text("p.md", "x\n  {% include [me](p.md) %}", |_| {
-            Some("x\n{% include [me](p.md) %}".to_string())
-        });
-        assert_eq!(source.lines.len(), 1);
-        let [problem] = source.problems.list() else {
-            panic!("{:?}", source.problems)
-        };
-        assert_eq!(problem.kind, Kind::IncludeCycle);
-        assert_eq!(
-            problem.render(&source, "p.md"),
-            "p.md:2:19: include `p.md` is already being included: an include cycle"
-        );
-    }
-
-    #[test]
-    fn a_diamond_is_spliced_twice_and_an_explosion_stops_at_the_size_cap() {
-        let source = Source::from_text(
-            "p.md",
-            "{% include [a](a.md) %}\n{% include [a](a.md) %}",
-            |_| Some("a".to_string()),
-        );
-        assert_eq!(source.lines.len(), 2);
-        assert!(source.problems.is_empty());
-        // Each file includes the next one eight times: 8^8 copies without a cap.
-        let fan = |next: &str| {
-            format!(
-                "{}{}",
-                format!("{{% include [n]({next}) %}}\n").repeat(8),
-                "x".repeat(1 << 16)
-            )
-        };
-        let source = Source::from_text("f0.md", &fan("f1.md"), |p| {
-            let n: usize = p
-                .to_str()?
-                .trim_start_matches('f')
-                .trim_end_matches(".md")
-                .parse()
-                .ok()?;
-            Some(fan(&format!("f{}.md", n + 1)))
-        });
-        let spliced: usize = source.texts.iter().map(String::len).sum();
-        assert!(spliced <= MAX_SPLICED_BYTES, "{spliced}");
-        assert!(source
-            .problems
-            .list()
-            .iter()
-            .all(|p| p.kind == Kind::TooLarge || p.kind == Kind::IncludeTooDeep));
-        assert!(!source.problems.is_empty());
-    }
-
-    #[test]
-    fn lines_end_at_lf_crlf_and_lone_cr_and_a_bom_is_not_text() {
-        let source = Source::from_text("p.md", "\u{feff}# a\rb\r\nc\n\rd", |_| None);
-        let texts: Vec<_> = source.lines.iter().map(|l| source.text(l)).collect();
-        assert_eq!(texts, ["# a", "b", "c", "", "d"]);
-        let numbers: Vec<_> = source.lines.iter().map(|l| l.number).collect();
-        assert_eq!(numbers, [1, 2, 3, 4, 5]);
     }
 
     #[test]

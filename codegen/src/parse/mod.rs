@@ -14,6 +14,7 @@ mod fields_pages;
 mod guard;
 mod linked;
 mod names;
+mod outcome;
 mod reconcile;
 mod result;
 mod rows;
@@ -29,6 +30,7 @@ use crate::inline;
 use crate::model::Method;
 use crate::source::Source;
 
+pub use outcome::{read, Parsed};
 pub use sections::SectionKind;
 
 /// Reads a method page. Fails only when the page is not a method page or its
@@ -52,40 +54,6 @@ pub fn parse_all(
         (None, Some(method)) => Ok((method, parsed.linked, parsed.examples)),
         (Some(first), _) => Err(first),
         (None, None) => Err(Diagnostic::of(Kind::Other, 0, "the page could not be read")),
-    }
-}
-
-/// Everything read from a page: the method, when it is a method page (even
-/// one with problems), and every problem found on the way.
-#[derive(Debug, Clone, Default)]
-pub struct Parsed {
-    /// The method, if the page documents one.
-    pub method: Option<Method>,
-    /// The linked files (type dictionaries) that were read.
-    pub linked: Vec<std::path::PathBuf>,
-    /// The page's own examples.
-    pub examples: crate::Examples,
-    /// Every problem: the source's (refused includes) first, then the page's.
-    pub problems: Diagnostics,
-}
-
-/// Reads a page to the end, keeping every problem rather than the first.
-pub fn read(source: &Source) -> Parsed {
-    let mut problems = source.problems.clone();
-    match read_method(source, &mut problems) {
-        Ok((method, linked, examples)) => Parsed {
-            method: Some(method),
-            linked,
-            examples,
-            problems,
-        },
-        Err(not_method) => {
-            problems.push(not_method);
-            Parsed {
-                problems,
-                ..Parsed::default()
-            }
-        }
     }
 }
 
