@@ -243,22 +243,22 @@ pub fn include_target(line: &str) -> Option<&str> {
 /// include never makes us fail and paths stay stable in messages.
 pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
-    let mut out = PathBuf::new();
+    let mut parts: Vec<Component> = Vec::new();
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
+            Component::ParentDir => match parts.last() {
                 Some(Component::Normal(_)) => {
-                    out.pop();
+                    parts.pop();
                 }
                 // Above the root is the root, as the system reads it.
                 Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
+                _ => parts.push(component),
             },
-            other => out.push(other.as_os_str()),
+            other => parts.push(other),
         }
     }
-    out
+    parts.iter().map(|c| c.as_os_str()).collect()
 }
 
 #[cfg(test)]

@@ -31,6 +31,41 @@ pub(super) struct Splice<'r> {
     pub(super) spliced: usize,
 }
 
+/// The positions of `\n` and `\r` in a file. Most files have no `\r`,
+/// and one search for a byte is faster than one for either of two.
+enum LineEnds<'t> {
+    Lf(memchr::Memchr<'t>),
+    Any(std::iter::Peekable<memchr::Memchr2<'t>>),
+}
+
+impl<'t> LineEnds<'t> {
+    fn of(bytes: &'t [u8]) -> LineEnds<'t> {
+        if memchr::memchr(b'\r', bytes).is_some() {
+            LineEnds::Any(memchr::memchr2_iter(b'\n', b'\r', bytes).peekable())
+        } else {
+            LineEnds::Lf(memchr::memchr_iter(b'\n', bytes))
+        }
+    }
+
+    /// Skips the end at `at` (the `\n` of a `\r\n`).
+    fn skip_lf_at(&mut self, at: usize) {
+        if let LineEnds::Any(ends) = self {
+            ends.next_if_eq(&at);
+        }
+    }
+}
+
+impl Iterator for LineEnds<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            LineEnds::Lf(ends) => ends.next(),
+            LineEnds::Any(ends) => ends.next(),
+        }
+    }
+}
+
 impl Source {
     pub(super) fn splice(
         &mut self,
@@ -51,18 +86,19 @@ impl Source {
         self.texts.push(String::new());
         self.lines.reserve(text.len() / 32);
         let bytes = text.as_bytes();
+        // Line ends found with one vectorised scan of the whole file: most
+        // lines are short, and a search per line cost more than the line.
+        let mut ends = LineEnds::of(bytes);
         let mut start = 0;
         let mut number = 0;
         while start < bytes.len() || (start == 0 && number == 0) {
-            // Line ends found with one vectorised scan: most lines are
-            // short, and a search per line cost more than the line.
-            let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-                Some(k)
-                    if bytes[start + k] == b'\r' && bytes.get(start + k + 1) == Some(&b'\n') =>
-                {
-                    (start + k, start + k + 2)
+            let (end, next) = match ends.next() {
+                // `\r\n` is one line end: its `\n` is skipped.
+                Some(k) if bytes[k] == b'\r' && bytes.get(k + 1) == Some(&b'\n') => {
+                    ends.skip_lf_at(k + 1);
+                    (k, k + 2)
                 }
-                Some(k) => (start + k, start + k + 1),
+                Some(k) => (k, k + 1),
                 None => (bytes.len(), bytes.len()),
             };
             number += 1;
@@ -86,7 +122,11 @@ impl Source {
                         col,
                     };
                     let target_path = normalize(&dir.join(target));
-                    let real_target = normalize(&real_dir.join(target));
+                    // Pages in memory have one path for each file.
+                    let real_target = match splice.reader {
+                        Reader::Disk(_) => normalize(&real_dir.join(target)),
+                        Reader::Memory(_) => target_path.clone(),
+                    };
                     if let Err(refusal) = self.include(target_path, real_target, depth, splice) {
                         self.problems.push(Diagnostic::placed(
                             refusal.kind,
@@ -249,10 +289,10 @@ mod tests {
 
     #[test]
     fn lines_end_at_lf_crlf_and_lone_cr_and_a_bom_is_not_text() {
-        let source = Source::from_text("p.md", "\u{feff}# a\rb\r\nc\n\rd", |_| None);
+        let source = Source::from_text("p.md", "\u{feff}# a\rb\r\nc\n\rd\r\r\r\ne", |_| None);
         let texts: Vec<_> = source.lines.iter().map(|l| source.text(l)).collect();
-        assert_eq!(texts, ["# a", "b", "c", "", "d"]);
+        assert_eq!(texts, ["# a", "b", "c", "", "d", "", "", "e"]);
         let numbers: Vec<_> = source.lines.iter().map(|l| l.number).collect();
-        assert_eq!(numbers, [1, 2, 3, 4, 5]);
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8]);
     }
 }
