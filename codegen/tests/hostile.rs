@@ -187,17 +187,18 @@ fn includes_that_leave_the_root_are_located_errors() {
         );
     }
     // Every refused include is reported, not only the first.
+    tree.write("outside/other.md", SECRET);
     let error = refused(
         &tree,
         "both.md",
-        "{% include [x](../../../outside/secret.md) %}\n{% include [y](/etc/passwd) %}",
+        "{% include [x](../../../outside/secret.md) %}\n{% include [y](../../../outside/other.md) %}",
         Kind::OutsideRoot,
         "page.md:16:16:",
     );
     assert_eq!(error.problems.len(), 2, "{:#?}", error.problems);
     assert!(error.problems[1]
         .message
-        .starts_with("page.md:17:16: include `/etc/passwd`"));
+        .starts_with("page.md:17:16: include `../../../outside/other.md`"));
     // A missing file is skipped, wherever it points, as the site does.
     let page = tree.page(
         "missing.md",

@@ -1,9 +1,9 @@
 //! Checks that the parameter section was read whole, and that no table
-//! swallowed the rest of the page. A table that lost its
-//! `||` or its `#|` still scans, into fewer rows or into paragraphs, and a
-//! reader that takes what it finds would bind such a page with parameters
-//! missing, or with none. These checks turn every such page into located
-//! problems ([`Kind::UnreadableTable`]) instead.
+//! swallowed the rest of the page. A table that lost its `||` or its `#|`
+//! still scans, into fewer rows or into paragraphs, and a reader that takes
+//! what it finds would bind such a page with parameters missing, or with
+//! none. These checks turn every such page into located problems
+//! ([`Kind::UnreadableTable`]) instead.
 //!
 //! A page without parameters says so ("No parameters.", "The method is
 //! called without parameters"), and that is not a problem.
