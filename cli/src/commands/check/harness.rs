@@ -284,38 +284,48 @@ pub struct Tally {
     pub event_losing: usize,
 }
 
+/// One page's decoded examples into `[pages, failing, losing]`: a page
+/// counts once, as failing if any example does not decode, else as losing
+/// if any loses or reshapes a key.
+fn count_responses(outcomes: &[Outcome], [pages, failing, losing]: [&mut usize; 3]) {
+    if outcomes.is_empty() {
+        return;
+    }
+    *pages += 1;
+    if outcomes.iter().any(|o| o.error.is_some()) {
+        *failing += 1;
+    } else if outcomes
+        .iter()
+        .any(|o| !o.lost.is_empty() || !o.reshaped.is_empty())
+    {
+        *losing += 1;
+    }
+}
+
 impl Tally {
     /// Counts every page's outcomes.
     pub fn of<'a>(pages: impl Iterator<Item = &'a PageExamples>) -> Tally {
         let mut tally = Tally::default();
         for page in pages {
             if page.event {
-                if !page.response_outcomes.is_empty() {
-                    tally.event_pages += 1;
-                    if page.response_outcomes.iter().any(|o| o.error.is_some()) {
-                        tally.event_errors += 1;
-                    } else if page
-                        .response_outcomes
-                        .iter()
-                        .any(|o| !o.lost.is_empty() || !o.reshaped.is_empty())
-                    {
-                        tally.event_losing += 1;
-                    }
-                }
+                count_responses(
+                    &page.response_outcomes,
+                    [
+                        &mut tally.event_pages,
+                        &mut tally.event_errors,
+                        &mut tally.event_losing,
+                    ],
+                );
                 continue;
             }
-            if !page.response_outcomes.is_empty() {
-                tally.response_pages += 1;
-                if page.response_outcomes.iter().any(|o| o.error.is_some()) {
-                    tally.decode_errors += 1;
-                } else if page
-                    .response_outcomes
-                    .iter()
-                    .any(|o| !o.lost.is_empty() || !o.reshaped.is_empty())
-                {
-                    tally.losing += 1;
-                }
-            }
+            count_responses(
+                &page.response_outcomes,
+                [
+                    &mut tally.response_pages,
+                    &mut tally.decode_errors,
+                    &mut tally.losing,
+                ],
+            );
             let counted: Vec<&Outcome> = page.counted_requests().collect();
             if counted.len() < page.request_outcomes.len() {
                 tally.fault_pages += 1;
