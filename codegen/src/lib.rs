@@ -158,7 +158,18 @@ pub struct LoadedEvent {
 
 /// Reads and parses the event page at `path`; `shown` is how errors name it.
 pub fn load_event(path: &Path, shown: &str) -> Result<LoadedEvent, PageError> {
-    let source = Source::load(path).map_err(|e| fallback::unreadable(path, shown, &e))?;
+    load_event_in(path, shown, None)
+}
+
+/// [`load_event`] with the folder that is the docs root when no folder above
+/// the page marks one, as for [`load_in`].
+pub fn load_event_in(
+    path: &Path,
+    shown: &str,
+    fallback_root: Option<&Path>,
+) -> Result<LoadedEvent, PageError> {
+    let source =
+        Source::load_in(path, fallback_root).map_err(|e| fallback::unreadable(path, shown, &e))?;
     match parse::event::parse_event(&source) {
         Ok((event, linked, examples)) if source.problems.is_empty() => {
             let mut files = source.files.clone();

@@ -9,6 +9,17 @@
 //! method's types are UpperCamelCase and its `call`/`METHOD` live in the value
 //! namespace. When two pages bind the same method path, the first page in path
 //! order wins and the other is listed as skipped in the doc of the top modules.
+//!
+//! Event pages under the directory (those the method parser says document an
+//! event) are bound too, all in one top-level `events` module (`events_2`
+//! if a method tree is named `events`): a module per event named by the
+//! event (`onCrmLeadAdd` → `events::on_crm_lead_add`, with `EVENT`, `Data`
+//! and `Payload`), in name order, and `events::Event`, an enum with a variant
+//! per event (`Event::CrmLeadAdd(on_crm_lead_add::Payload)`, the name
+//! without `on`) and `Other` for codes not bound, which implements
+//! `bitrix24::events::EventSet`. Two pages of one event code (compared
+//! without regard to case) or one module name: the first in path order wins.
+//! Event pages that fail are listed with the method pages that do.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +27,8 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::Method;
+use crate::expand::event::{self as event_expand, Variant};
+use crate::model::{Event, Method};
 use crate::naming;
 use crate::PageError;
 
@@ -27,10 +39,13 @@ pub struct ApiTree {
     pub tokens: TokenStream,
     /// Every file read: pages, included files, in a stable order, no duplicates.
     pub files: Vec<PathBuf>,
-    /// Method pages that were left out, each with the reason (`path:line:col: ...`).
+    /// Method and event pages that were left out, each with the reason
+    /// (`path:line:col: ...`).
     pub skipped: Vec<String>,
     /// How many methods are bound.
     pub methods: usize,
+    /// How many events are bound (in the `events` module).
+    pub events: usize,
 }
 
 #[derive(Default)]
@@ -63,13 +78,20 @@ pub fn api_tree_in(
     let mut skipped = Vec::new();
     let mut owners: BTreeMap<Vec<String>, String> = BTreeMap::new();
     let mut methods = 0;
+    let mut events = Events::default();
     for file in &files {
         let relative = file.strip_prefix(dir).unwrap_or(file);
         let page_shown = Path::new(shown).join(relative).display().to_string();
         read.push(file.clone());
         let loaded = match crate::load_in(file, &page_shown, fallback_root) {
             Ok(loaded) => loaded,
-            Err(error) if error.kind == crate::Kind::NotMethodPage => continue,
+            Err(error) if error.kind == crate::Kind::NotMethodPage => {
+                if documents_event(&error) {
+                    bind_event(file, &page_shown, fallback_root, &mut events, &mut read)
+                        .unwrap_or_else(|why| skipped.extend(why));
+                }
+                continue;
+            }
             Err(error) => {
                 skipped.push(error.message);
                 continue;
@@ -95,17 +117,114 @@ pub fn api_tree_in(
     let mut seen = std::collections::HashSet::new();
     read.retain(|f| seen.insert(f.clone()));
     let note = skipped_note(&skipped);
-    let tokens = root
+    let mut tokens: TokenStream = root
         .children
         .iter()
         .map(|(name, node)| emit(name, node, &[name.as_str()], &note))
         .collect();
+    if !events.by_module.is_empty() {
+        let taken: Vec<&str> = root.children.keys().map(String::as_str).collect();
+        let module = naming::Names::with(&taken).claim("events");
+        tokens.extend(emit_events(&module, &events, shown, &note));
+    }
     Ok(ApiTree {
         tokens,
         files: read,
         skipped,
         methods,
+        events: events.by_module.len(),
     })
+}
+
+/// The events bound so far: by module name, and which page owns each code.
+#[derive(Default)]
+struct Events {
+    by_module: BTreeMap<String, (Event, String)>,
+    /// Upper-case code → the page that bound it.
+    codes: BTreeMap<String, String>,
+}
+
+/// Whether a page the method parser refused documents an event. The parser
+/// says so only in its message (`"..." documents an event, not a method`),
+/// as `b24 check` reads it too.
+pub fn documents_event(error: &PageError) -> bool {
+    error.kind == crate::Kind::NotMethodPage && error.message.contains("documents an event")
+}
+
+/// Binds one event page into `events`; `Err` holds why it is not bound
+/// (nothing when the page names no event at all: widget placements say who
+/// can subscribe too, and are not listed as failures, as in `b24 check`).
+fn bind_event(
+    file: &Path,
+    shown: &str,
+    fallback_root: Option<&Path>,
+    events: &mut Events,
+    read: &mut Vec<PathBuf>,
+) -> Result<(), Vec<String>> {
+    let loaded = match crate::load_event_in(file, shown, fallback_root) {
+        Ok(loaded) => loaded,
+        Err(error) if error.message.contains("no event name") => return Err(Vec::new()),
+        Err(error) => return Err(vec![error.message]),
+    };
+    read.extend(loaded.files);
+    let event = loaded.event;
+    let code = event.code.to_ascii_uppercase();
+    let module = event_expand::module_name(&event);
+    let first = events
+        .codes
+        .get(&code)
+        .or_else(|| events.by_module.get(&module).map(|(_, page)| page));
+    if let Some(first) = first {
+        return Err(vec![format!(
+            "{shown}: binds the event `{}` (module `{module}`) as {first} does",
+            event.code
+        )]);
+    }
+    events.codes.insert(code, shown.to_string());
+    events.by_module.insert(module, (event, shown.to_string()));
+    Ok(())
+}
+
+/// `pub mod events { pub enum Event; impl EventSet; pub mod on_...; }`.
+fn emit_events(module: &str, events: &Events, shown: &str, note: &str) -> TokenStream {
+    let ident = format_ident!("{}", module);
+    let mut names = naming::Names::with(&["Other"]);
+    let claimed: Vec<(String, &String, &Event)> = events
+        .by_module
+        .iter()
+        .map(|(module, (event, _))| {
+            (
+                names.claim(&event_expand::variant_name(event)),
+                module,
+                event,
+            )
+        })
+        .collect();
+    let variants: Vec<Variant<'_>> = claimed
+        .iter()
+        .map(|(name, module, event)| Variant {
+            name,
+            module,
+            event,
+        })
+        .collect();
+    let enumeration = event_expand::event_enum(&variants, shown);
+    let modules = events
+        .by_module
+        .values()
+        .map(|(event, _)| event_expand::event_module(event));
+    let doc = format!(
+        " Events under `{shown}`: a module per event (`EVENT`, `Data`, `Payload`) and \
+         [`Event`], all of them as one enum.{note}"
+    );
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::all, non_camel_case_types, dead_code)]
+        pub mod #ident {
+            #enumeration
+            #(#modules)*
+        }
+    }
 }
 
 /// The module path of a method: its dotted segments in snake_case.

@@ -1,4 +1,5 @@
-//! The proc-macro front end of `bitrix24`: reads the macro's argument,
+//! The proc-macro front end of `bitrix24` (`bitrix_method!`, `bitrix_event!`,
+//! `bitrix_api!`): reads the macro's argument,
 //! resolves the path, asks `bitrix24-codegen` for the bindings and makes
 //! cargo track every file that was read. All the work is in the engine.
 //!
@@ -35,23 +36,49 @@ fn expand(literal: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
         Err(error) => return Ok(failed(literal, &error)),
     };
     let module = bitrix24_codegen::generate(&loaded.method);
-    let tracked = loaded.files.iter().filter_map(|file| {
-        let absolute = std::fs::canonicalize(file).ok()?;
-        let absolute = absolute.to_str()?.to_string();
-        Some(quote! { const _: &[u8] = ::core::include_bytes!(#absolute); })
-    });
+    let tracked = track(&loaded.files);
     Ok(quote! {
         #module
         #(#tracked)*
     })
 }
 
-/// Generates one module tree for every method page under a directory, named
-/// by method path (`crm.lead.contact.items.set` → `crm::lead::contact::items::set`).
+/// Generates the typed payload of the event documented by a page: a module
+/// named by the event (`onCrmLeadAdd` → `on_crm_lead_add`) with `EVENT`
+/// (its code), `Data` (what `data` holds) and `Payload`.
 ///
-/// The path is resolved like [`bitrix_method!`]'s. Pages that are not method
-/// pages are ignored; method pages that cannot be bound are listed in the doc
-/// of the top-level modules. Every file read is tracked, so editing a page
+/// The path is resolved like [`bitrix_method!`]'s, and a page that fails
+/// gives one error per problem on the literal and a stub of its module.
+#[proc_macro]
+pub fn bitrix_event(input: TokenStream) -> TokenStream {
+    let literal = match syn::parse::<LitStr>(input) {
+        Ok(literal) => literal,
+        Err(error) => return error.to_compile_error().into(),
+    };
+    let shown = literal.value();
+    let path = resolve(&shown);
+    match bitrix24_codegen::load_event_in(&path, &shown, Some(&manifest_dir())) {
+        Ok(loaded) => {
+            let module = bitrix24_codegen::generate_event(&loaded.event);
+            let tracked = track(&loaded.files);
+            quote! {
+                #module
+                #(#tracked)*
+            }
+        }
+        Err(error) => failed(&literal, &error),
+    }
+    .into()
+}
+
+/// Generates one module tree for every method page under a directory, named
+/// by method path (`crm.lead.contact.items.set` → `crm::lead::contact::items::set`),
+/// and an `events` module for every event page under it: a module per event
+/// (as [`bitrix_event!`] makes) and `events::Event`, one enum of them all.
+///
+/// The path is resolved like [`bitrix_method!`]'s. Pages that are neither
+/// method nor event pages are ignored; pages that cannot be bound are listed
+/// in the doc of the top-level modules. Every file read is tracked, so editing a page
 /// rebuilds the crate (a page added to the directory needs a touch of the
 /// invoking file).
 #[proc_macro]

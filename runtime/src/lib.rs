@@ -116,6 +116,17 @@ pub use auth::{
 };
 pub use batch::{Batch, BatchError, BatchResults, CommandResult, Key, Raw, Ref, MAX_BATCH};
 pub use bitrix24_macros::bitrix_api;
+/// Generates the typed payload of the event a page documents: a module
+/// named by the event (`onCrmLeadAdd` → `on_crm_lead_add`) with `EVENT`,
+/// `Data` and `Payload` (a [`events::Payload`] of `Data`); read one with
+/// [`events::EventHandler::receive_typed`].
+///
+/// ```ignore
+/// bitrix24::bitrix_event!("docs/api-reference/crm/leads/events/on-crm-lead-add.md");
+///
+/// let lead: on_crm_lead_add::Payload = handler.receive_typed(content_type, body).await?;
+/// ```
+pub use bitrix24_macros::bitrix_event;
 pub use bitrix24_macros::bitrix_method;
 pub use body::{DEFAULT_MAX_BODY, EXCERPT_BYTES};
 pub use client::{

@@ -65,3 +65,87 @@ fn module_doc(event: &Event) -> String {
     }
     doc
 }
+
+/// The variant of an event in a tree's `Event` enum: its name without the
+/// leading `on`, in UpperCamelCase (`onCrmLeadAdd` → `CrmLeadAdd`,
+/// `ONIMBOTMESSAGEADD` → `Imbotmessageadd`); the whole name when nothing
+/// is left.
+pub fn variant_name(event: &Event) -> String {
+    let name = event.name.as_str();
+    let rest = match name.get(..2) {
+        Some(on) if on.eq_ignore_ascii_case("on") => &name[2..],
+        _ => name,
+    };
+    if rest.chars().any(|c| c.is_ascii_alphanumeric()) {
+        naming::camel(rest)
+    } else {
+        naming::camel(name)
+    }
+}
+
+/// One event of a tree's enum: the variant, and the module that binds it
+/// (inside the same `events` module).
+#[derive(Debug, Clone, Copy)]
+pub struct Variant<'a> {
+    /// The variant's name, unique in the enum and not `Other`.
+    pub name: &'a str,
+    /// The module of the event ([`module_name`]).
+    pub module: &'a str,
+    /// The event.
+    pub event: &'a Event,
+}
+
+/// `pub enum Event { CrmLeadAdd(on_crm_lead_add::Payload), ..., Other(..) }`
+/// and its `bitrix24::events::EventSet` impl, which picks the variant by the
+/// payload's code without regard to case. `path` names the tree in docs.
+pub fn event_enum(variants: &[Variant<'_>], path: &str) -> TokenStream {
+    let doc = docs::literal(&format!(
+        "Every event bound under `{path}`, each with its typed payload, and `Other` for \
+         any other code.\n\nRead one from a verified body with \
+         `bitrix24::events::EventHandler::receive_event::<Event>`, or from a payload with \
+         `bitrix24::events::EventSet::from_payload`; codes compare without regard to case."
+    ));
+    let mut arms = Vec::with_capacity(variants.len());
+    let mut cases = Vec::with_capacity(variants.len());
+    let mut codes = Vec::with_capacity(variants.len());
+    for variant in variants {
+        let name = ident(variant.name);
+        let module = ident(variant.module);
+        let code = variant.event.code.to_ascii_uppercase();
+        let doc = docs::literal(&format!(
+            "`{code}`: {} (`{}`).",
+            variant.event.title, variant.module
+        ));
+        arms.push(quote! {
+            #[doc = #doc]
+            #name(#module::Payload),
+        });
+        let code = Literal::string(&code);
+        cases.push(quote! { #code => payload.typed().map(Self::#name), });
+        codes.push(code);
+    }
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Event {
+            #(#arms)*
+            /// An event this tree binds no page for, with `data` as sent.
+            Other(::bitrix24::events::Payload),
+        }
+
+        #[automatically_derived]
+        impl ::bitrix24::events::EventSet for Event {
+            const CODES: &'static [&'static str] = &[#(#codes),*];
+
+            fn from_payload(
+                payload: ::bitrix24::events::Payload,
+            ) -> ::core::result::Result<Self, ::bitrix24::__private::serde_json::Error> {
+                match payload.event.to_ascii_uppercase().as_str() {
+                    #(#cases)*
+                    _ => ::core::result::Result::Ok(Self::Other(payload)),
+                }
+            }
+        }
+    }
+}

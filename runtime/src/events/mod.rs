@@ -12,8 +12,11 @@
 //!   `service` for axum, behind the `axum` feature);
 //! - [`Install`]: the install page and `ONAPPINSTALL` into a renewing
 //!   [`crate::Client`], tokens saved; [`exchange_code`];
-//! - [`OfflineEvents`]: what `event.offline.get` returns.
+//! - [`OfflineEvents`]: what `event.offline.get` returns;
+//! - [`EventSet`]: the enum of events `bitrix_api!` generates, read from a
+//!   verified body with [`EventHandler::receive_event`].
 
+mod dispatch;
 pub mod form;
 mod handler;
 mod install;
@@ -23,6 +26,7 @@ mod payload;
 pub mod service;
 pub mod verify;
 
+pub use dispatch::EventSet;
 pub use form::{FormError, Limits};
 pub use handler::{EventError, EventHandler};
 pub use install::{exchange_code, AppCredentials, Install, InstallError};
