@@ -69,15 +69,17 @@ fn module_doc(event: &Event) -> String {
 /// The variant of an event in a tree's `Event` enum: its name without the
 /// leading `on`, in UpperCamelCase (`onCrmLeadAdd` → `CrmLeadAdd`,
 /// `ONIMBOTMESSAGEADD` → `Imbotmessageadd`); the whole name when nothing
-/// is left.
+/// is left or what is left is `Other`, the enum's variant for codes not
+/// bound (`onOther` → `OnOther`).
 pub fn variant_name(event: &Event) -> String {
     let name = event.name.as_str();
     let rest = match name.get(..2) {
         Some(on) if on.eq_ignore_ascii_case("on") => &name[2..],
         _ => name,
     };
-    if rest.chars().any(|c| c.is_ascii_alphanumeric()) {
-        naming::camel(rest)
+    let short = naming::camel(rest);
+    if rest.chars().any(|c| c.is_ascii_alphanumeric()) && short != "Other" {
+        short
     } else {
         naming::camel(name)
     }
@@ -112,10 +114,16 @@ pub fn event_enum(variants: &[Variant<'_>], path: &str) -> TokenStream {
         let name = ident(variant.name);
         let module = ident(variant.module);
         let code = variant.event.code.to_ascii_uppercase();
-        let doc = docs::literal(&format!(
-            "`{code}`: {} (`{}`).",
-            variant.event.title, variant.module
-        ));
+        let title = &variant.event.title;
+        let doc = if title
+            .to_lowercase()
+            .contains(&variant.event.name.to_lowercase())
+        {
+            format!("`{code}`, bound by [`{}`].", variant.module)
+        } else {
+            format!("`{code}`, bound by [`{}`]: {title}.", variant.module)
+        };
+        let doc = docs::literal(&doc);
         arms.push(quote! {
             #[doc = #doc]
             #name(#module::Payload),
@@ -147,5 +155,51 @@ pub fn event_enum(variants: &[Variant<'_>], path: &str) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, code: &str) -> Event {
+        Event {
+            name: name.into(),
+            code: code.into(),
+            title: format!("Event {name}"),
+            scope: Vec::new(),
+            description: String::new(),
+            data: Vec::new(),
+            data_is_object: true,
+        }
+    }
+
+    #[test]
+    fn variants_are_named_without_on() {
+        let name = |n: &str| variant_name(&event(n, &n.to_ascii_uppercase()));
+        assert_eq!(name("onCrmLeadAdd"), "CrmLeadAdd");
+        assert_eq!(name("OnAppInstall"), "AppInstall");
+        assert_eq!(name("ONIMBOTMESSAGEADD"), "Imbotmessageadd");
+        assert_eq!(name("onOther"), "OnOther");
+        assert_eq!(name("on"), "On");
+    }
+
+    #[test]
+    fn the_enum_matches_upper_case_codes_and_parses() {
+        let add = event("onDemoAdd", "onDemoAdd");
+        let variants = [Variant {
+            name: "DemoAdd",
+            module: "on_demo_add",
+            event: &add,
+        }];
+        let tokens = event_enum(&variants, "demo");
+        let code = crate::pretty(tokens);
+        assert!(
+            code.contains(r#""ONDEMOADD" => payload.typed().map(Self::DemoAdd),"#),
+            "{code}"
+        );
+        assert!(code.contains(r#"&["ONDEMOADD"]"#), "{code}");
+        assert!(code.contains("bound by [`on_demo_add`]."), "{code}");
+        syn::parse_str::<syn::File>(&code).unwrap();
     }
 }
