@@ -7,7 +7,24 @@ use std::path::{Path, PathBuf};
 fn check(page: &str, snapshot: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let loaded = bitrix24_codegen::load(&root.join(page), page).unwrap_or_else(|e| panic!("{e}"));
-    let actual = bitrix24_codegen::generate_pretty(&loaded.method);
+    compare(
+        page,
+        snapshot,
+        bitrix24_codegen::generate_pretty(&loaded.method),
+    );
+}
+
+/// [`check`] for an event page (`bitrix_event!`'s expansion).
+fn check_event(page: &str, snapshot: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loaded =
+        bitrix24_codegen::load_event(&root.join(page), page).unwrap_or_else(|e| panic!("{e}"));
+    let tokens = bitrix24_codegen::generate_event(&loaded.event);
+    compare(page, snapshot, bitrix24_codegen::pretty(tokens));
+}
+
+fn compare(page: &str, snapshot: &str, actual: String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let path: PathBuf = root.join("snapshots").join(snapshot);
     if std::env::var_os("BLESS").is_some() {
         std::fs::write(&path, &actual).unwrap();
@@ -45,4 +62,12 @@ fn seed_page_expansion() {
 #[test]
 fn nested_fixture_expansion() {
     check("fixtures/task-update.md", "task-update.rs");
+}
+
+#[test]
+fn event_fixture_expansion() {
+    check_event(
+        "fixtures/lead-events/on-crm-lead-add.md",
+        "on-crm-lead-add.rs",
+    );
 }
