@@ -152,11 +152,23 @@ async fn a_bound_lead_event_arrives_as_its_typed_variant_and_forgeries_do_not() 
 
     // Forgeries of the genuine delivery: another token, one character
     // short, none at all, and the token under another key as JSON.
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let deliveries = portal.deliveries();
+    // The emulator records a delivery once the endpoint has answered it.
+    let mut deliveries = portal.deliveries();
+    for _ in 0..250 {
+        if deliveries.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        deliveries = portal.deliveries();
+    }
     assert_eq!(deliveries.len(), 3, "{deliveries:?}");
     assert!(deliveries.iter().all(|d| d.status == Some(200)));
-    let genuine = deliveries[0].body.clone();
+    let genuine = deliveries
+        .iter()
+        .find(|d| d.event == "ONCRMLEADADD")
+        .expect("the add's delivery")
+        .body
+        .clone();
     let token = portal.application_token();
     let field = format!("auth%5Bapplication_token%5D={token}");
     assert!(genuine.contains(&field), "{genuine}");
