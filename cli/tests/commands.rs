@@ -114,8 +114,9 @@ async fn an_export_counts_on_request_and_reports_progress() {
         .await
         .unwrap();
     assert_eq!(summary.items, 120);
-    // One count, one batch of 50 pages.
-    assert_eq!(summary.requests, 2);
+    // One count, the probe (the first page and the highest IDs), then the
+    // one range above the first page.
+    assert_eq!(summary.requests, 3);
     let last = seen.last().unwrap();
     assert!(last.done);
     assert_eq!((last.items, last.total), (120, Some(120)));

@@ -5,10 +5,12 @@
 //! Sets contacts on 5,000 leads (`crm.lead.contact.items.set` through
 //! `batch`, 100 requests of 50) and exports 20,000 leads (`crm.lead.list`
 //! by ID, 50 pages per `batch`), each with requests one at a time (the
-//! baseline) and with the client's batch concurrency, without and with 10 ms
-//! of portal work per command. Prints requests, `503`s, wall time, the time
-//! the bucket allows (N requests need ceil((N - 50) / 20) s whatever the
-//! drain's phase) and the ratios, all from the same run.
+//! baseline: batch concurrency 1, one ID range) and concurrently (the
+//! client's batch concurrency; [`ExportOptions::default`]'s ID ranges),
+//! without and with 10 ms of portal work per command, and the export with
+//! 100 ms too. Prints requests, `503`s, wall time, the time the bucket
+//! allows (N requests need ceil((N - 50) / 20) s whatever the drain's
+//! phase) and the ratios, all from the same run.
 //!
 //! `cargo bench -p bitrix24 --bench pace` (`-- --test`: 1,000 leads, quick)
 
@@ -98,13 +100,15 @@ async fn set_contacts(per_command: Duration, leads: usize, concurrency: usize) -
     }
 }
 
-async fn export(per_command: Duration, leads: usize, concurrency: usize) -> Run {
+/// Exports `leads` leads over `ranges` ID ranges at once (1: the baseline).
+async fn export(per_command: Duration, leads: usize, ranges: usize) -> Run {
     let (portal, _, _) = portal(per_command, leads).await;
     portal.reset_counters();
-    let client = client(&portal, concurrency);
+    let client = client(&portal, 1);
     let spec = ListSpec::new("ID");
     let options = ExportOptions {
         pages_per_request: 50,
+        ranges,
         ..ExportOptions::default()
     };
     let started = Instant::now();
@@ -114,13 +118,25 @@ async fn export(per_command: Duration, leads: usize, concurrency: usize) -> Run 
         spec,
         options,
     );
-    let mut seen = 0usize;
+    let (mut seen, mut last) = (0usize, 0i64);
     while let Some(item) = stream.next().await {
-        item.unwrap();
+        let item = item.unwrap();
+        let id = item["ID"]
+            .as_i64()
+            .or_else(|| item["ID"].as_str()?.parse().ok())
+            .unwrap();
+        assert!(id > last, "each lead once, in ID order");
+        last = id;
         seen += 1;
     }
     let wall = started.elapsed();
     assert_eq!(seen, leads);
+    let counters = portal.counters();
+    assert_eq!(
+        stream.progress().requests,
+        counters.requests - counters.query_limit_exceeded,
+        "progress counts every answered request"
+    );
     let counters = portal.counters();
     Run {
         requests: counters.requests,
@@ -130,6 +146,10 @@ async fn export(per_command: Duration, leads: usize, concurrency: usize) -> Run 
 }
 
 fn report(job: &str, baseline: &Run, run: &Run) {
+    report_as(job, "concurrent", baseline, run);
+}
+
+fn report_as(job: &str, name: &str, baseline: &Run, run: &Run) {
     let side = |run: &Run| {
         format!(
             "{} requests, {} x 503, {:.3} s",
@@ -148,7 +168,7 @@ fn report(job: &str, baseline: &Run, run: &Run) {
         "within the burst".to_string()
     };
     println!(
-        "{job}: baseline (1 in flight) {} | concurrent {} | {bucket}; {:.2}x faster than the baseline",
+        "{job}: baseline (1 in flight) {} | {name} {} | {bucket}; {:.2}x faster than the baseline",
         side(baseline),
         side(run),
         baseline.wall.as_secs_f64() / run.wall.as_secs_f64(),
@@ -181,13 +201,24 @@ fn main() {
                 &baseline,
                 &run,
             );
-            let baseline = export(per_command, exported, 1).await;
-            let run = export(per_command, exported, concurrency).await;
-            report(
-                &format!("export {exported} leads, {label}"),
-                &baseline,
-                &run,
-            );
+            export_both(per_command, exported).await;
         }
+        export_both(Duration::from_millis(100), exported).await;
     });
+}
+
+/// The export with one ID range and with the default ranges.
+async fn export_both(per_command: Duration, leads: usize) {
+    let ranges = ExportOptions::default().ranges;
+    let baseline = export(per_command, leads, 1).await;
+    let run = export(per_command, leads, ranges).await;
+    report_as(
+        &format!(
+            "export {leads} leads, {} ms per command",
+            per_command.as_millis()
+        ),
+        &format!("{ranges} ranges"),
+        &baseline,
+        &run,
+    );
 }

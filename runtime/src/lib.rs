@@ -140,7 +140,9 @@ pub use error::{
 };
 pub use field_info::FieldInfo;
 pub use limit::RateLimit;
-pub use list::{Checkpoint, ExportOptions, Items, ListMethod, ListSpec, Progress};
+pub use list::{
+    Checkpoint, ExportOptions, Items, ListMethod, ListSpec, Progress, DEFAULT_RANGES, MAX_RANGES,
+};
 pub use portal::Portal;
 pub use retry::RetryPolicy;
 

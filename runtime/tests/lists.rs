@@ -16,22 +16,32 @@ fn ids(n: i64) -> Vec<i64> {
     (1..=n).map(|i| i * 3).collect()
 }
 
+/// A number sent as a number or as text; `None` when absent or not a number.
+fn number(value: &Value) -> Option<i64> {
+    match value {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_i64(),
+        _ => None,
+    }
+}
+
 /// A list method over `ids`: paging by `start` with `total`/`next`, or with
-/// `start=-1`, no count; `filter[>ID]` and `order[ID]`. Like a careless
-/// portal, an empty `>ID` (a reference that did not resolve) is ignored.
+/// `start=-1`, no count; `filter[>ID]`, `filter[<=ID]` and `order[ID]`
+/// (`ASC` or `DESC`). Like a careless portal, an empty `>ID` (a reference
+/// that did not resolve) is ignored.
 fn list(ids: &[i64], params: &Value, id_field: &str) -> (Vec<Value>, Option<u64>, Option<u64>) {
-    let bound = params["filter"][format!(">{id_field}")].clone();
-    let after: i64 = match &bound {
-        Value::String(s) => s.parse().unwrap_or(0),
-        Value::Number(n) => n.as_i64().unwrap(),
-        _ => 0,
-    };
-    let start: i64 = match &params["start"] {
-        Value::String(s) => s.parse().unwrap(),
-        Value::Number(n) => n.as_i64().unwrap(),
-        _ => 0,
-    };
-    let matching: Vec<i64> = ids.iter().copied().filter(|id| *id > after).collect();
+    let filter = &params["filter"];
+    let after = number(&filter[format!(">{id_field}")]).unwrap_or(0);
+    let until = number(&filter[format!("<={id_field}")]).unwrap_or(i64::MAX);
+    let start = number(&params["start"]).unwrap_or(0);
+    let mut matching: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| *id > after && *id <= until)
+        .collect();
+    if params["order"][id_field] == json!("DESC") {
+        matching.reverse();
+    }
     let skip = start.max(0) as usize;
     let page: Vec<Value> = matching
         .iter()
@@ -44,6 +54,14 @@ fn list(ids: &[i64], params: &Value, id_field: &str) -> (Vec<Value>, Option<u64>
     }
     let next = (skip + 50 < matching.len()).then_some(skip as u64 + 50);
     (page, Some(matching.len() as u64), next)
+}
+
+/// The IDs of exported items, in the order they came.
+fn lead_ids(items: &[Value], id_field: &str) -> Vec<i64> {
+    items
+        .iter()
+        .map(|i| i[id_field].as_str().unwrap().parse().unwrap())
+        .collect()
 }
 
 async fn portal(n: i64, wrap: Option<&'static str>, id_field: &'static str) -> Server {
@@ -105,23 +123,20 @@ async fn paging_by_start_yields_every_item_with_the_total() {
 
 #[tokio::test]
 async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
+    // One range: one request after another, 2,500 items each.
     for (n, requests) in [(20_000, 9), (5_120, 3), (49, 1), (0, 1)] {
         let server = portal(n, None, "ID").await;
         let client = common::client(&server);
+        let options = ExportOptions {
+            ranges: 1,
+            ..ExportOptions::default()
+        };
         let items: Vec<Value> = client
-            .export(
-                LeadList { select: vec![] },
-                ListSpec::new("ID"),
-                ExportOptions::default(),
-            )
+            .export(LeadList { select: vec![] }, ListSpec::new("ID"), options)
             .all()
             .await
             .unwrap();
-        let got: Vec<i64> = items
-            .iter()
-            .map(|i| i["ID"].as_str().unwrap().parse().unwrap())
-            .collect();
-        assert_eq!(got, ids(n), "n = {n}");
+        assert_eq!(lead_ids(&items, "ID"), ids(n), "n = {n}");
         assert_eq!(server.requests().len(), requests, "n = {n}");
         let first = &server.requests()[0];
         let cmd = common::ordered_cmd(&first.raw);
@@ -138,6 +153,49 @@ async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
             "{}",
             cmd[1].1
         );
+    }
+}
+
+#[tokio::test]
+async fn ranges_probe_the_highest_id_then_fetch_at_most_a_request_each() {
+    // The probe (first page and highest IDs), then 8 ranges: 20,000 items
+    // still take 9 requests, and a small list one.
+    for (n, requests) in [(20_000, 9), (5_120, 9), (120, 2), (49, 1), (0, 1)] {
+        let server = portal(n, None, "ID").await;
+        let client = common::client(&server);
+        let stream = client.export::<_, Value>(
+            LeadList { select: vec![] },
+            ListSpec::new("ID"),
+            ExportOptions::default(),
+        );
+        let items = stream.all().await.unwrap();
+        assert_eq!(lead_ids(&items, "ID"), ids(n), "n = {n}");
+        let sent = server.requests();
+        assert_eq!(sent.len(), requests, "n = {n}");
+        let probe = common::ordered_cmd(&sent[0].raw);
+        assert_eq!(
+            probe,
+            vec![
+                (
+                    "p0".to_string(),
+                    "crm.lead.list?select=&filter[%3EID]=0&order[ID]=ASC&start=-1".to_string()
+                ),
+                (
+                    "top".to_string(),
+                    "crm.lead.list?select=&filter[%3EID]=0&order[ID]=DESC&start=-1".to_string()
+                ),
+            ]
+        );
+        // Every range but the last is bounded above; none holds more than a request.
+        for request in &sent[1..] {
+            let cmd = common::ordered_cmd(&request.raw);
+            assert!(cmd.len() <= 50, "n = {n}");
+        }
+        let bounded = sent[1..]
+            .iter()
+            .filter(|r| common::ordered_cmd(&r.raw)[0].1.contains("%3C%3DID"))
+            .count();
+        assert_eq!(bounded, sent.len().saturating_sub(2), "n = {n}");
     }
 }
 
@@ -162,6 +220,7 @@ async fn an_export_resumes_from_its_checkpoint() {
     let options = ExportOptions {
         after: Some(checkpoint),
         pages_per_request: 10,
+        ..ExportOptions::default()
     };
     let rest: Vec<Value> = client
         .export(LeadList { select: vec![] }, spec, options)
@@ -203,6 +262,7 @@ async fn a_portal_that_ignores_the_id_filter_is_reported_not_looped() {
     let options = ExportOptions {
         after: Some(Checkpoint { last_id: 50 }),
         pages_per_request: 2,
+        ranges: 1,
     };
     let err = client
         .export_raw::<Value>("crm.lead.list", json!({}), ListSpec::new("ID"), options)

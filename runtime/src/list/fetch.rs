@@ -1,0 +1,454 @@
+//! One request of a traversal: a page by `start`, a chain of pages by ID
+//! inside a `batch` (within a range of IDs when one is given), and the probe
+//! of a traversal by ranges (its first page and the highest ID). Every
+//! answer is taken apart by moving its values, never by copying them.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::spec::{ListSpec, NotAList};
+use crate::client::{CallOptions, Client, Spec};
+use crate::error::{ApiError, CallError, DecodeError};
+use crate::payload::Payload;
+use crate::{query, ApiVersion, Retry};
+
+/// What every request of one traversal shares. Cheap to clone.
+#[derive(Clone)]
+pub(super) struct Job {
+    pub(super) client: Client,
+    pub(super) method: Arc<str>,
+    /// The caller's parameters (a JSON object).
+    pub(super) params: Arc<Value>,
+    pub(super) spec: Arc<ListSpec>,
+    pub(super) api: ApiVersion,
+    /// Pages per `batch` request, 1 to 50.
+    pub(super) pages: usize,
+}
+
+/// One page by `start`.
+pub(super) struct Offset {
+    pub(super) items: Vec<Value>,
+    /// Where the next page starts; `None` at the end.
+    pub(super) next: Option<u64>,
+    pub(super) total: Option<u64>,
+}
+
+/// What one request of the traversal by ID brought.
+#[derive(Debug)]
+pub(super) struct Walk {
+    /// New items, in ID order, each above the bound asked after.
+    pub(super) items: Vec<Value>,
+    /// The ID to go on after: the last item's, or the bound asked after.
+    pub(super) last_id: i64,
+    /// The range (or the list) has no more items.
+    pub(super) finished: bool,
+    /// Requests made.
+    pub(super) requests: u64,
+}
+
+/// What the probe of a traversal by ranges learned.
+#[derive(Debug)]
+pub(super) struct Probe {
+    /// The traversal's first page.
+    pub(super) first: Walk,
+    /// The first page's lowest ID and how many items it had.
+    pub(super) low: Option<(i64, usize)>,
+    /// The highest IDs: the highest, the lowest of its page and that page's
+    /// length. `None` when the portal did not tell.
+    pub(super) high: Option<(i64, i64, usize)>,
+}
+
+/// One page by `start`.
+pub(super) async fn offset(job: Job, start: u64) -> Result<Offset, CallError> {
+    let mut params = (*job.params).clone();
+    if let Value::Object(map) = &mut params {
+        map.insert("start".into(), Value::from(start));
+    }
+    let envelope = job
+        .client
+        .call_raw_with(
+            &job.method,
+            job.api,
+            Retry::Read,
+            params,
+            CallOptions::default(),
+        )
+        .await?;
+    let (status, next, total) = (envelope.status, envelope.next, envelope.total);
+    let items = job.spec.items(envelope.result).map_err(|wrong| {
+        CallError::Decode(DecodeError {
+            message: format!("{}, found {}", wrong.message, wrong.value),
+            status,
+            body: envelope.body,
+        })
+    })?;
+    // A `next` that does not move forward would loop.
+    let next = next.filter(|n| *n > start && !items.is_empty());
+    Ok(Offset { items, next, total })
+}
+
+/// One request of the traversal by ID: `job.pages` pages (at most `pages`)
+/// chained in a batch, page `i` filtered on the last ID of page `i - 1`, all
+/// on IDs above `after` and, with `until`, at most `until` (REST 3.0, which
+/// has no batch: one page a request). Pages are read in order and reading
+/// stops at the first short or failed page, so a broken chain can never
+/// repeat or skip an item; an item above `until` ends the range.
+pub(super) async fn by_id(
+    job: Job,
+    after: i64,
+    until: Option<i64>,
+    pages: usize,
+) -> Result<Walk, CallError> {
+    let pages = pages.clamp(1, crate::MAX_BATCH);
+    let (results, requests) = if job.api == ApiVersion::V3 {
+        let page = page_params(&job, Value::from(after), until, "ASC");
+        let envelope = job
+            .client
+            .call_raw_with(
+                &job.method,
+                job.api,
+                Retry::Read,
+                page,
+                CallOptions::default(),
+            )
+            .await?;
+        (vec![Ok(envelope.result)], 1)
+    } else {
+        let last = job.spec.page_size.saturating_sub(1);
+        let commands = (0..pages)
+            .map(|page| {
+                let bound = if page == 0 {
+                    Value::from(after)
+                } else {
+                    let mut text = format!("$result[p{}]", page - 1);
+                    if let Some(key) = &job.spec.items_key {
+                        text.push_str(&format!("[{key}]"));
+                    }
+                    text.push_str(&format!("[{last}][{}]", job.spec.id_field));
+                    Value::String(text)
+                };
+                (format!("p{page}"), page_params(&job, bound, until, "ASC"))
+            })
+            .collect();
+        run_pages(&job, commands).await?
+    };
+    let mut walk = Walk {
+        items: Vec::new(),
+        last_id: after,
+        finished: false,
+        requests,
+    };
+    for (page, outcome) in results.into_iter().enumerate() {
+        let result = match outcome {
+            Ok(result) => result,
+            Err(error) if page == 0 => return Err(error),
+            // A later page failed: go on from the last ID next time.
+            Err(_) => break,
+        };
+        if !take_page(&job.spec, result, page, until, &mut walk)? {
+            break;
+        }
+    }
+    Ok(walk)
+}
+
+/// Reads one page into `walk`; whether the next page of the chain counts.
+fn take_page(
+    spec: &ListSpec,
+    result: Value,
+    page: usize,
+    until: Option<i64>,
+    walk: &mut Walk,
+) -> Result<bool, CallError> {
+    let got = spec.items(result).map_err(not_a_list)?;
+    let full = got.len() >= spec.page_size;
+    let (mut fresh, mut previous) = (0, i64::MIN);
+    for item in got {
+        let Some(id) = spec.id(&item) else {
+            return Err(unusable(
+                format!("an item has no `{}`", spec.id_field),
+                &item,
+            ));
+        };
+        if id <= previous {
+            return Err(unusable(
+                format!(
+                    "the items are not ordered by `{}`: use paging by start",
+                    spec.id_field
+                ),
+                &item,
+            ));
+        }
+        previous = id;
+        if until.is_some_and(|until| id > until) {
+            // Past the range (the portal ignored its upper bound): the next
+            // range has it.
+            walk.finished = true;
+            return Ok(false);
+        }
+        // Never an item twice, whatever the portal did with the chain.
+        if id > walk.last_id {
+            walk.last_id = id;
+            walk.items.push(item);
+            fresh += 1;
+        }
+    }
+    if full && fresh == 0 {
+        // The filter on the ID was not applied: going on would loop.
+        if page == 0 {
+            return Err(unusable(
+                format!(
+                    "the portal ignored the `>{}` filter: use paging by start",
+                    spec.id_field
+                ),
+                &Value::Null,
+            ));
+        }
+        return Ok(false);
+    }
+    if !full || until.is_some_and(|until| walk.last_id >= until) {
+        walk.finished = true;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The first request of a traversal by ranges: one `batch` with the first
+/// page (IDs above `after`, ascending) and the page of the highest IDs
+/// (descending). A failed second page only leaves the highest ID unknown.
+pub(super) async fn probe(job: Job, after: i64) -> Result<Probe, CallError> {
+    let commands = vec![
+        (
+            "p0".to_string(),
+            page_params(&job, Value::from(after), None, "ASC"),
+        ),
+        (
+            "top".to_string(),
+            page_params(&job, Value::from(after), None, "DESC"),
+        ),
+    ];
+    let (mut results, requests) = run_pages(&job, commands).await?;
+    let top = (results.len() > 1).then(|| results.remove(1));
+    let Some(first) = results.into_iter().next() else {
+        return Err(stalled_probe());
+    };
+    let mut walk = Walk {
+        items: Vec::new(),
+        last_id: after,
+        finished: false,
+        requests,
+    };
+    take_page(&job.spec, first?, 0, None, &mut walk)?;
+    let low = walk
+        .items
+        .first()
+        .and_then(|item| job.spec.id(item))
+        .map(|id| (id, walk.items.len()));
+    let high = match top {
+        Some(Ok(result)) => job.spec.items(result).ok().and_then(|items| {
+            let ids: Vec<i64> = items.iter().filter_map(|i| job.spec.id(i)).collect();
+            let (max, min) = (ids.iter().max()?, ids.iter().min()?);
+            Some((*max, *min, ids.len()))
+        }),
+        _ => None,
+    };
+    Ok(Probe {
+        first: walk,
+        low,
+        high,
+    })
+}
+
+/// Sends list commands in one `batch` and gives each command's `result`,
+/// in order, up to the first that has none. The first command refused
+/// before it ran (the method's time budget, the rate limit) is asked again
+/// after the client's wait, up to its retry limit.
+async fn run_pages(
+    job: &Job,
+    commands: Vec<(String, Value)>,
+) -> Result<(Vec<Result<Value, CallError>>, u64), CallError> {
+    let client = &job.client;
+    let shared = client.shared();
+    let cmd: Vec<(String, String)> = commands
+        .iter()
+        .map(|(name, params)| {
+            let query = query::encode(params);
+            let line = if query.is_empty() {
+                job.method.to_string()
+            } else {
+                format!("{}?{query}", job.method)
+            };
+            (name.clone(), line)
+        })
+        .collect();
+    let spec = Spec {
+        method: "batch",
+        api: ApiVersion::V2,
+        retry: Retry::Read,
+        idempotent: false,
+    };
+    let mut requests = 0;
+    let mut tries = 0;
+    loop {
+        let payload = Payload::Batch {
+            halt: false,
+            cmd: cmd.clone(),
+        };
+        let envelope = client.execute(&spec, payload, &[&job.method]).await?;
+        requests += 1;
+        let outcomes = read_batch(client, &job.method, &commands, envelope)?;
+        // The first page refused before it ran: wait (the client holds the
+        // method until its budget allows) and ask again.
+        let refused = matches!(outcomes.first(), Some(Err(CallError::Api(api)))
+            if api.code == "OPERATION_TIME_LIMIT" || api.code == "QUERY_LIMIT_EXCEEDED");
+        if refused && tries < shared.retry.max_retries {
+            tries += 1;
+            continue;
+        }
+        return Ok((outcomes, requests));
+    }
+}
+
+/// A `batch` answer's results, moved out in the commands' order, up to the
+/// first command with neither a result nor an error. Each command's `time`
+/// feeds the method's time budget.
+fn read_batch(
+    client: &Client,
+    method: &str,
+    commands: &[(String, Value)],
+    envelope: crate::Envelope,
+) -> Result<Vec<Result<Value, CallError>>, CallError> {
+    let shared = client.shared();
+    let mut parts = match envelope.result {
+        Value::Object(parts)
+            if parts.contains_key("result") || parts.contains_key("result_error") =>
+        {
+            parts
+        }
+        _ => {
+            return Err(CallError::Decode(DecodeError {
+                message: format!(
+                    "the `batch` answer holds no `result` nor `result_error`; it starts `{}`",
+                    crate::body::excerpt(&envelope.body)
+                ),
+                status: envelope.status,
+                body: envelope.body,
+            }))
+        }
+    };
+    let mut part = |key: &str| match parts.remove(key) {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let (mut results, errors, times) = (part("result"), part("result_error"), part("result_time"));
+    for (name, _) in commands {
+        if let Some(time) = times.get(name) {
+            shared.operating.record(method, time);
+        }
+    }
+    let mut outcomes = Vec::with_capacity(commands.len());
+    for (name, _) in commands {
+        if let Some(error) = errors.get(name) {
+            let api = command_error(error);
+            if api.code == "OPERATION_TIME_LIMIT" {
+                shared
+                    .operating
+                    .block(method, None, shared.retry.operating_retry);
+            }
+            outcomes.push(Err(shared.redactor.error(CallError::Api(api))));
+            continue;
+        }
+        match results.remove(name) {
+            Some(result) => outcomes.push(Ok(result)),
+            None => break,
+        }
+    }
+    Ok(outcomes)
+}
+
+/// A command's entry in `result_error` (no HTTP status inside a batch).
+fn command_error(error: &Value) -> ApiError {
+    let text = |key: &str| match error.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let (code, description) = match error {
+        Value::String(code) => (code.clone(), String::new()),
+        _ => (text("error"), text("error_description")),
+    };
+    ApiError {
+        code,
+        description,
+        status: 0,
+        body: error.to_string(),
+    }
+}
+
+/// One page's parameters: ordered by ID (`direction`), filtered on IDs
+/// above `bound` and, with `until`, at most `until`; `start=-1` (no count).
+fn page_params(job: &Job, bound: Value, until: Option<i64>, direction: &str) -> Value {
+    let spec = &job.spec;
+    let mut params = (*job.params).clone();
+    if let Value::Object(map) = &mut params {
+        let filter = map
+            .entry(spec.filter_key.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !filter.is_object() {
+            *filter = Value::Object(Map::new());
+        }
+        if let Value::Object(filter) = filter {
+            filter.insert(format!(">{}", spec.id_field), bound);
+            if let Some(until) = until {
+                // Tighter than any `<=ID` of the caller's: ranges end at or
+                // below the highest ID the caller's filter lets through.
+                filter.insert(format!("<={}", spec.id_field), Value::from(until));
+            }
+        }
+        let mut order = Map::new();
+        order.insert(spec.id_field.clone(), Value::from(direction));
+        map.insert(spec.order_key.clone(), Value::Object(order));
+        map.insert("start".into(), Value::from(-1));
+    }
+    params
+}
+
+/// The error of a traversal that asked `stalls` times and got nowhere.
+pub(super) fn stalled(stalls: u32) -> CallError {
+    CallError::Decode(DecodeError {
+        message: format!(
+            "the traversal does not move on: {stalls} answers in a row brought no item and no end \
+             (a `batch` answer without its first page?)"
+        ),
+        status: 200,
+        body: String::new(),
+    })
+}
+
+fn stalled_probe() -> CallError {
+    CallError::Decode(DecodeError {
+        message: "the `batch` answer holds no first page".into(),
+        status: 200,
+        body: String::new(),
+    })
+}
+
+fn not_a_list(wrong: NotAList) -> CallError {
+    unusable(
+        format!(
+            "{}, found {}",
+            wrong.message,
+            crate::body::excerpt(&wrong.value.to_string())
+        ),
+        &wrong.value,
+    )
+}
+
+fn unusable(message: String, body: &Value) -> CallError {
+    CallError::Decode(DecodeError {
+        message,
+        status: 200,
+        body: body.to_string(),
+    })
+}
