@@ -10,9 +10,48 @@ use super::{docs, ident};
 use crate::model::Event;
 use crate::naming;
 
-/// The module's name: `onCrmLeadAdd` → `on_crm_lead_add`.
+/// The module's name: `onCrmLeadAdd` → `on_crm_lead_add`, named for the
+/// code the portal sends ([`spelled`]).
 pub fn module_name(event: &Event) -> String {
-    naming::snake(&event.name)
+    naming::snake(&spelled(event))
+}
+
+/// The event's code in the words of its name: the name itself when it is
+/// the code, else the code split where the name's words are found in it
+/// (a page titled `onLeadDelete` whose portal sends `ONCRMLEADDELETE` →
+/// `OnCrmLeadDelete`), so modules and variants are named for what the
+/// portal sends. A code with lower-case letters is its own spelling.
+pub fn spelled(event: &Event) -> String {
+    let code = event.code.as_str();
+    if code.is_empty() || code.eq_ignore_ascii_case(&event.name) || !code.is_ascii() {
+        return event.name.clone();
+    }
+    if code.chars().any(|c| c.is_ascii_lowercase()) {
+        return code.to_string();
+    }
+    let upper = code.to_ascii_uppercase();
+    let mut out = String::with_capacity(upper.len());
+    let mut word = |piece: &str| {
+        let mut chars = piece.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    };
+    let mut at = 0;
+    for name_word in naming::snake(&event.name).split('_') {
+        let wanted = name_word.to_ascii_uppercase();
+        if wanted.is_empty() {
+            continue;
+        }
+        if let Some(found) = upper[at..].find(&wanted) {
+            word(&upper[at..at + found]);
+            word(&wanted);
+            at += found + wanted.len();
+        }
+    }
+    word(&upper[at..]);
+    out
 }
 
 /// `pub mod on_crm_lead_add { pub const EVENT; struct Data; type Payload }`.
@@ -66,13 +105,15 @@ fn module_doc(event: &Event) -> String {
     doc
 }
 
-/// The variant of an event in a tree's `Event` enum: its name without the
-/// leading `on`, in UpperCamelCase (`onCrmLeadAdd` → `CrmLeadAdd`,
+/// The variant of an event in a tree's `Event` enum: its name
+/// ([`spelled`]) without the leading `on`, in UpperCamelCase
+/// (`onCrmLeadAdd` → `CrmLeadAdd`,
 /// `ONIMBOTMESSAGEADD` → `Imbotmessageadd`); the whole name when nothing
 /// is left or what is left is `Other`, the enum's variant for codes not
 /// bound (`onOther` → `OnOther`).
 pub fn variant_name(event: &Event) -> String {
-    let name = event.name.as_str();
+    let name = spelled(event);
+    let name = name.as_str();
     let rest = match name.get(..2) {
         Some(on) if on.eq_ignore_ascii_case("on") => &name[2..],
         _ => name,
@@ -182,6 +223,21 @@ mod tests {
         assert_eq!(name("ONIMBOTMESSAGEADD"), "Imbotmessageadd");
         assert_eq!(name("onOther"), "OnOther");
         assert_eq!(name("on"), "On");
+    }
+
+    #[test]
+    fn names_follow_the_code_the_portal_sends() {
+        let spell = |name: &str, code: &str| spelled(&event(name, code));
+        assert_eq!(spell("onLeadDelete", "ONCRMLEADDELETE"), "OnCrmLeadDelete");
+        assert_eq!(spell("onCrmLeadAdd", "ONCRMLEADADD"), "onCrmLeadAdd");
+        assert_eq!(spell("onCrmLeadAdd", "onCrmLeadAdd"), "onCrmLeadAdd");
+        assert_eq!(spell("onFoo", "ONBAR"), "OnBar");
+        assert_eq!(spell("onFoo", "ONFOOBAR_X"), "OnFooBar_x");
+        assert_eq!(spell("onFoo", "OnFooBar"), "OnFooBar");
+        assert_eq!(spell("onFoo", "ÖN"), "onFoo");
+        let deleted = event("onLeadDelete", "ONCRMLEADDELETE");
+        assert_eq!(module_name(&deleted), "on_crm_lead_delete");
+        assert_eq!(variant_name(&deleted), "CrmLeadDelete");
     }
 
     #[test]
