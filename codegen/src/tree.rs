@@ -15,8 +15,9 @@
 //! if a method tree is named `events`): a module per event named by the
 //! event (`onCrmLeadAdd` → `events::on_crm_lead_add`, with `EVENT`, `Data`
 //! and `Payload`), in name order, and `events::Event`, an enum with a variant
-//! per event (`Event::CrmLeadAdd(on_crm_lead_add::Payload)`, the name
-//! without `on`) and `Other` for codes not bound, which implements
+//! per event (`Event::CrmLeadAdd(on_crm_lead_add::Payload)`: the code the
+//! portal sends, in the words of the page's name, without `on`) and `Other`
+//! for codes not bound, which implements
 //! `bitrix24::events::EventSet`. Two pages of one event code (compared
 //! without regard to case) or one module name: the first in path order wins.
 //! Event pages that fail are listed with the method pages that do.

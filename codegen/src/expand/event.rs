@@ -10,17 +10,18 @@ use super::{docs, ident};
 use crate::model::Event;
 use crate::naming;
 
-/// The module's name: `onCrmLeadAdd` → `on_crm_lead_add`, named for the
-/// code the portal sends ([`spelled`]).
+/// The module's name: the event's name as the page writes it, in
+/// snake_case (`onCrmLeadAdd` → `on_crm_lead_add`). `b24 check` names the
+/// module the same way.
 pub fn module_name(event: &Event) -> String {
-    naming::snake(&spelled(event))
+    naming::snake(&event.name)
 }
 
 /// The event's code in the words of its name: the name itself when it is
 /// the code, else the code split where the name's words are found in it
 /// (a page titled `onLeadDelete` whose portal sends `ONCRMLEADDELETE` →
-/// `OnCrmLeadDelete`), so modules and variants are named for what the
-/// portal sends. A code with lower-case letters is its own spelling.
+/// `OnCrmLeadDelete`), so a tree's variants are named for what the portal
+/// sends. A code with lower-case letters is its own spelling.
 pub fn spelled(event: &Event) -> String {
     let code = event.code.as_str();
     if code.is_empty() || code.eq_ignore_ascii_case(&event.name) || !code.is_ascii() {
@@ -236,7 +237,7 @@ mod tests {
         assert_eq!(spell("onFoo", "OnFooBar"), "OnFooBar");
         assert_eq!(spell("onFoo", "ÖN"), "onFoo");
         let deleted = event("onLeadDelete", "ONCRMLEADDELETE");
-        assert_eq!(module_name(&deleted), "on_crm_lead_delete");
+        assert_eq!(module_name(&deleted), "on_lead_delete");
         assert_eq!(variant_name(&deleted), "CrmLeadDelete");
     }
 
