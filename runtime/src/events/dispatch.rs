@@ -71,6 +71,40 @@ impl EventHandler {
     }
 }
 
+/// The axum route of [`super::service::route`] with events given to
+/// `callback` as `E` (feature `axum`): each POST is verified and answered at
+/// once, as there; a verified event is then read into `E` on the
+/// callback's task. A bound event whose `data` does not fit its type has
+/// been answered 200 by then (the portal would only send it again): it is
+/// logged as a warning and not given to `callback`.
+///
+/// ```ignore
+/// bitrix24::bitrix_api!("docs/api-reference/crm");
+///
+/// let app = axum::Router::new().route(
+///     "/bitrix/events",
+///     bitrix24::events::route_events(handler, |event: events::Event| async move {
+///         if let events::Event::CrmLeadAdd(lead) = event { println!("{:?}", lead.data) }
+///     }),
+/// );
+/// ```
+#[cfg(feature = "axum")]
+pub fn route_events<E, F, Fut>(handler: EventHandler, callback: F) -> axum::routing::MethodRouter
+where
+    E: EventSet + Send + 'static,
+    F: Fn(E) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use futures_util::future::Either;
+    super::service::route(handler, move |payload| match E::from_payload(payload) {
+        Ok(event) => Either::Left(callback(event)),
+        Err(error) => {
+            tracing::warn!(%error, "event data does not fit its type; not handled");
+            Either::Right(std::future::ready(()))
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -161,5 +195,50 @@ mod tests {
             Demo::ThingAdd(p) => assert_eq!(p.data.fields["ID"], 9),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[cfg(feature = "axum")]
+    #[tokio::test]
+    async fn the_axum_route_gives_verified_events_typed() {
+        use axum::body::Body;
+        use axum::http::Request;
+        use tower::ServiceExt;
+
+        let (sender, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let handler = EventHandler::new(Arc::new(MemoryApplicationTokens::single("tok")));
+        let app = axum::Router::new().route(
+            "/events",
+            route_events(handler, move |event: Demo| {
+                let sender = sender.clone();
+                async move {
+                    let _ = sender.send(event);
+                }
+            }),
+        );
+        let post = |body: String| {
+            Request::builder()
+                .method("POST")
+                .uri("/events")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let status = |answer: axum::response::Response| answer.status().as_u16();
+        let genuine = app.clone().oneshot(post(body("onDemoThingAdd", "tok")));
+        assert_eq!(status(genuine.await.unwrap()), 200);
+        let event = tokio::time::timeout(std::time::Duration::from_secs(5), received.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(event, Demo::ThingAdd(p) if p.data.fields["ID"] == "5"));
+        let forged = app.clone().oneshot(post(body("ONDEMOTHINGADD", "forged")));
+        assert_eq!(status(forged.await.unwrap()), 401);
+        // Verified, but `data` of another shape: answered, never handled.
+        let misfit =
+            "event=ONDEMOTHINGADD&data=7&auth%5Bmember_id%5D=m1&auth%5Bapplication_token%5D=tok";
+        let answer = app.clone().oneshot(post(misfit.into()));
+        assert_eq!(status(answer.await.unwrap()), 200);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(received.try_recv().is_err(), "a rejected post was handled");
     }
 }

@@ -14,7 +14,8 @@
 //!   [`crate::Client`], tokens saved; [`exchange_code`];
 //! - [`OfflineEvents`]: what `event.offline.get` returns;
 //! - [`EventSet`]: the enum of events `bitrix_api!` generates, read from a
-//!   verified body with [`EventHandler::receive_event`].
+//!   verified body with [`EventHandler::receive_event`] (and, with `axum`,
+//!   given to a callback by `route_events`).
 
 mod dispatch;
 pub mod form;
@@ -26,6 +27,8 @@ mod payload;
 pub mod service;
 pub mod verify;
 
+#[cfg(feature = "axum")]
+pub use dispatch::route_events;
 pub use dispatch::EventSet;
 pub use form::{FormError, Limits};
 pub use handler::{EventError, EventHandler};
