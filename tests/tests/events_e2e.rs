@@ -7,7 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bitrix24::events::{EventError, EventHandler, EventSet, MemoryApplicationTokens, VerifyError};
+use bitrix24::events::{
+    EventError, EventHandler, EventSet, MemoryApplicationTokens, OfflineEvents, VerifyError,
+};
 use bitrix24::{ApiVersion, Client};
 use bitrix24_testkit::server::{BoxFuture, Reply, Request, Response, Server};
 use bitrix24_testkit::{Config, Emulator};
@@ -231,5 +233,34 @@ fn codes_match_without_regard_to_case_and_other_keeps_the_payload() {
     match Event::from_payload(payload("ONCRMDEALADD")).unwrap() {
         Event::Other(p) => assert_eq!(p.data["FIELDS"]["ID"], "12"),
         other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn offline_events_read_into_the_same_enum() {
+    let portal = Emulator::start(Config::default()).await.expect("emulator");
+    let client = Client::webhook(&portal.webhook_url()).expect("client");
+    let bind = json!({"event": "onCrmLeadAdd", "event_type": "offline"});
+    assert_eq!(call(&client, "event.bind", bind).await, json!(true));
+    let id = call(
+        &client,
+        "crm.lead.add",
+        json!({"fields": {"TITLE": "Queued"}}),
+    )
+    .await
+    .as_i64()
+    .expect("the new lead's ID");
+    let queued = OfflineEvents::fetch(&client, json!({}))
+        .await
+        .expect("event.offline.get");
+    assert_eq!(queued.events.len(), 1, "{queued:?}");
+    let event = queued.events.into_iter().next().unwrap();
+    match Event::from_offline(event).expect("typed") {
+        Event::CrmLeadAdd(added) => {
+            assert_eq!(added.data.fields.and_then(|f| f.id), Some(id));
+            // Offline events come through the application's own call: no auth.
+            assert!(added.auth.application_token.is_none());
+        }
+        other => panic!("expected CrmLeadAdd, got {other:?}"),
     }
 }
