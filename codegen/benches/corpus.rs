@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 use bitrix24_codegen::Source;
 
+/// With `--features jemalloc`, the allocator rustc itself runs with on Linux.
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn corpus_dir() -> PathBuf {
     std::env::var_os("B24_CORPUS")
         .map(PathBuf::from)

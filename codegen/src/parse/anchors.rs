@@ -13,7 +13,6 @@ pub fn link_members(
     text: &str,
     field: &mut Field,
     context: &Context<'_>,
-    path: &[String],
     depth: usize,
     remote: bool,
 ) {
@@ -42,7 +41,7 @@ pub fn link_members(
                 })
             });
         if let Some(sub) = sub {
-            if let Ok(members) = context.read_sub(sub, path, depth + 1) {
+            if let Ok(members) = context.read_sub(sub, depth + 1) {
                 if !members.is_empty() {
                     field.fields = members;
                     break;
@@ -51,10 +50,10 @@ pub fn link_members(
         }
     }
     if field.fields.is_empty() && remote {
-        remote_members(text, field, context, path, depth);
+        remote_members(text, field, context, depth);
     }
     if field.fields.is_empty() && depth < super::context::MAX_DEPTH {
-        super::fields_pages::members(text, field, context, path, depth);
+        super::fields_pages::members(text, field, context, depth);
     }
 }
 
@@ -74,7 +73,6 @@ fn remote_members(
     text: &str,
     field: &mut Field,
     context: &Context<'_>,
-    path: &[String],
     depth: usize,
 ) {
     if written_scalar(field) || matches!(field.name.as_str(), "time" | "error") {
@@ -114,7 +112,7 @@ fn remote_members(
         };
         if let Ok(members) = context
             .in_file(tables)
-            .read_table(sub.table, path, depth + 1, false)
+            .read_table(sub.table, depth + 1, false)
         {
             if members.iter().any(|m| !m.name.contains(' ')) {
                 field.fields = members;
@@ -208,7 +206,7 @@ pub fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
                 .any(|w| w == name)
         });
         if let Some(sub) = named {
-            if let Ok(members) = context.read_sub(sub, std::slice::from_ref(&field.name), 1) {
+            if let Ok(members) = context.read_sub(sub, 1) {
                 field.fields = members;
             }
         }

@@ -15,7 +15,6 @@ pub fn read_description(
     cell: &Cell,
     field: &mut Field,
     context: &Context<'_>,
-    path: &[String],
     depth: usize,
 ) {
     let blocks = blocks::scan(&cell.lines);
@@ -43,7 +42,7 @@ pub fn read_description(
                 let top_items: Vec<_> = items.iter().filter(|i| i.indent == top).collect();
                 if depth < MAX_DEPTH && top_items.iter().all(|i| is_member_item(&i.text)) {
                     for item in top_items {
-                        if let Some(member) = member_from_item(item, context, path) {
+                        if let Some(member) = member_from_item(item) {
                             field.fields.push(member);
                         }
                     }
@@ -76,7 +75,7 @@ pub fn read_description(
                     .iter()
                     .any(|r| r.first().is_some_and(|c| c.contains("**")));
                 if members && field.fields.is_empty() {
-                    if let Ok(members) = context.read_table(table, path, depth + 1, false) {
+                    if let Ok(members) = context.read_table(table, depth + 1, false) {
                         field.fields = members;
                     }
                 } else if !members && field.values.is_empty() {
@@ -104,7 +103,7 @@ pub fn read_description(
     field.description = prose.join("\n");
     // The cell's text is only worth joining when a link may give members.
     if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(field) {
-        link_members(&cell.text(), field, context, path, depth, false);
+        link_members(&cell.text(), field, context, depth, false);
     }
 }
 
@@ -121,8 +120,7 @@ fn is_member_item(text: &str) -> bool {
     }
 }
 
-fn member_from_item(item: &blocks::Item, context: &Context<'_>, path: &[String]) -> Option<Field> {
-    let _ = context;
+fn member_from_item(item: &blocks::Item) -> Option<Field> {
     let first_line = item.text.lines().next().unwrap_or("");
     let (name, required) = field_name(first_line)?;
     let after_bold = first_line
@@ -143,7 +141,6 @@ fn member_from_item(item: &blocks::Item, context: &Context<'_>, path: &[String])
     field.required = required;
     field.description = inline::plain_collapsed(description);
     field.at = item.at;
-    let _ = path;
     Some(field)
 }
 

@@ -11,12 +11,11 @@ use crate::model::Field;
 /// How deep nested members are followed (sub-tables may link in a cycle).
 pub const MAX_DEPTH: usize = 6;
 
-/// Reads a table's rows into fields: `(table, context, path, depth, strict)`.
+/// Reads a table's rows into fields: `(table, context, depth, strict)`.
 /// It is `rows::read_table`, set by `fields`. Reading a row reads its cells
 /// and links (`cells`, `anchors`), which read nested tables again; they do so
 /// through this pointer, so the recursion is a call and not an import cycle.
-pub type ReadTable =
-    fn(&Table, &Context<'_>, &[String], usize, bool) -> Result<Vec<Field>, Diagnostic>;
+pub type ReadTable = fn(&Table, &Context<'_>, usize, bool) -> Result<Vec<Field>, Diagnostic>;
 
 /// Where the members of a table's fields may come from.
 pub struct Context<'b> {
@@ -36,7 +35,6 @@ impl Context<'_> {
     pub fn read_table(
         &self,
         table: &Table,
-        path: &[String],
         depth: usize,
         strict: bool,
     ) -> Result<Vec<Field>, Diagnostic> {
@@ -48,7 +46,7 @@ impl Context<'_> {
         let Some(_reading) = Reading::enter(table) else {
             return Ok(Vec::new());
         };
-        (self.read)(table, self, path, depth, strict)
+        (self.read)(table, self, depth, strict)
     }
 }
 
@@ -70,13 +68,12 @@ impl<'b> Context<'b> {
     pub fn read_sub(
         &self,
         sub: &SubTable<'_>,
-        path: &[String],
         depth: usize,
     ) -> Result<Vec<Field>, Diagnostic> {
-        let mut members = self.read_table(sub.table, path, depth, false)?;
+        let mut members = self.read_table(sub.table, depth, false)?;
         for table in &sub.more {
             for member in self
-                .read_table(table, path, depth, false)
+                .read_table(table, depth, false)
                 .unwrap_or_default()
             {
                 if !members.iter().any(|m| m.name == member.name) {

@@ -36,7 +36,7 @@ pub fn sibling_fields(method: &str, links: &Links<'_>) -> Vec<Field> {
         links,
         read: read_table,
     };
-    super::fields_pages::members(&format!("{entity}.fields"), &mut carrier, &context, &[], 0);
+    super::fields_pages::members(&format!("{entity}.fields"), &mut carrier, &context, 0);
     carrier.fields
 }
 
@@ -109,7 +109,7 @@ pub fn read_params(
         links,
         read: read_table,
     };
-    let mut fields = context.read_table(main, &[], 0, true)?;
+    let mut fields = context.read_table(main, 0, true)?;
     attach_by_heading(&mut fields, &context);
     for field in &mut fields {
         decide::finish(field, &[], samples, decide::Side::Request);
@@ -132,7 +132,7 @@ pub fn read_lenient(
         links,
         read: read_table,
     };
-    let mut fields = context.read_table(table, &[], 0, false).unwrap_or_default();
+    let mut fields = context.read_table(table, 0, false).unwrap_or_default();
     attach_by_heading(&mut fields, &context);
     fields
 }

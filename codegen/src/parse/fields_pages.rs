@@ -14,7 +14,6 @@ pub fn members(
     text: &str,
     field: &mut Field,
     context: &Context<'_>,
-    path: &[String],
     depth: usize,
 ) -> bool {
     for target in targets(text) {
@@ -29,7 +28,7 @@ pub fn members(
         };
         if let Ok(found) = context
             .in_file(tables)
-            .read_table(sub.table, path, depth + 1, false)
+            .read_table(sub.table, depth + 1, false)
         {
             // A table of the page's own `result` row is not a field table.
             let named_fields = found

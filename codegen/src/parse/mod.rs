@@ -164,6 +164,10 @@ fn read_method(
     problems.extend(links.problems());
 
     let linked_paths = links.read();
+    let params_open = samples
+        .requests
+        .iter()
+        .any(|request| decide::sends_unnamed(request, &params));
     let method = Method {
         title: title_without(&title, &method),
         rest_v3: samples.rest_v3 || method.starts_with("/") || examples::mentions_rest_v3(&blocks),
@@ -171,15 +175,12 @@ fn read_method(
         scope: page.scope.clone(),
         who_can_execute: page.who_can_execute.clone(),
         description: page.description.clone(),
-        params: params.clone(),
+        params,
         result,
         errors,
         paged,
         deprecated: page.deprecated.clone(),
-        params_open: samples
-            .requests
-            .iter()
-            .any(|request| decide::sends_unnamed(request, &params)),
+        params_open,
     };
     Ok((method, linked_paths, samples.examples()))
 }

@@ -40,14 +40,15 @@ pub fn read(
     if let Some((table, after)) = table {
         let rows = fields::read_lenient(table, after, samples, links);
         paged |= rows.iter().any(|f| f.name == "total" || f.name == "next");
-        let siblings: Vec<Field> = rows
-            .iter()
-            .filter(|f| !ENVELOPE.contains(&f.name.as_str()) && f.name != "result")
-            .cloned()
-            .collect();
-        if let Some(result) = rows.iter().find(|f| f.name == "result") {
+        if let Some(at) = rows.iter().position(|f| f.name == "result") {
+            let mut rows = rows;
+            let result = rows.remove(at);
+            let siblings: Vec<Field> = rows
+                .into_iter()
+                .filter(|f| !ENVELOPE.contains(&f.name.as_str()) && f.name != "result")
+                .collect();
             spec.ty = result.ty.clone();
-            spec.fields = result.fields.clone();
+            spec.fields = result.fields;
             // REST 3.0 pages list `item`/`items` next to `result` although they sit inside it.
             let object_like = result.ty.as_deref().map_or(true, |t| {
                 matches!(

@@ -17,7 +17,6 @@ use crate::model::Field;
 pub fn read_table(
     table: &Table,
     context: &Context<'_>,
-    path: &[String],
     depth: usize,
     strict: bool,
 ) -> Result<Vec<Field>, Diagnostic> {
@@ -36,7 +35,7 @@ pub fn read_table(
         if row.iter().all(Cell::is_blank) {
             continue;
         }
-        match read_row(row, columns, context, path, depth) {
+        match read_row(row, columns, context, depth) {
             Some(field) => fields.push(field),
             None if strict && !row.get(columns.name).is_some_and(|c| !c.is_blank()) => {
                 let at = row.iter().find_map(Cell::at).unwrap_or(table.at);
@@ -103,7 +102,6 @@ fn read_row(
     row: &[Cell],
     columns: Columns,
     context: &Context<'_>,
-    path: &[String],
     depth: usize,
 ) -> Option<Field> {
     let name_cell = row.get(columns.name)?;
@@ -134,11 +132,9 @@ fn read_row(
     field.ty = ty;
     field.required = marked || required_column;
     field.at = first.at;
-    let mut own_path = path.to_vec();
-    own_path.push(field.name.clone());
 
     if let Some(cell) = columns.description.and_then(|c| row.get(c)) {
-        read_description(cell, &mut field, context, &own_path, depth);
+        read_description(cell, &mut field, context, depth);
     }
     // A type that links to a table on the page (`[`block[]`](#block)`).
     if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(&field) {
@@ -146,7 +142,7 @@ fn read_row(
             Some(cell) => cell.text(),
             None => name_cell.text(),
         };
-        link_members(&typed, &mut field, context, &own_path, depth, true);
+        link_members(&typed, &mut field, context, depth, true);
     }
     Some(field)
 }
