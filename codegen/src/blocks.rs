@@ -305,29 +305,35 @@ fn scan_code<'a>(
     let lang = open[fence.len()..].trim().to_lowercase();
     let indent = leading_spaces(pieces[start].text);
     let fence_char = fence.as_bytes()[0];
-    let mut body = String::new();
-    let mut i = start + 1;
-    while i < pieces.len() {
-        let text = pieces[i].text;
+    let closes = |text: &str| {
         // Code is most of a page's bytes: a line is only trimmed when it
-        // may close the block, and only cut when the fence was indented.
-        let spaces = leading_spaces(text);
-        let t = &text[spaces..];
-        if t.as_bytes().first() == Some(&fence_char)
+        // may close the block.
+        let t = &text[leading_spaces(text)..];
+        t.as_bytes().first() == Some(&fence_char)
             && t.starts_with(fence)
             && t.trim_start_matches(char::from(fence_char))
                 .trim_end()
                 .is_empty()
-        {
-            i += 1;
-            break;
-        }
-        if i > start + 1 {
+    };
+    // The block's lines first, so its text is allocated once at its size.
+    let first = start + 1;
+    let end = pieces[first.min(pieces.len())..]
+        .iter()
+        .position(|p| closes(p.text))
+        .map_or(pieces.len(), |k| first + k);
+    let lines = &pieces[first.min(end)..end];
+    let size = lines.iter().map(|p| p.text.len() + 1).sum::<usize>();
+    let mut body = String::with_capacity(size);
+    for (k, piece) in lines.iter().enumerate() {
+        if k > 0 {
             body.push('\n');
         }
-        body.push_str(&text[spaces.min(indent)..]);
-        i += 1;
+        // Only cut when the fence was indented.
+        let text = piece.text;
+        body.push_str(&text[leading_spaces(text).min(indent)..]);
     }
+    // After the closing fence, if there was one.
+    let i = if end < pieces.len() { end + 1 } else { end };
     blocks.push(Block::Code {
         lang,
         text: body,

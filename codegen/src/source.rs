@@ -242,6 +242,15 @@ pub fn include_target(line: &str) -> Option<&str> {
 /// Resolves `.` and `..` without touching the filesystem, so a missing
 /// include never makes us fail and paths stay stable in messages.
 pub(crate) fn normalize(path: &Path) -> PathBuf {
+    #[cfg(unix)]
+    return normalize_unix(path);
+    #[cfg(not(unix))]
+    normalize_components(path)
+}
+
+/// [`normalize`] by [`Path::components`], for any platform.
+#[cfg_attr(unix, allow(dead_code))]
+fn normalize_components(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut parts: Vec<Component> = Vec::new();
     for component in path.components() {
@@ -261,9 +270,73 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
     parts.iter().map(|c| c.as_os_str()).collect()
 }
 
+/// [`normalize`] for a Unix path, by its bytes: every page of a corpus
+/// splices and links through it, and going by [`Path::components`] cost a
+/// fortieth of reading one. The same rules: `.` goes, `..` takes the name
+/// before it (never the root), repeated and trailing `/` go.
+#[cfg(unix)]
+fn normalize_unix(path: &Path) -> PathBuf {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let bytes = path.as_os_str().as_bytes();
+    let absolute = bytes.first() == Some(&b'/');
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(16);
+    // Names pushed on the path, as opposed to leading `..` of a relative one.
+    let mut names = 0usize;
+    for part in bytes.split(|&b| b == b'/') {
+        match part {
+            b"" | b"." => {}
+            b".." if names > 0 => {
+                parts.pop();
+                names -= 1;
+            }
+            // Above the root is the root.
+            b".." if absolute => {}
+            b".." => parts.push(part),
+            _ => {
+                parts.push(part);
+                names += 1;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    if absolute {
+        out.push(b'/');
+    }
+    for (k, part) in parts.iter().enumerate() {
+        if k > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(part);
+    }
+    PathBuf::from(OsString::from_vec(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn normalizing_by_bytes_agrees_with_components() {
+        for path in [
+            "/a/b/../c/./d.md",
+            "a/../../b.md",
+            "../x/./../y.md",
+            "/../a.md",
+            "/a//b/",
+            "./a.md",
+            ".",
+            "",
+            "a/b/..",
+            "../../_includes/x.md",
+            "/work/docs/crm/../_includes/../../y.md",
+        ] {
+            let by_bytes = normalize_unix(Path::new(path));
+            let by_components = normalize_components(Path::new(path));
+            assert_eq!(by_bytes, by_components, "{path:?}");
+        }
+    }
 
     #[test]
     fn include_line_is_recognised_with_or_without_notitle() {

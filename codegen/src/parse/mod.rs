@@ -199,10 +199,12 @@ fn names_a_family(
     let prefix = format!("{name}.");
     // Most pages never name a method below their own: then there is no
     // family to find, and the code need not be scanned.
-    if !text.contains(&prefix)
+    let finder = memchr::memmem::Finder::new(prefix.as_bytes());
+    let names = |text: &str| finder.find(text.as_bytes()).is_some();
+    if !names(text)
         && !blocks
             .iter()
-            .any(|b| matches!(b, blocks::Block::Code { text, .. } if text.contains(&prefix)))
+            .any(|b| matches!(b, blocks::Block::Code { text, .. } if names(text)))
     {
         return None;
     }
