@@ -54,20 +54,19 @@ impl Samples {
 
     /// The examples as the page shows them to a user: request bodies
     /// without the `auth` token a cURL example sends, and the responses.
-    pub fn examples(&self) -> crate::Examples {
+    pub fn into_examples(self) -> crate::Examples {
         crate::Examples {
             requests: self
                 .requests
-                .iter()
-                .map(|request| {
-                    let mut request = request.clone();
+                .into_iter()
+                .map(|mut request| {
                     if let Value::Object(map) = &mut request {
                         map.remove("auth");
                     }
                     request
                 })
                 .collect(),
-            responses: self.responses.clone(),
+            responses: self.responses,
         }
     }
 

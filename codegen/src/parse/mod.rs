@@ -182,7 +182,7 @@ fn read_method(
         deprecated: page.deprecated.clone(),
         params_open,
     };
-    Ok((method, linked_paths, samples.examples()))
+    Ok((method, linked_paths, samples.into_examples()))
 }
 
 /// A page naming a family of methods (`imbot.v2`) rather than one: the
