@@ -22,6 +22,12 @@ pub enum Kind {
     /// The page documents no callable method: an overview, an event, a
     /// guide, an include fragment.
     NotMethodPage,
+    /// The page documents an event the portal sends, not a method: it binds
+    /// with `bitrix_event!` (and `bitrix_api!` binds it among the events).
+    EventPage,
+    /// Read as an event page, the page names no event (no `onCrmLeadAdd`
+    /// in its title or payload example): a widget placement or a guide.
+    NotEventPage,
     /// The parameter table, or the parameter section, cannot be read: rows
     /// without a name, text outside any row, table rows with no table.
     UnreadableTable,

@@ -19,6 +19,27 @@ use crate::source::{ReadError, Source};
 use crate::{PageError, Problem};
 
 impl PageError {
+    /// Whether the page documents no method ([`Kind::NotMethodPage`]) or
+    /// an event ([`Kind::EventPage`]): a front end that binds a folder
+    /// passes over it, and `bitrix_method!` reports it; other problems of
+    /// the page (a refused include) may come first.
+    pub fn not_a_method(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p.kind, Kind::NotMethodPage | Kind::EventPage))
+    }
+
+    /// Whether the page documents an event: it binds with `bitrix_event!`.
+    pub fn documents_event(&self) -> bool {
+        self.problems.iter().any(|p| p.kind == Kind::EventPage)
+    }
+
+    /// Whether the page, read as an event page, names no event (a widget
+    /// placement that says who can subscribe, a guide).
+    pub fn names_no_event(&self) -> bool {
+        self.problems.iter().any(|p| p.kind == Kind::NotEventPage)
+    }
+
     /// An error with one problem that has no line (a folder that cannot be
     /// listed, a page that cannot be opened).
     pub fn new(kind: Kind, message: impl Into<String>) -> PageError {

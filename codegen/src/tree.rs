@@ -86,10 +86,15 @@ pub fn api_tree_in(
         read.push(file.clone());
         let loaded = match crate::load_in(file, &page_shown, fallback_root) {
             Ok(loaded) => loaded,
-            Err(error) if error.kind == crate::Kind::NotMethodPage => {
-                if documents_event(&error) {
+            Err(error) if error.not_a_method() => {
+                if error.documents_event() {
                     bind_event(file, &page_shown, fallback_root, &mut events, &mut read)
                         .unwrap_or_else(|why| skipped.extend(why));
+                } else if error.problems.len() > 1 {
+                    // A page that binds nothing is passed over, but not its
+                    // other problems (a refused include may be why it reads
+                    // as no method).
+                    skipped.push(error.message);
                 }
                 continue;
             }
@@ -145,13 +150,6 @@ struct Events {
     codes: BTreeMap<String, String>,
 }
 
-/// Whether a page the method parser refused documents an event. The parser
-/// says so only in its message (`"..." documents an event, not a method`),
-/// as `b24 check` reads it too.
-pub fn documents_event(error: &PageError) -> bool {
-    error.kind == crate::Kind::NotMethodPage && error.message.contains("documents an event")
-}
-
 /// Binds one event page into `events`; `Err` holds why it is not bound
 /// (nothing when the page names no event at all: widget placements say who
 /// can subscribe too, and are not listed as failures, as in `b24 check`).
@@ -164,7 +162,7 @@ fn bind_event(
 ) -> Result<(), Vec<String>> {
     let loaded = match crate::load_event_in(file, shown, fallback_root) {
         Ok(loaded) => loaded,
-        Err(error) if error.message.contains("no event name") => return Err(Vec::new()),
+        Err(error) if error.names_no_event() => return Err(Vec::new()),
         Err(error) => return Err(vec![error.message]),
     };
     read.extend(loaded.files);

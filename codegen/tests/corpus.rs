@@ -39,7 +39,7 @@ fn the_whole_reference_parses_and_generates() {
             Ok(Ok(Err(error))) => {
                 problems.push(format!("{shown}: generated code does not parse: {error}"))
             }
-            Ok(Err(error)) if error.message.contains(": not a method page") => not_method += 1,
+            Ok(Err(error)) if error.not_a_method() => not_method += 1,
             Ok(Err(error)) => problems.push(error.message),
             Err(_) => problems.push(format!("{shown}: the generator panicked")),
         }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::examples::Samples;
 use super::{decide, fields, linked, sections};
 use crate::blocks::{self, Block};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::inline;
 use crate::model::{Event, Field};
 use crate::source::Source;
@@ -21,7 +21,8 @@ pub fn parse_event(
     let blocks = blocks::scan(&blocks::pieces_of(source));
     let page = sections::split(source, &blocks);
     let (title, title_at) = page.title.clone().unwrap_or_default();
-    let not_event = |why: &str| Diagnostic::new(title_at, format!("not an event page: {why}"));
+    let not_event =
+        |why: &str| Diagnostic::of(Kind::NotEventPage, title_at, format!("not an event page: {why}"));
     let plain_title = inline::plain_collapsed(&title);
     // The section the handler's payload is described in ("What the Handler
     // Receives"; "Parameters" on older pages), and what follows it; older

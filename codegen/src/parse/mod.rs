@@ -74,8 +74,12 @@ fn read_method(
             format!("not a method page: {why}"),
         )
     };
-    if let Some(why) = not_a_method_page(source, &page, &title) {
-        return Err(not_method(why));
+    if let Some((kind, why)) = not_a_method_page(source, &page, &title) {
+        return Err(Diagnostic::of(
+            kind,
+            title_at,
+            format!("not a method page: {why}"),
+        ));
     }
     let from_title = method_name(&title);
     let executes = page
@@ -347,10 +351,22 @@ fn intro_text(blocks: &[blocks::Block]) -> String {
     text
 }
 
-/// Why a page is an overview, an event or another page that documents no
-/// callable method, or `None` for a method page.
-fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) -> Option<String> {
+/// Why a page is an overview, an event ([`Kind::EventPage`]) or another
+/// page that documents no callable method ([`Kind::NotMethodPage`]), or
+/// `None` for a method page.
+fn not_a_method_page(
+    source: &Source,
+    page: &sections::Page<'_>,
+    title: &str,
+) -> Option<(Kind, String)> {
     let plain_title = inline::plain_collapsed(title);
+    let other = |why: String| Some((Kind::NotMethodPage, why));
+    let event = || {
+        Some((
+            Kind::EventPage,
+            format!("{plain_title:?} documents an event, not a method"),
+        ))
+    };
     let lower_title = plain_title.to_lowercase();
     let file_name = source
         .files
@@ -359,17 +375,17 @@ fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) ->
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if page.title.is_none() {
-        return Some("it has no `#` title (an include fragment or a stub)".to_string());
+        return other("it has no `#` title (an include fragment or a stub)".to_string());
     }
     if file_name == "index.md"
         || lower_title
             .split_whitespace()
             .any(|w| w.starts_with("overview"))
     {
-        return Some(format!("{plain_title:?} is an overview"));
+        return other(format!("{plain_title:?} is an overview"));
     }
     if lower_title.contains("change log") || lower_title.contains("changelog") {
-        return Some(format!("{plain_title:?} is a change log"));
+        return other(format!("{plain_title:?} is a change log"));
     }
     // Older pages of methods say "who can subscribe" too: a title naming a
     // dotted method over a parameters or response section is a method page.
@@ -386,10 +402,10 @@ fn not_a_method_page(source: &Source, page: &sections::Page<'_>, title: &str) ->
             .iter()
             .any(|(_, h)| h.contains("handler receives"))
     {
-        return Some(format!("{plain_title:?} documents an event, not a method"));
+        return event();
     }
     if method_name(title).is_none() && title_names_event(&plain_title) {
-        return Some(format!("{plain_title:?} documents an event, not a method"));
+        return event();
     }
     None
 }

@@ -136,8 +136,8 @@ fn check_page(dir: &Path, file: &Path) -> Page {
             examples = Some(found);
             (status, Some(code))
         }
-        Ok(Err(error)) if error.message.contains(": not a method page") => {
-            match event_page(file, &shown, &error.message) {
+        Ok(Err(error)) if error.not_a_method() => {
+            match event_page(file, &shown, &error) {
                 Some(Ok((name, code, found))) => {
                     examples = Some(found);
                     (Status::Event { name }, Some(code))
@@ -183,9 +183,9 @@ fn check_page(dir: &Path, file: &Path) -> Page {
 fn event_page(
     file: &Path,
     shown: &str,
-    why_not_method: &str,
+    why_not_method: &bitrix24_codegen::PageError,
 ) -> Option<Result<(String, String, PageExamples), Status>> {
-    if !why_not_method.contains("documents an event") {
+    if !why_not_method.documents_event() {
         return None;
     }
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -197,7 +197,7 @@ fn event_page(
             let examples = PageExamples::of_event(&loaded.examples);
             Some(Ok((loaded.event.name, code, examples)))
         }
-        Ok(Err(error)) if error.message.contains("no event name") => None,
+        Ok(Err(error)) if error.names_no_event() => None,
         Ok(Err(error)) => Some(Err(Status::Problem {
             line: error.line,
             what: error.message,
