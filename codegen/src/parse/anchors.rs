@@ -69,12 +69,7 @@ pub fn written_scalar(field: &Field) -> bool {
 
 /// Members from a table in another file (`../data-types.md#catalog_product`),
 /// for fields whose written type is not a scalar.
-fn remote_members(
-    text: &str,
-    field: &mut Field,
-    context: &Context<'_>,
-    depth: usize,
-) {
+fn remote_members(text: &str, field: &mut Field, context: &Context<'_>, depth: usize) {
     if written_scalar(field) || matches!(field.name.as_str(), "time" | "error") {
         return;
     }

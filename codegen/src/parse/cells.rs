@@ -11,12 +11,7 @@ use crate::model::{EnumValue, Field};
 
 /// Reads a description cell into `field`: its description, and members or
 /// allowed values from the lists, tables and links in the cell.
-pub fn read_description(
-    cell: &Cell,
-    field: &mut Field,
-    context: &Context<'_>,
-    depth: usize,
-) {
+pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, depth: usize) {
     let blocks = blocks::scan(&cell.lines);
     let mut prose = Vec::new();
     for block in &blocks {

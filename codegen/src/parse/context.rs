@@ -65,17 +65,10 @@ impl<'b> Context<'b> {
     /// The members of a sub-table and of the tables of the same columns
     /// that follow it under its heading (the tabs of `{% list tabs %}`), in
     /// order, each name once.
-    pub fn read_sub(
-        &self,
-        sub: &SubTable<'_>,
-        depth: usize,
-    ) -> Result<Vec<Field>, Diagnostic> {
+    pub fn read_sub(&self, sub: &SubTable<'_>, depth: usize) -> Result<Vec<Field>, Diagnostic> {
         let mut members = self.read_table(sub.table, depth, false)?;
         for table in &sub.more {
-            for member in self
-                .read_table(table, depth, false)
-                .unwrap_or_default()
-            {
+            for member in self.read_table(table, depth, false).unwrap_or_default() {
                 if !members.iter().any(|m| m.name == member.name) {
                     members.push(member);
                 }

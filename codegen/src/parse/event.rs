@@ -21,8 +21,13 @@ pub fn parse_event(
     let blocks = blocks::scan(&blocks::pieces_of(source));
     let page = sections::split(source, &blocks);
     let (title, title_at) = page.title.clone().unwrap_or_default();
-    let not_event =
-        |why: &str| Diagnostic::of(Kind::NotEventPage, title_at, format!("not an event page: {why}"));
+    let not_event = |why: &str| {
+        Diagnostic::of(
+            Kind::NotEventPage,
+            title_at,
+            format!("not an event page: {why}"),
+        )
+    };
     let plain_title = inline::plain_collapsed(&title);
     // The section the handler's payload is described in ("What the Handler
     // Receives"; "Parameters" on older pages), and what follows it; older

@@ -10,12 +10,7 @@ use crate::model::Field;
 
 /// Gives `field` the members of a fields page its cell text points to.
 /// Returns whether it did.
-pub fn members(
-    text: &str,
-    field: &mut Field,
-    context: &Context<'_>,
-    depth: usize,
-) -> bool {
+pub fn members(text: &str, field: &mut Field, context: &Context<'_>, depth: usize) -> bool {
     for target in targets(text) {
         let Some(tables) = context.links.tables(field.at, &target) else {
             continue;

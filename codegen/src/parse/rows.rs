@@ -98,12 +98,7 @@ fn insert_at<'f>(fields: &'f mut [Field], path: &[String]) -> Option<&'f mut Vec
 }
 
 /// One data row → a [`Field`], or `None` when its name cell names nothing.
-fn read_row(
-    row: &[Cell],
-    columns: Columns,
-    context: &Context<'_>,
-    depth: usize,
-) -> Option<Field> {
+fn read_row(row: &[Cell], columns: Columns, context: &Context<'_>, depth: usize) -> Option<Field> {
     let name_cell = row.get(columns.name)?;
     let mut lines = name_cell.nonblank_lines();
     let first = lines.next()?;

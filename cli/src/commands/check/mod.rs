@@ -136,21 +136,19 @@ fn check_page(dir: &Path, file: &Path) -> Page {
             examples = Some(found);
             (status, Some(code))
         }
-        Ok(Err(error)) if error.not_a_method() => {
-            match event_page(file, &shown, &error) {
-                Some(Ok((name, code, found))) => {
-                    examples = Some(found);
-                    (Status::Event { name }, Some(code))
-                }
-                Some(Err(problem)) => (problem, None),
-                None => (
-                    Status::NotMethod {
-                        reason: error.message.clone(),
-                    },
-                    None,
-                ),
+        Ok(Err(error)) if error.not_a_method() => match event_page(file, &shown, &error) {
+            Some(Ok((name, code, found))) => {
+                examples = Some(found);
+                (Status::Event { name }, Some(code))
             }
-        }
+            Some(Err(problem)) => (problem, None),
+            None => (
+                Status::NotMethod {
+                    reason: error.message.clone(),
+                },
+                None,
+            ),
+        },
         Ok(Err(error)) => (
             Status::Problem {
                 line: error.line,
