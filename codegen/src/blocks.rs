@@ -213,7 +213,9 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
     while i < pieces.len() {
         let line = &pieces[i];
         let trimmed = line.text.trim();
-        if trimmed.is_empty() || is_directive(trimmed) {
+        if starts_prose(trimmed) {
+            i = scan_paragraph(pieces, i, &mut blocks);
+        } else if trimmed.is_empty() || is_directive(trimmed) {
             i += 1;
         } else if let Some(fence) = fence_marker(trimmed) {
             i = scan_code(pieces, i, fence, &mut blocks);
@@ -249,30 +251,49 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
         {
             i = scan_pipe_table(pieces, i, &mut blocks);
         } else {
-            let mut para = Vec::new();
-            while i < pieces.len() {
-                let t = pieces[i].text.trim();
-                if t.is_empty()
-                    || is_directive(t)
-                    || fence_marker(t).is_some()
-                    || t.starts_with("#|")
-                    || heading(t).is_some()
-                    || (list_marker(pieces[i].text).is_some() && !para.is_empty())
-                {
-                    break;
-                }
-                para.push(pieces[i].clone());
-                i += 1;
-            }
-            if para.is_empty() {
-                // A line no other rule took: keep it as text so we always advance.
-                para.push(pieces[i].clone());
-                i += 1;
-            }
-            blocks.push(Block::Paragraph(para));
+            i = scan_paragraph(pieces, i, &mut blocks);
         }
     }
     blocks
+}
+
+/// Whether a (trimmed) line starts with a letter: then it starts no block
+/// other than a paragraph, and goes on one. Most lines of prose do, and
+/// are then spared every other rule.
+fn starts_prose(trimmed: &str) -> bool {
+    trimmed
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80)
+}
+
+/// The paragraph that starts at `start`: lines up to a blank line or the
+/// start of another block.
+fn scan_paragraph<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>) -> usize {
+    let mut para = Vec::new();
+    let mut i = start;
+    while i < pieces.len() {
+        let t = pieces[i].text.trim();
+        if !starts_prose(t)
+            && (t.is_empty()
+                || is_directive(t)
+                || fence_marker(t).is_some()
+                || t.starts_with("#|")
+                || heading(t).is_some()
+                || (list_marker(pieces[i].text).is_some() && !para.is_empty()))
+        {
+            break;
+        }
+        para.push(pieces[i].clone());
+        i += 1;
+    }
+    if para.is_empty() {
+        // A line no other rule took: keep it as text so we always advance.
+        para.push(pieces[i].clone());
+        i += 1;
+    }
+    blocks.push(Block::Paragraph(para));
+    i
 }
 
 fn is_directive(trimmed: &str) -> bool {

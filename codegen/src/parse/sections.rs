@@ -246,9 +246,15 @@ fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
 
 /// Whether `text` contains the lowercase ASCII `word`, in any case.
 fn contains_ignoring_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let (text, word) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    // Only where the first letter stands (in either case) is the word compared.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text).any(|at| {
+        text.get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
