@@ -113,12 +113,16 @@ impl<'t> Marks<'t> {
         let found = match self.index() {
             Some(index) => index.first_run_at_least(len, from),
             None => {
+                let hay = &text.as_bytes()[from..end];
                 let needle = &"``````````````````````````````````"[..len.min(34)];
-                if len > needle.len() {
+                if len == 1 {
+                    // Most code spans are single backticks: a byte search.
+                    memchr::memchr(b'`', hay).map(|k| from + k)
+                } else if len > needle.len() {
                     // Runs this long are rare: build the needle.
-                    text[from..end].find(&"`".repeat(len)).map(|k| from + k)
+                    memchr::memmem::find(hay, "`".repeat(len).as_bytes()).map(|k| from + k)
                 } else {
-                    text[from..end].find(needle).map(|k| from + k)
+                    memchr::memmem::find(hay, needle.as_bytes()).map(|k| from + k)
                 }
             }
         };

@@ -192,32 +192,40 @@ pub fn method_in_code(blocks: &[Block]) -> Option<String> {
 /// Every dotted method name the code examples call, in page order.
 pub fn methods_in_code(blocks: &[Block]) -> Vec<String> {
     let mut found = Vec::new();
+    // Code is most of a page: each marker is searched with one prepared
+    // (vectorised) finder over every block.
+    let markers = ["callMethod(", "CRest::call(", "method: ", "->call("]
+        .map(|marker| (marker.len(), memchr::memmem::Finder::new(marker)));
+    let rest_url = memchr::memmem::Finder::new("/rest/");
     for block in blocks {
         let Block::Code { text, .. } = block else {
             continue;
         };
-        for marker in ["callMethod(", "CRest::call(", "method: ", "->call("] {
-            let mut rest = text.as_str();
-            while let Some(pos) = rest.find(marker) {
-                rest = &rest[pos + marker.len()..];
-                if let Some(name) = quoted_start(rest.trim_start()) {
+        for (len, finder) in &markers {
+            for pos in finder.find_iter(text.as_bytes()) {
+                if let Some(name) = quoted_start(text[pos + len..].trim_start()) {
                     if super::is_method_name(name) {
                         found.push(name.to_string());
                     }
                 }
             }
         }
-        for line in text.lines() {
-            if let Some(pos) = line.find("/rest/") {
-                let url = line[pos..].split_whitespace().next().unwrap_or("");
-                let last = url
-                    .trim_end_matches(['\\', '\'', '"'])
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("");
-                if super::is_method_name(last) {
-                    found.push(last.to_string());
-                }
+        // The first `/rest/` of each line that has one.
+        let mut line_end = 0;
+        for pos in rest_url.find_iter(text.as_bytes()) {
+            if pos < line_end {
+                continue;
+            }
+            line_end =
+                memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |n| pos + n);
+            let url = text[pos..line_end].split_whitespace().next().unwrap_or("");
+            let last = url
+                .trim_end_matches(['\\', '\'', '"'])
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
+            if super::is_method_name(last) {
+                found.push(last.to_string());
             }
         }
     }

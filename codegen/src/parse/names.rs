@@ -14,7 +14,7 @@ pub fn field_name(line: &str) -> Option<(String, bool)> {
 /// A second name after an escaped pipe (`**A*** \| **B***`) is an alias and is dropped.
 pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
     let line = line.trim().trim_start_matches("- ").trim_start();
-    let (raw, after) = match line.find("**") {
+    let (raw, after) = match memchr::memmem::find(line.as_bytes(), b"**") {
         Some(start) => {
             let rest = &line[start + 2..];
             let end = closing_bold(rest)?;
