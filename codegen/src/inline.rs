@@ -38,6 +38,19 @@ pub fn first_bold(text: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
+/// The bytes [`plain`] treats specially, as a table: one load per byte of
+/// the prose between them.
+static MARKUP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let bytes = b"\\`*_^![<{";
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 /// Links nested deeper than this keep their labels as written: each level
 /// is a call, and a page could nest thousands.
 const MAX_LINK_NESTING: usize = 32;
@@ -67,12 +80,7 @@ fn plain_into(
         // treats specially is ASCII, so the cut is always a char boundary.
         let run = rest
             .bytes()
-            .position(|b| {
-                matches!(
-                    b,
-                    b'\\' | b'`' | b'*' | b'_' | b'^' | b'!' | b'[' | b'<' | b'{'
-                )
-            })
+            .position(|b| MARKUP[usize::from(b)])
             .unwrap_or(rest.len());
         out.push_str(&rest[..run]);
         at += run;

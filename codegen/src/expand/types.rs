@@ -1,7 +1,7 @@
 //! Rust types for fields: scalars with their lenient wire helpers, nested
 //! structs and open enums, each named once per module.
 
-use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 
 use super::{docs, punct};
 use crate::model::{BoolWire, Field, Kind, ResultSpec};
@@ -54,9 +54,6 @@ pub struct TypeSet {
     items: Vec<TokenStream>,
     /// Element types of the list members planned so far, by wire name.
     pub elements: Vec<(String, Vec<TokenTree>)>,
-    /// The string literals every struct or field repeats, made once per
-    /// module: cloning one is cheaper than escaping its text again.
-    literals: Vec<(&'static str, Literal)>,
 }
 
 impl TypeSet {
@@ -66,18 +63,7 @@ impl TypeSet {
             names: Names::with(reserved),
             items: Vec::new(),
             elements: Vec::new(),
-            literals: Vec::new(),
         }
-    }
-
-    /// The literal of `text`, made on first use in this module.
-    fn literal(&mut self, text: &'static str) -> Literal {
-        if let Some((_, literal)) = self.literals.iter().find(|(t, _)| *t == text) {
-            return literal.clone();
-        }
-        let literal = docs::literal(text);
-        self.literals.push((text, literal.clone()));
-        literal
     }
 
     /// The nested types emitted so far.
@@ -189,35 +175,30 @@ impl TypeSet {
     }
 
     /// One field of a `__record!`, appended to `out`:
-    /// `"doc" ["WIRE"] name[?]: Type [= "with"];`.
+    /// `"doc" "WIRE" name[?]: Type = helper;`.
     fn member(&mut self, field: &Field, owner: Owner, names: &mut Names, out: &mut Vec<TokenTree>) {
         let name = names.claim(&naming::snake(&field.name));
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
-        let wire = &field.name;
         out.push(TokenTree::Literal(docs::literal(&docs::field_doc(field))));
-        // Without a rename serde uses the field's own name, which then is the
-        // wire name already.
-        if name.trim_start_matches("r#") != wire.as_str() {
-            out.push(TokenTree::Literal(docs::literal(wire)));
-        }
+        // Always written: the macro reads and writes the field by this name.
+        out.push(TokenTree::Literal(docs::literal(&field.name)));
         out.push(TokenTree::Ident(super::ident(&name)));
-        // `?:` asks the macro for `Option<Type>`, defaulted and skipped when `None`.
+        // `?:` asks the macro for `Option<Type>`, `None` when missing and not
+        // written when `None`.
         if optional {
             out.push(punct('?'));
         }
         out.push(punct(':'));
         out.extend(plan.ty);
+        // The helper as an ident: the macro calls `wire::<helper>::...`.
         let helper = if optional {
-            Some(optional_helper(plan.helper))
+            optional_helper(plan.helper)
         } else {
-            plan.helper
+            plan.helper.unwrap_or("plain")
         };
-        if let Some(helper) = helper {
-            let path = self.literal(wire_path(helper));
-            out.extend([punct('='), TokenTree::Literal(path)]);
-        }
+        out.extend([punct('='), TokenTree::Ident(super::ident(helper))]);
         out.push(punct(';'));
     }
 
@@ -369,25 +350,6 @@ fn optional_helper(helper: Option<&str>) -> &'static str {
             Some("datetime") => "opt_vec_datetime",
             _ => unreachable!("no optional helper for `{list}`"),
         },
-    }
-}
-
-/// The `with = "..."` path of a helper.
-fn wire_path(helper: &str) -> &'static str {
-    macro_rules! paths {
-        ($($name:literal)*) => {
-            match helper {
-                $($name => concat!("::bitrix24::wire::", $name),)*
-                other => unreachable!("no wire helper `{other}`"),
-            }
-        };
-    }
-    paths! {
-        "opt" "int" "float" "string" "yn" "flag" "date" "datetime" "object" "list"
-        "vec_int" "vec_float" "vec_string" "vec_yn" "vec_flag" "vec_date" "vec_datetime"
-        "opt_int" "opt_float" "opt_string" "opt_yn" "opt_flag" "opt_date" "opt_datetime"
-        "opt_object" "opt_list" "opt_vec_int" "opt_vec_float" "opt_vec_string" "opt_vec_yn"
-        "opt_vec_flag" "opt_vec_date" "opt_vec_datetime" "map" "opt_map" "plain"
     }
 }
 

@@ -4,7 +4,6 @@
 
 use super::context::Context;
 use super::linked::member_anchor;
-use crate::inline;
 use crate::model::{Field, Kind};
 
 /// Members from the first sub-table that a `[..](#anchor)` link in `text`
@@ -195,7 +194,7 @@ pub fn attach_by_heading(fields: &mut [Field], context: &Context<'_>) {
         }
         let name = field.name.to_lowercase();
         let named = context.named.iter().find(|s| {
-            let heading = inline::plain(&s.heading).to_lowercase();
+            let heading = &s.lower;
             heading
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .any(|w| w == name)

@@ -5,7 +5,6 @@
 //! of that page (its returned data, or its first object).
 
 use super::context::Context;
-use crate::inline;
 use crate::model::Field;
 
 /// Gives `field` the members of a fields page its cell text points to.
@@ -16,7 +15,7 @@ pub fn members(text: &str, field: &mut Field, context: &Context<'_>, depth: usiz
             continue;
         };
         let Some(sub) = tables.iter().find(|s| {
-            let heading = inline::plain(&s.heading).to_lowercase();
+            let heading = &s.lower;
             !(heading.contains("param") || heading.contains("error") || heading.contains("example"))
         }) else {
             continue;

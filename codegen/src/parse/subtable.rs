@@ -8,8 +8,11 @@ use crate::inline;
 /// A table that stands under its own heading, as a candidate for nested members.
 #[derive(Clone)]
 pub struct SubTable<'b> {
+    /// The heading's `{#anchor}`, if it has one.
     pub anchor: Option<String>,
-    pub heading: String,
+    /// The heading as plain lowercase text, for matching by words (made
+    /// once: a dictionary's sub-tables are matched for page after page).
+    pub lower: String,
     /// The id the site gives the heading when it has no `{#anchor}`.
     pub slug: String,
     pub table: &'b Table<'b>,
@@ -32,10 +35,11 @@ pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
             }
             Block::Table(table) | Block::PipeTable(table) => {
                 if let Some((text, anchor)) = heading.take() {
+                    let lower = inline::plain(&text).to_lowercase();
                     out.push(SubTable {
                         anchor,
-                        slug: slug(&text),
-                        heading: text,
+                        slug: slug(&lower),
+                        lower,
                         table,
                         more: Vec::new(),
                     });
@@ -65,11 +69,11 @@ fn same_columns(a: &Table, b: &Table) -> bool {
     }
 }
 
-/// The id a heading without `{#anchor}` gets on the site: lowercase words joined by `-`.
-fn slug(heading: &str) -> String {
-    let plain = inline::plain(heading).to_lowercase();
+/// The id a heading without `{#anchor}` gets on the site: lowercase words
+/// joined by `-`, from the heading as plain lowercase text.
+fn slug(lower: &str) -> String {
     let mut out = String::new();
-    for c in plain.chars() {
+    for c in lower.chars() {
         if c.is_alphanumeric() || c == '_' {
             out.push(c);
         } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') && !out.is_empty() {
