@@ -14,6 +14,7 @@ pub mod expand;
 pub mod facts;
 pub mod fallback;
 pub mod files;
+pub mod glob;
 pub mod inline;
 pub mod json;
 pub mod marks;

@@ -12,6 +12,7 @@ pub mod import;
 pub mod inspect;
 pub mod output;
 pub mod remote;
+pub mod vendor;
 
 /// What a command returns: an exit code, or a usage/IO problem to print
 /// (a failed write to stdout included: see [`output`]).
@@ -60,6 +61,13 @@ pub const COMMANDS: &[Command] = &[
         about: "what changed between two revisions of the reference, breaking or not",
         options: "  --json        one JSON document: added, removed, moved, changed, summary",
         run: diff::run,
+    },
+    Command {
+        name: "vendor",
+        args: "NAME... --docs DOCS [--into DIR] [--update]",
+        about: "copy the pages of methods (globs on names) and all they read into a crate",
+        options: "  --docs DIR    the docs tree to copy from (else $B24_DOCS)\n  --into DIR    the crate's folder of pages (default docs-input); it becomes a docs root\n  --update      vendor the manifest's methods again from DOCS and report what changed\n  --json        one JSON document: methods, files and, with --update, the changes\nnames: method names or globs: `*` any run of characters (dots too), `?` one, case ignored",
+        run: vendor::run,
     },
     Command {
         name: "call",
