@@ -12,7 +12,13 @@
 //! allows (N requests need ceil((N - 50) / 20) s whatever the drain's
 //! phase) and the ratios, all from the same run.
 //!
-//! `cargo bench -p bitrix24 --bench pace` (`-- --test`: 1,000 leads, quick)
+//! Last, the client's CPU for an export of 20,000 leads of about 1.2 KB
+//! each (`select: ["*"]`, no latency; the emulator on threads of its own,
+//! the client's threads' CPU read from `/proc/self/task/*/schedstat`)
+//! against a bare `serde_json` parse of the same answers' bytes.
+//!
+//! `cargo bench -p bitrix24 --bench pace` (`-- --test`: 1,000 leads, quick;
+//! `BENCH_ONLY=export`: the exports alone; `BENCH_ONLY=cpu`: the CPU alone)
 
 use std::time::{Duration, Instant};
 
@@ -186,14 +192,26 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(CONCURRENT);
+    // `BENCH_ONLY=export`: the exports alone.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "cpu" {
+        export_cpu(exported);
+        return;
+    }
+    let exports_only = only == "export";
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    let cpu_leads = exported;
     runtime.block_on(async {
         for per_command in [Duration::ZERO, Duration::from_millis(10)] {
             let label = format!("{} ms per command", per_command.as_millis());
+            if exports_only {
+                export_both(per_command, exported).await;
+                continue;
+            }
             let baseline = set_contacts(per_command, leads, 1).await;
             let run = set_contacts(per_command, leads, concurrency).await;
             report(
@@ -205,6 +223,191 @@ fn main() {
         }
         export_both(Duration::from_millis(100), exported).await;
     });
+    drop(runtime);
+    export_cpu(cpu_leads);
+}
+
+/// CPU time (on-CPU nanoseconds) of this process's threads named `prefix*`.
+fn threads_cpu(prefix: &str) -> Duration {
+    let mut total = 0u64;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    for task in tasks.flatten() {
+        let path = task.path();
+        let named = std::fs::read_to_string(path.join("comm"))
+            .is_ok_and(|name| name.trim_end().starts_with(prefix));
+        let on_cpu = std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|stat| stat.split_whitespace().next()?.parse::<u64>().ok());
+        if let (true, Some(ns)) = (named, on_cpu) {
+            total += ns;
+        }
+    }
+    Duration::from_nanos(total)
+}
+
+/// A lead of about 1.2 KB as `select: ["*"]` returns it.
+fn fat_lead(i: usize) -> Value {
+    json!({
+        "TITLE": format!("lead {i} from the spring campaign"),
+        "NAME": format!("Name{i}"),
+        "LAST_NAME": format!("Surname{i}"),
+        "COMMENTS": format!("{i}: {}", "called twice, asked for the price list and a demo; ".repeat(12)),
+        "SOURCE_DESCRIPTION": "web form on the landing page",
+        "OPPORTUNITY": "1500.00",
+        "CURRENCY_ID": "EUR",
+    })
+}
+
+/// Client CPU for exporting `leads` fat leads (8 ranges, `Value` items and
+/// typed items) against a bare `serde_json` parse of the same bytes.
+fn export_cpu(leads: usize) {
+    let emulator = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("emulator")
+        .enable_all()
+        .build()
+        .unwrap();
+    let client_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("client")
+        .enable_all()
+        .build()
+        .unwrap();
+    let portal = emulator.block_on(async {
+        let portal = Emulator::start(Config::default()).await.unwrap();
+        portal.insert_many(Entity::Lead, leads, fat_lead);
+        portal
+    });
+    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
+        .rate_limit(RateLimit::UNLIMITED)
+        .build()
+        .unwrap();
+    let params = json!({"select": ["*"]});
+    // The answers of the same export, one range after another, kept as bytes.
+    let bodies: Vec<String> = client_runtime.block_on(async {
+        let mut bodies = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let mut cmd = serde_json::Map::new();
+            for page in 0..50 {
+                let bound = if page == 0 {
+                    after.to_string()
+                } else {
+                    format!("$result[p{:02}][49][ID]", page - 1)
+                };
+                let query = bitrix24::query::encode(&json!({
+                    "select": ["*"],
+                    "filter": {">ID": bound},
+                    "order": {"ID": "ASC"},
+                    "start": -1,
+                }));
+                cmd.insert(
+                    format!("p{page:02}"),
+                    json!(format!("crm.lead.list?{query}")),
+                );
+            }
+            let envelope = client
+                .call_raw_with(
+                    "batch",
+                    bitrix24::ApiVersion::V2,
+                    bitrix24::Retry::Read,
+                    json!({"halt": 0, "cmd": cmd}),
+                    bitrix24::CallOptions::default(),
+                )
+                .await
+                .unwrap();
+            let last = envelope.result["result"]
+                .as_object()
+                .and_then(|pages| {
+                    pages
+                        .values()
+                        .filter_map(Value::as_array)
+                        .next_back()
+                        .cloned()
+                })
+                .and_then(|page| page.last()?.get("ID")?.as_str()?.parse().ok());
+            bodies.push(envelope.body);
+            match last {
+                Some(last) if last > after && last < leads as i64 => after = last,
+                _ => break,
+            }
+        }
+        bodies
+    });
+    let bytes: usize = bodies.iter().map(String::len).sum();
+    let rounds = 3;
+    let parse = (0..rounds)
+        .map(|_| {
+            let started = Instant::now();
+            for body in &bodies {
+                let value: Value = serde_json::from_str(body).unwrap();
+                std::hint::black_box(value);
+            }
+            started.elapsed()
+        })
+        .min()
+        .unwrap();
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Lead {
+        #[serde(rename = "ID")]
+        id: String,
+        #[serde(rename = "TITLE")]
+        title: Option<String>,
+        #[serde(rename = "COMMENTS")]
+        comments: Option<String>,
+    }
+    let measure = |typed: bool| {
+        (0..rounds)
+            .map(|_| {
+                let client = client.clone();
+                let params = params.clone();
+                let before = threads_cpu("client");
+                let started = Instant::now();
+                let seen = client_runtime.block_on(client_runtime.spawn(async move {
+                    let spec = ListSpec::new("ID");
+                    let options = ExportOptions::default();
+                    let mut seen = 0usize;
+                    if typed {
+                        let mut stream =
+                            client.export_raw::<Lead>("crm.lead.list", params, spec, options);
+                        while let Some(item) = stream.next().await {
+                            std::hint::black_box(item.unwrap());
+                            seen += 1;
+                        }
+                    } else {
+                        let mut stream =
+                            client.export_raw::<Value>("crm.lead.list", params, spec, options);
+                        while let Some(item) = stream.next().await {
+                            std::hint::black_box(item.unwrap());
+                            seen += 1;
+                        }
+                    }
+                    seen
+                }));
+                assert_eq!(seen.unwrap(), leads);
+                (threads_cpu("client") - before, started.elapsed())
+            })
+            .min()
+            .unwrap()
+    };
+    let (raw_cpu, raw_wall) = measure(false);
+    let (typed_cpu, typed_wall) = measure(true);
+    println!(
+        "export CPU, {leads} leads ({:.1} MB in {} answers), best of {rounds}: bare serde_json parse {:.3} s | \
+         export as Value: client CPU {:.3} s ({:.2}x the parse), wall {:.3} s | typed: client CPU {:.3} s ({:.2}x), wall {:.3} s",
+        bytes as f64 / 1e6,
+        bodies.len(),
+        parse.as_secs_f64(),
+        raw_cpu.as_secs_f64(),
+        raw_cpu.as_secs_f64() / parse.as_secs_f64(),
+        raw_wall.as_secs_f64(),
+        typed_cpu.as_secs_f64(),
+        typed_cpu.as_secs_f64() / parse.as_secs_f64(),
+        typed_wall.as_secs_f64(),
+    );
 }
 
 /// The export with one ID range and with the default ranges.

@@ -34,6 +34,10 @@ const MAX_STALLS: u32 = 3;
 /// would cost more than the concurrency saves).
 const MIN_RANGE_PAGES: usize = 5;
 
+/// The fewest items per ID assumed: low enough that one range can span
+/// every 64-bit ID, so an empty stretch of any size takes few ranges.
+const MIN_DENSITY: f64 = 1e-30;
+
 /// What the ranges handed out since the last step.
 pub(super) struct Step {
     /// Items in ID order, following those of earlier steps.
@@ -165,14 +169,17 @@ impl Ranges {
         let low = probe.low.and_then(|(first, n)| per_id((next, first, n)));
         let high = probe.high.and_then(per_id);
         let density = match (low, high) {
-            (Some(a), Some(b)) => (a + b) / 2.0,
+            // Between the two ends, nearer the sparser: a range too wide only
+            // takes more than one request, one too narrow takes a request
+            // for few items.
+            (Some(a), Some(b)) => (a * b).sqrt(),
             (Some(d), None) | (None, Some(d)) => d,
             (None, None) => 1.0,
         };
         self.plan = Some(Plan {
             next,
             high: probe.high.map_or(next, |(high, _, _)| high.max(next)),
-            density: density.clamp(1e-9, 1.0),
+            density: density.clamp(MIN_DENSITY, 1.0),
             all_made: false,
         });
     }
@@ -209,10 +216,10 @@ impl Ranges {
             range.finished = walk.finished;
             if let (true, Some(end), Some(plan)) = (range.finished, range.end, &mut self.plan) {
                 // What this range held is the best guess for the next one.
-                let seen = range.fetched as f64 / (end - range.start).max(1) as f64;
+                let seen = range.fetched as f64 / end.saturating_sub(range.start).max(1) as f64;
                 plan.density = seen
                     .clamp(plan.density / 4.0, plan.density * 4.0)
-                    .clamp(1e-9, 1.0);
+                    .clamp(MIN_DENSITY, 1.0);
             }
         }
     }

@@ -327,6 +327,8 @@ impl Crm {
         let page_size = self.page_size;
         let counting = start >= 0;
         let by_id = order.is_empty() || (order.len() == 1 && order[0].0 == "ID" && !order[0].1);
+        // Ordered by ID descending: read from the top, as an index would.
+        let by_id_down = order.len() == 1 && order[0].0 == "ID" && order[0].1;
 
         let table = &self.tables[entity.index()];
         let lower = filter
@@ -334,20 +336,22 @@ impl Crm {
             .filter(|c| c.field == "ID")
             .filter_map(|c| c.lower_bound())
             .max();
-        let candidates = table
-            .rows
-            .range(lower.unwrap_or(i64::MIN)..)
-            .map(|(_, row)| row);
+        let rows = table.rows.range(lower.unwrap_or(i64::MIN)..);
+        let candidates: Box<dyn Iterator<Item = (&i64, &Map<String, Value>)>> = if by_id_down {
+            Box::new(rows.rev())
+        } else {
+            Box::new(rows)
+        };
         let mut matched: Vec<&Map<String, Value>> = Vec::new();
-        for row in candidates {
+        for (_, row) in candidates {
             if filter.iter().all(|c| c.matches(row)) {
                 matched.push(row);
-                if !counting && by_id && matched.len() == page_size {
+                if !counting && (by_id || by_id_down) && matched.len() == page_size {
                     break;
                 }
             }
         }
-        if !by_id {
+        if !by_id && !by_id_down {
             matched.sort_by(|a, b| {
                 for (field, descending) in &order {
                     let ordering = compare(a.get(field), b.get(field));
