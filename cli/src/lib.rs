@@ -5,3 +5,4 @@
 //! and `import` talk to a portal through the `bitrix24` runtime.
 
 pub mod commands;
+pub mod logging;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
+    b24_cli::logging::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((name, rest)) = args.split_first() else {
         output::note_raw(&commands::usage());
