@@ -46,8 +46,7 @@ fn client(portal: &Emulator) -> Client {
     Connection {
         webhook: Some(portal.webhook_url()),
         rate_limit: Some(RateLimit::new(50, 20.0)),
-        timeout: None,
-        deadline: None,
+        ..Connection::default()
     }
     .client()
     .unwrap()

@@ -21,8 +21,7 @@ fn client(portal: &Emulator) -> Client {
     Connection {
         webhook: Some(portal.webhook_url()),
         rate_limit: Some(RateLimit::UNLIMITED),
-        timeout: None,
-        deadline: None,
+        ..Connection::default()
     }
     .client()
     .unwrap()

@@ -48,8 +48,7 @@ async fn setting_contacts_on_5000_leads_keeps_to_the_bucket() {
     let client = Connection {
         webhook: Some(portal.webhook_url()),
         rate_limit: Some(RateLimit::new(burst, per_second)),
-        timeout: None,
-        deadline: None,
+        ..Connection::default()
     }
     .client()
     .unwrap();

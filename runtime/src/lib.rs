@@ -107,6 +107,7 @@ mod portal;
 pub mod query;
 mod redact;
 mod retry;
+mod token_file;
 mod transport;
 pub mod wire;
 
@@ -145,6 +146,7 @@ pub use list::{
 };
 pub use portal::Portal;
 pub use retry::RetryPolicy;
+pub use token_file::FileTokenStore;
 
 /// Whether a method may be sent again when its outcome is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,6 +32,13 @@ pub struct Command {
     pub run: fn(&[String]) -> Outcome,
 }
 
+/// The connection options every portal command takes, for its help.
+macro_rules! connection_help {
+    () => {
+        "\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --tokens FILE        OAuth instead: the token file, renewed pairs saved back (else $B24_TOKENS)\n  --portal URL         OAuth: the portal's address (else $B24_PORTAL)\n  --client-id ID       OAuth: the application's client id (else $B24_CLIENT_ID); its secret is read from $B24_CLIENT_SECRET only\n  --token-endpoint URL OAuth: where tokens renew (default https://oauth.bitrix.info/oauth/token/)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)\nRUST_LOG (e.g. debug) shows the runtime's spans on stderr, keys and tokens masked"
+    };
+}
+
 /// Every command, in help order.
 pub const COMMANDS: &[Command] = &[
     Command {
@@ -73,21 +80,21 @@ pub const COMMANDS: &[Command] = &[
         name: "call",
         args: "METHOD [JSON]",
         about: "call any method on the portal and print its result",
-        options: "  --idempotent  the call is safe to repeat: retry it after a lost answer\n  --envelope    print the whole answer (result, total, next, time), not only `result`\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)",
+        options: concat!("  --idempotent  the call is safe to repeat: retry it after a lost answer\n  --envelope    print the whole answer (result, total, next, time), not only `result`", connection_help!()),
         run: call::run,
     },
     Command {
         name: "export",
         args: "METHOD --out FILE [--resume]",
         about: "write every item of a list method as one JSON line",
-        options: "  --out FILE            the JSON-lines file to write (required)\n  --filter JSON         a filter object, e.g. '{\">ID\": 100}'\n  --select F,..         the fields to ask for\n  --resume              go on from the last complete line of FILE\n  --force               overwrite FILE when it exists\n  --count               spend one request to learn the total, for the progress line\n  --ranges N            ID ranges fetched at once, 1 to 64 (default 8; 1: one request after another)\n  --id-field ID         the items' ID field (else from the method's page)\n  --items-key KEY       where the list sits in `result` (else from the method's page)\n  --quiet               no progress line\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)",
+        options: concat!("  --out FILE            the JSON-lines file to write (required)\n  --filter JSON         a filter object, e.g. '{\">ID\": 100}'\n  --select F,..         the fields to ask for\n  --resume              go on from the last complete line of FILE\n  --force               overwrite FILE when it exists\n  --count               spend one request to learn the total, for the progress line\n  --ranges N            ID ranges fetched at once, 1 to 64 (default 8; 1: one request after another)\n  --id-field ID         the items' ID field (else from the method's page)\n  --items-key KEY       where the list sits in `result` (else from the method's page)\n  --quiet               no progress line", connection_help!()),
         run: export::run,
     },
     Command {
         name: "import",
         args: "METHOD --in FILE --report FILE",
         about: "one call per input line, batched; a report line per input line",
-        options: "  --in FILE             one JSON object of parameters per line (required)\n  --report FILE         one JSON line per input line: ok, error or unknown (required)\n  --resume              retry only the lines the report does not show as done\n  --retry-unknown       with --resume, also retry lines whose outcome is unknown\n  --batch-size N        commands per batch request (at most 50)\n  --concurrency N       batch requests in flight\n  --quiet               no progress line\nconnection (portal commands):\n  --webhook URL        the webhook to call (else $B24_WEBHOOK_URL)\n  --rate-limit B/S     the portal's bucket: burst/rate per second, e.g. 50/2 (else $B24_RATE_LIMIT)\n  --timeout SECS       give up on one attempt after SECS\n  --deadline SECS      give up on the whole call, retries included, after SECS\n  --docs DIR           method pages, to check parameters and know if a call may be repeated (else $B24_DOCS)",
+        options: concat!("  --in FILE             one JSON object of parameters per line (required)\n  --report FILE         one JSON line per input line: ok, error or unknown (required)\n  --resume              retry only the lines the report does not show as done\n  --retry-unknown       with --resume, also retry lines whose outcome is unknown\n  --batch-size N        commands per batch request (at most 50)\n  --concurrency N       batch requests in flight\n  --quiet               no progress line", connection_help!()),
         run: import::run,
     },
 ];

@@ -19,6 +19,16 @@ pub const WEBHOOK_ENV: &str = "B24_WEBHOOK_URL";
 pub const DOCS_ENV: &str = "B24_DOCS";
 /// The environment variable that holds the rate limit (`BURST/PER_SECOND`).
 pub const RATE_ENV: &str = "B24_RATE_LIMIT";
+/// The environment variable that names the OAuth token file.
+pub const TOKENS_ENV: &str = "B24_TOKENS";
+/// The environment variable that holds the portal's address (OAuth).
+pub const PORTAL_ENV: &str = "B24_PORTAL";
+/// The environment variable that holds the OAuth application's client id.
+pub const CLIENT_ID_ENV: &str = "B24_CLIENT_ID";
+/// The environment variable that holds the OAuth application's client
+/// secret. There is no flag for it: a flag shows in `ps` and in the shell's
+/// history.
+pub const CLIENT_SECRET_ENV: &str = "B24_CLIENT_SECRET";
 
 /// The flags every portal command takes, with a value.
 pub const CONNECTION_FLAGS: &[&str] = &[
@@ -27,6 +37,10 @@ pub const CONNECTION_FLAGS: &[&str] = &[
     "--rate-limit",
     "--timeout",
     "--deadline",
+    "--tokens",
+    "--portal",
+    "--client-id",
+    "--token-endpoint",
 ];
 
 /// How long one call may take in `b24`, all attempts included, unless
@@ -107,6 +121,16 @@ pub struct Connection {
     pub timeout: Option<Duration>,
     /// How long one call may take, retries included; `None` is [`CLI_DEADLINE`].
     pub deadline: Option<Duration>,
+    /// The OAuth token file; `None` reads [`TOKENS_ENV`], and without
+    /// either the connection is a webhook.
+    pub tokens: Option<PathBuf>,
+    /// The portal's address for OAuth; `None` reads [`PORTAL_ENV`].
+    pub portal: Option<String>,
+    /// The OAuth client id; `None` reads [`CLIENT_ID_ENV`].
+    pub client_id: Option<String>,
+    /// Where tokens are renewed; `None` is the runtime's default
+    /// (`oauth.bitrix.info`).
+    pub token_endpoint: Option<String>,
 }
 
 impl Connection {
@@ -123,17 +147,76 @@ impl Connection {
             rate_limit,
             timeout: seconds("--timeout").transpose()?,
             deadline: seconds("--deadline").transpose()?,
+            tokens: args.value("--tokens").map(PathBuf::from),
+            portal: args.value("--portal").map(str::to_string),
+            client_id: args.value("--client-id").map(str::to_string),
+            token_endpoint: args.value("--token-endpoint").map(str::to_string),
         })
     }
 
     /// The client. Plain `http://` is refused except on loopback (the
     /// runtime's rule); the message never shows the webhook key.
     pub fn client(&self) -> Result<Client, String> {
-        let url = match &self.webhook {
-            Some(url) => url.clone(),
-            None => std::env::var(WEBHOOK_ENV)
-                .map_err(|_| format!("no portal: pass `--webhook URL` or set {WEBHOOK_ENV}"))?,
+        let tokens = self
+            .tokens
+            .clone()
+            .or_else(|| std::env::var_os(TOKENS_ENV).map(PathBuf::from));
+        let builder = match tokens {
+            Some(tokens) if self.webhook.is_none() => self.oauth_builder(&tokens)?,
+            Some(_) => {
+                return Err(
+                    "both `--webhook` and an OAuth token file: pass one way to reach the portal"
+                        .into(),
+                )
+            }
+            None => {
+                let url = match &self.webhook {
+                    Some(url) => url.clone(),
+                    None => std::env::var(WEBHOOK_ENV).map_err(|_| {
+                        format!(
+                            "no portal: pass `--webhook URL` (or set {WEBHOOK_ENV}), or `--tokens FILE` for OAuth"
+                        )
+                    })?,
+                };
+                Client::builder(bitrix24::Portal::webhook(url.trim()))
+            }
         };
+        self.finish(builder)
+    }
+
+    /// An OAuth application's client: tokens from the file (renewed pairs
+    /// are saved back to it), the client id and secret, the portal.
+    fn oauth_builder(&self, tokens: &Path) -> Result<bitrix24::ClientBuilder, String> {
+        let store = bitrix24::FileTokenStore::new(tokens);
+        let pair = store.read().map_err(|e| e.to_string())?.ok_or_else(|| {
+            format!(
+                "{}: no such token file (it holds {{\"access_token\", \"refresh_token\"}})",
+                tokens.display()
+            )
+        })?;
+        let setting = |given: &Option<String>, env: &str, flag: &str| {
+            given
+                .clone()
+                .or_else(|| std::env::var(env).ok())
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("OAuth needs `{flag}` or {env}"))
+        };
+        let portal = setting(&self.portal, PORTAL_ENV, "--portal URL")?;
+        let client_id = setting(&self.client_id, CLIENT_ID_ENV, "--client-id ID")?;
+        let secret = std::env::var(CLIENT_SECRET_ENV)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("OAuth needs the client secret in {CLIENT_SECRET_ENV}"))?;
+        let mut oauth =
+            bitrix24::OAuth::new(client_id, secret, pair).store(std::sync::Arc::new(store));
+        if let Some(endpoint) = &self.token_endpoint {
+            oauth = oauth.token_endpoint(endpoint.clone());
+        }
+        Ok(Client::oauth_app(portal.trim(), oauth))
+    }
+
+    /// The rate limit, timeout and deadline on either kind of client.
+    fn finish(&self, builder: bitrix24::ClientBuilder) -> Result<Client, String> {
         let rate_limit = match self.rate_limit {
             Some(limit) => limit,
             None => match std::env::var(RATE_ENV) {
@@ -141,13 +224,13 @@ impl Connection {
                 Err(_) => RateLimit::STANDARD,
             },
         };
-        let mut builder = Client::builder(bitrix24::Portal::webhook(url.trim()))
+        let mut builder = builder
             .rate_limit(rate_limit)
             .deadline(self.deadline.unwrap_or(CLI_DEADLINE));
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
-        builder.build().map_err(|e| format!("webhook: {e}"))
+        builder.build().map_err(|e| format!("portal: {e}"))
     }
 }
 
