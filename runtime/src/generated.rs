@@ -85,11 +85,15 @@ macro_rules! __method {
 
         $( #[deprecated(note = $note)] )?
         /// Calls the method on `client` and decodes its result.
-        pub async fn call(
+        ///
+        /// A plain function returning the client's future rather than an
+        /// `async fn`: the call's state machine is compiled only where a
+        /// method is called, not for every method a crate binds.
+        pub fn call(
             client: &$crate::Client,
             params: Params,
-        ) -> ::core::result::Result<Output, Error> {
-            client.call(params).await
+        ) -> impl ::core::future::Future<Output = ::core::result::Result<Output, Error>> + '_ {
+            client.call(params)
         }
     };
 }
@@ -99,33 +103,38 @@ macro_rules! __method {
 /// ```text
 /// __record! {
 ///     " Struct doc." Name {
-///         " Field doc." "WIRE_NAME" field: Type = "::bitrix24::wire::helper";
-///         " Field doc." field?: Type = "::bitrix24::wire::opt_helper";
+///         " Field doc." "WIRE_NAME" field: Type = helper;
+///         " Field doc." "fieldName" field_name?: Type = opt_helper;
 ///         .. user_fields
 ///     }
 /// }
 /// ```
 ///
-/// Per field: its doc, its wire name when that differs from the field's
-/// name, `?` when the field is optional (its type is then wrapped in
-/// `Option`, defaulted when missing and skipped when `None`), and the
-/// `serde(with)` module of its lenient wire format, when it has one. A
-/// trailing `.. name` adds a map that keeps every key the struct does not
-/// name (custom `UF_...` fields). Attributes other than the doc (say
+/// Per field: its doc, its wire name, `?` when the field is optional (its
+/// type is then wrapped in `Option`, `None` when missing and not written
+/// when `None`), and the [`wire`](crate::wire) helper that reads and writes
+/// it leniently (`plain` for a type's own serde format). A trailing
+/// `.. name` adds a map that keeps every key the struct does not name
+/// (custom `UF_...` fields). Attributes other than the doc (say
 /// `#[deprecated]`) may precede the struct's doc.
 ///
-/// The optional and required forms are two optional groups rather than one
-/// marker so that `Option<...>` is written here, not by the generator for
-/// every optional field; the generator still writes the `with` path, because
-/// serde reads it only from a string literal.
+/// `Serialize` and `Deserialize` are not derived: each is one small
+/// function that reads or writes a JSON object field by field through
+/// [`wire::record`](crate::wire::record), whose functions are generic only
+/// over a field's type, so a crate of thousands of fields compiles one copy
+/// of them per field type (see that module for the exact behaviour, which
+/// is serde's derive with `with`, `default`, `skip_serializing_if` and
+/// `flatten`). The optional and required forms are two optional groups
+/// rather than one marker so that `Option<...>` is written here, not by
+/// the generator for every optional field.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __record {
     (
         $(#[$attr:meta])* $doc:literal $name:ident {
             $(
-                $field_doc:literal $($wire:literal)? $field:ident
-                $(? : $optional:ty)? $(: $required:ty)? $(= $with:literal)? ;
+                $field_doc:literal $wire:literal $field:ident
+                $(? : $optional:ty)? $(: $required:ty)? = $helper:ident ;
             )*
             $(.. $rest:ident)?
         }
@@ -137,28 +146,78 @@ macro_rules! __record {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
-            $crate::__private::serde::Serialize,
-            $crate::__private::serde::Deserialize,
         )]
-        #[serde(crate = "::bitrix24::__private::serde")]
         pub struct $name {
             $(
                 #[doc = $field_doc]
-                #[serde($(rename = $wire,)? $(with = $with)?)]
-                $(
-                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-                    pub $field: ::core::option::Option<$optional>,
-                )?
+                $( pub $field: ::core::option::Option<$optional>, )?
                 $( pub $field: $required, )?
             )*
             $(
                 /// Custom fields (`UF_...`) and any other keys not named above.
-                #[serde(flatten)]
                 pub $rest: ::std::collections::BTreeMap<
                     ::std::string::String,
                     $crate::__private::serde_json::Value,
                 >,
             )?
+        }
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                #[allow(unused_mut, unused_variables)]
+                fn read(
+                    mut map: $crate::wire::record::Object,
+                ) -> ::core::result::Result<$name, $crate::__private::serde_json::Error> {
+                    ::core::result::Result::Ok($name {
+                        $(
+                            $field: $( $crate::wire::record::optional::<$optional> )?
+                                $( $crate::wire::record::required::<$required> )?
+                                (&mut map, $wire, $crate::wire::$helper::deserialize)?,
+                        )*
+                        $( $rest: $crate::wire::record::rest(map), )?
+                    })
+                }
+                let map = $crate::wire::record::object(
+                    deserializer,
+                    ::core::stringify!($name),
+                    &[$($wire),*],
+                    &[$(::core::stringify!($rest))?],
+                )?;
+                $crate::wire::record::finish::<_, D>(read(map))
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                fn write(
+                    this: &$name,
+                ) -> ::core::result::Result<
+                    $crate::wire::record::Object,
+                    $crate::__private::serde_json::Error,
+                > {
+                    let mut map = $crate::wire::record::Object::new();
+                    $(
+                        $( $crate::wire::record::put_some::<$optional> )?
+                        $( $crate::wire::record::put::<$required> )?
+                        (&mut map, $wire, &this.$field, |value, serializer| {
+                            $crate::wire::$helper::serialize(value, serializer)
+                        })?;
+                    )*
+                    $( $crate::wire::record::put_rest(&mut map, &this.$rest); )?
+                    ::core::result::Result::Ok(map)
+                }
+                $crate::wire::record::emit(write(self), serializer)
+            }
         }
     };
 }
@@ -304,6 +363,7 @@ macro_rules! __open_enum {
         }
 
         #[automatically_derived]
+        #[allow(deprecated)]
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
@@ -314,6 +374,7 @@ macro_rules! __open_enum {
         }
 
         #[automatically_derived]
+        #[allow(deprecated)]
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,

@@ -19,7 +19,7 @@ mod keyed {
     }
     bitrix24::__record! {
         " An element." Item {
-            " Its ID." id?: i64 = "::bitrix24::wire::opt_int";
+            " Its ID." "id" id?: i64 = opt_int;
         }
     }
     bitrix24::__method_error! { " Errors." {} }
@@ -35,7 +35,7 @@ mod bare {
     bitrix24::__record! { " Parameters." Params {} }
     bitrix24::__record! {
         " What the method returns." Output {
-            " Its ID." "ID" id?: i64 = "::bitrix24::wire::opt_int";
+            " Its ID." "ID" id?: i64 = opt_int;
         }
     }
     bitrix24::__method_error! { " Errors." {} }

@@ -7,20 +7,20 @@ use serde_json::{json, Value};
 bitrix24::__record! {
     #[must_use]
     " A nested object." Inner {
-        " Its ID." "ID" id?: i64 = "::bitrix24::wire::opt_int";
+        " Its ID." "ID" id?: i64 = opt_int;
     }
 }
 
 bitrix24::__record! {
     " Every form a field takes." Record {
-        " Required, renamed, lenient." "CONTACT_ID" contact_id: i64 = "::bitrix24::wire::int";
-        " Required, its own name." sort: i64 = "::bitrix24::wire::int";
-        " Required, serde's own format." inner: Inner;
-        " Required JSON." "DATA" data: ::bitrix24::__private::serde_json::Value;
-        " Optional, renamed." "IS_PRIMARY" is_primary?: bool = "::bitrix24::wire::opt_yn";
-        " Optional, nested." "NEXT" next?: Inner = "::bitrix24::wire::opt";
-        " Optional list."
-        tags?: ::std::vec::Vec<::std::string::String> = "::bitrix24::wire::opt_vec_string";
+        " Required, renamed, lenient." "CONTACT_ID" contact_id: i64 = int;
+        " Required, its own name." "sort" sort: i64 = int;
+        " Required, serde's own format." "inner" inner: Inner = plain;
+        " Required JSON." "DATA" data: ::bitrix24::__private::serde_json::Value = plain;
+        " Optional, renamed." "IS_PRIMARY" is_primary?: bool = opt_yn;
+        " Optional, nested." "NEXT" next?: Inner = opt;
+        " Optional list." "tags"
+        tags?: ::std::vec::Vec<::std::string::String> = opt_vec_string;
         .. user_fields
     }
 }
@@ -129,8 +129,41 @@ fn every_field_form_reads_and_writes_as_the_attributes_did() {
         json!({"CONTACT_ID": 1, "sort": 1, "DATA": 0}),
         json!({"CONTACT_ID": "abc", "sort": 1, "inner": {}, "DATA": 0}),
         json!({"CONTACT_ID": 1, "sort": 1, "inner": {}, "DATA": 0, "IS_PRIMARY": "maybe"}),
+        json!({"CONTACT_ID": 1, "sort": 1, "inner": {"ID": "x"}, "DATA": 0}),
+        // Not an object: a struct that keeps other keys is read from one only.
+        json!([]),
+        json!([1, 2]),
+        json!(5),
+        json!("text"),
+        json!(null),
     ] {
         same_on_the_wire(input);
+    }
+}
+
+#[test]
+fn a_struct_without_a_map_of_other_keys_reads_as_the_derive_did() {
+    for input in [
+        json!({"ID": "4", "OTHER": 1}),
+        json!({}),
+        json!([]),
+        json!(["5"]),
+        json!([1, 2]),
+        json!(true),
+        json!(-3),
+        json!(1.5),
+    ] {
+        let macro_made = serde_json::from_value::<Inner>(input.clone());
+        let by_hand = serde_json::from_value::<by_hand::Inner>(input.clone());
+        match (macro_made, by_hand) {
+            (Ok(inner), Ok(expected)) => {
+                assert_eq!(format!("{inner:?}"), format!("{expected:?}"), "{input}")
+            }
+            (Err(error), Err(expected)) => {
+                assert_eq!(error.to_string(), expected.to_string(), "{input}")
+            }
+            (got, expected) => panic!("{input}: {got:?} but by hand {expected:?}"),
+        }
     }
 }
 

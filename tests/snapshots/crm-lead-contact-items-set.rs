@@ -15,15 +15,14 @@ pub mod crm_lead_contact_items_set {
     ::bitrix24::__record! {
         " Parameters of `crm.lead.contact.items.set`." Params {
         " Identifier of the lead. The lead identifier can be obtained using the get lead list method\n\n Required; page type: `integer`."
-        id : i64 = "::bitrix24::wire::int";
+        "id" id : i64 = int;
         " A set of contacts represented as an array of objects with the following fields:\n - CONTACT_ID — identifier of the contact\n - SORT — sorting index\n - IS_PRIMARY — primary contact flag\n\n Required; page type: `object`."
-        items : ::std::vec::Vec < Items > = "::bitrix24::wire::list"; }
+        "items" items : ::std::vec::Vec < Items > = list; }
     }
     ::bitrix24::__record! {
         " An element of `items`." Items { " identifier of the contact\n\n Required."
-        "CONTACT_ID" contact_id : i64 = "::bitrix24::wire::int"; " sorting index" "SORT"
-        sort ? : i64 = "::bitrix24::wire::opt_int"; " primary contact flag" "IS_PRIMARY"
-        is_primary ? : bool = "::bitrix24::wire::opt_yn"; }
+        "CONTACT_ID" contact_id : i64 = int; " sorting index" "SORT" sort ? : i64 =
+        opt_int; " primary contact flag" "IS_PRIMARY" is_primary ? : bool = opt_yn; }
     }
     ::bitrix24::__method_error! {
         " Errors of `crm.lead.contact.items.set`." {

@@ -12,12 +12,12 @@ pub mod on_crm_lead_add {
     ::bitrix24::__record! {
         "What `data` holds in `ONCRMLEADADD`." Data {
         " The saved lead, see below\n\n page type: `object`." "FIELDS" fields ? : Fields
-        = "::bitrix24::wire::opt"; ..extra }
+        = opt; ..extra }
     }
     ::bitrix24::__record! {
         " Members of `FIELDS`." Fields {
-        " The lead that was saved\n\n page type: `integer`." "ID" id ? : i64 =
-        "::bitrix24::wire::opt_int"; ..extra }
+        " The lead that was saved\n\n page type: `integer`." "ID" id ? : i64 = opt_int;
+        ..extra }
     }
     ///The payload of `ONCRMLEADADD` as the portal POSTs it; check its `application_token` before use (`bitrix24::events`).
     pub type Payload = ::bitrix24::events::Payload<Data>;

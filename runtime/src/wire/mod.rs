@@ -1,6 +1,7 @@
 //! Lenient wire formats: what portals really send, read into plain Rust types.
 //!
-//! Generated structs point their fields here with `#[serde(with = "...")]`.
+//! Generated structs name a helper here for each field (`= opt_int`), and
+//! read and write it through [`record`].
 //! Portals send IDs as `"12"` or `12`, flags as `Y`/`N`, `1`/`0` or
 //! `true`/`false`, `""` where a number or date is absent, and `[]` where an
 //! object is empty. Each scalar kind has four helpers: the plain value,
@@ -12,6 +13,8 @@ use serde_json::Value;
 
 mod keyed;
 mod one_of;
+#[doc(hidden)]
+pub mod record;
 pub use keyed::{map, opt_map, Map};
 pub use one_of::OneOf;
 
