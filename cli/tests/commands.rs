@@ -102,6 +102,48 @@ async fn an_export_resumes_after_its_last_complete_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_over_many_ranges_writes_what_one_range_writes() {
+    let portal = portal().await;
+    let ids = portal.insert_many(
+        Entity::Lead,
+        3_000,
+        |i| json!({"TITLE": format!("lead {i}"), "OPPORTUNITY": i % 7}),
+    );
+    let dir = scratch("export-ranges");
+    let mut outputs = Vec::new();
+    for ranges in [1, 5] {
+        let mut job = ExportJob::new("crm.lead.list", dir.join(format!("leads-{ranges}.jsonl")));
+        job.filter = Some(json!({"!OPPORTUNITY": 3}));
+        job.select = vec!["TITLE".into()];
+        job.pages_per_request = 4;
+        job.ranges = ranges;
+        export(&client(&portal), &job, &mut |_| {}).await.unwrap();
+        outputs.push(std::fs::read_to_string(&job.out).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let wanted: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| (id - ids[0]) % 7 != 3)
+        .collect();
+    assert_eq!(ids_in(&dir.join("leads-5.jsonl")), wanted);
+    // Out of bounds, the count is refused before any request.
+    for bad in ["0", "65", "many"] {
+        let args = ["export", "crm.lead.list", "--out"]
+            .into_iter()
+            .map(String::from)
+            .chain([dir.join("refused.jsonl").display().to_string()])
+            .chain(["--ranges".to_string(), bad.to_string()])
+            .collect();
+        let output = b24(args, vec![("B24_WEBHOOK_URL", portal.webhook_url())]).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_ne!(output.status.code(), Some(0), "{bad}: {stderr}");
+        assert!(stderr.contains("--ranges"), "{bad}: {stderr}");
+    }
+    assert!(!dir.join("refused.jsonl").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_counts_on_request_and_reports_progress() {
     let portal = portal().await;
     portal.insert_many(Entity::Contact, 120, |i| json!({"NAME": format!("c{i}")}));
