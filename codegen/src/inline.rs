@@ -4,6 +4,19 @@
 
 use crate::marks::Marks;
 
+/// Whether `text` contains the lowercase ASCII `word`, in any case.
+pub fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    let (text, word) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    // Only where the first letter stands (in either case) is the word compared.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text).any(|at| {
+        text.get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    })
+}
+
 /// The contents of every code span in `text`, in order (backticks of any run length).
 pub fn code_spans(text: &str) -> Vec<&str> {
     let mut spans = Vec::new();

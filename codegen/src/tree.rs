@@ -21,6 +21,13 @@
 //! `bitrix24::events::EventSet`. Two pages of one event code (compared
 //! without regard to case) or one module name: the first in path order wins.
 //! Event pages that fail are listed with the method pages that do.
+//!
+//! A [`Select`] binds part of a directory: methods whose name matches one of
+//! its globs, events whose code does ([`crate::glob`]: `*` any run of
+//! characters, dots included; `?` one character; ASCII case ignored). A list
+//! left out binds all of its kind; an empty list binds none. A glob that
+//! matches nothing is reported in [`ApiTree::unmatched`], so the macro can
+//! put the error on it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,6 +54,47 @@ pub struct ApiTree {
     pub methods: usize,
     /// How many events are bound (in the `events` module).
     pub events: usize,
+    /// Globs of the [`Select`] that matched no page, each with its message.
+    pub unmatched: Vec<Unmatched>,
+}
+
+/// Which methods and events of a directory to bind (see the module doc).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Select {
+    /// Globs on method names (`crm.lead.*`); `None`: every method.
+    pub methods: Option<Vec<String>>,
+    /// Globs on event codes (`onCrmLead*`); `None`: every event.
+    pub events: Option<Vec<String>>,
+}
+
+impl Select {
+    /// Whether the method `name` is bound.
+    pub fn method(&self, name: &str) -> bool {
+        Self::any(&self.methods, name)
+    }
+
+    /// Whether the event `code` is bound.
+    pub fn event(&self, code: &str) -> bool {
+        Self::any(&self.events, code)
+    }
+
+    fn any(globs: &Option<Vec<String>>, name: &str) -> bool {
+        match globs {
+            Some(globs) => globs.iter().any(|g| crate::glob::matches(g, name)),
+            None => true,
+        }
+    }
+}
+
+/// A glob of a [`Select`] that matched no page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    /// `true` for [`Select::events`], `false` for [`Select::methods`].
+    pub event: bool,
+    /// Its position in its list.
+    pub index: usize,
+    /// `` `crm.lead.ad*` matches no method under `dir` ``, with the closest names.
+    pub message: String,
 }
 
 #[derive(Default)]
@@ -68,6 +116,16 @@ pub fn api_tree_in(
     shown: &str,
     fallback_root: Option<&Path>,
 ) -> Result<ApiTree, PageError> {
+    api_tree_select(dir, shown, fallback_root, &Select::default())
+}
+
+/// [`api_tree_in`] binding only what `select` picks.
+pub fn api_tree_select(
+    dir: &Path,
+    shown: &str,
+    fallback_root: Option<&Path>,
+    select: &Select,
+) -> Result<ApiTree, PageError> {
     let files = crate::source::markdown_files(dir).map_err(|e| {
         PageError::new(
             crate::Kind::Unreadable,
@@ -80,6 +138,9 @@ pub fn api_tree_in(
     let mut owners: BTreeMap<Vec<String>, String> = BTreeMap::new();
     let mut methods = 0;
     let mut events = Events::default();
+    // Every method name and event code seen, for globs that match none.
+    let mut method_names = Vec::new();
+    let mut event_codes = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(dir).unwrap_or(file);
         let page_shown = Path::new(shown).join(relative).display().to_string();
@@ -88,7 +149,13 @@ pub fn api_tree_in(
             Ok(loaded) => loaded,
             Err(error) if error.not_a_method() => {
                 if error.documents_event() {
-                    bind_event(file, &page_shown, fallback_root, &mut events, &mut read)
+                    let bound = Bound {
+                        select,
+                        events: &mut events,
+                        read: &mut read,
+                        codes: &mut event_codes,
+                    };
+                    bind_event(file, &page_shown, fallback_root, bound)
                         .unwrap_or_else(|why| skipped.extend(why));
                 } else if error.problems.len() > 1 {
                     // A page that binds nothing is passed over, but not its
@@ -104,6 +171,10 @@ pub fn api_tree_in(
             }
         };
         read.extend(loaded.files.iter().cloned());
+        method_names.push(loaded.method.method.clone());
+        if !select.method(&loaded.method.method) {
+            continue;
+        }
         let path = module_path(&loaded.method.method);
         if let Some(first) = owners.get(&path) {
             skipped.push(format!(
@@ -133,13 +204,56 @@ pub fn api_tree_in(
         let module = naming::Names::with(&taken).claim("events");
         tokens.extend(emit_events(&module, &events, shown, &note));
     }
+    let mut unmatched = unmatched_globs(&select.methods, &method_names, false, shown);
+    unmatched.extend(unmatched_globs(&select.events, &event_codes, true, shown));
     Ok(ApiTree {
         tokens,
         files: read,
         skipped,
         methods,
         events: events.by_module.len(),
+        unmatched,
     })
+}
+
+/// The globs of `globs` that match none of `names`, with the closest names.
+fn unmatched_globs(
+    globs: &Option<Vec<String>>,
+    names: &[String],
+    event: bool,
+    shown: &str,
+) -> Vec<Unmatched> {
+    let what = if event { "event" } else { "method" };
+    let Some(globs) = globs else {
+        return Vec::new();
+    };
+    globs
+        .iter()
+        .enumerate()
+        .filter(|(_, glob)| !names.iter().any(|name| crate::glob::matches(glob, name)))
+        .map(|(index, glob)| {
+            let close = crate::glob::closest(glob, names.iter().map(String::as_str), 3);
+            let hint = if close.is_empty() {
+                format!(" (no {what} pages there)")
+            } else {
+                let close: Vec<String> = close.iter().map(|n| format!("`{n}`")).collect();
+                format!("; the closest: {}", close.join(", "))
+            };
+            Unmatched {
+                event,
+                index,
+                message: format!("`{glob}` matches no {what} under `{shown}`{hint}"),
+            }
+        })
+        .collect()
+}
+
+/// What binding an event page adds to.
+struct Bound<'a> {
+    select: &'a Select,
+    events: &'a mut Events,
+    read: &'a mut Vec<PathBuf>,
+    codes: &'a mut Vec<String>,
 }
 
 /// The events bound so far: by module name, and which page owns each code.
@@ -157,9 +271,14 @@ fn bind_event(
     file: &Path,
     shown: &str,
     fallback_root: Option<&Path>,
-    events: &mut Events,
-    read: &mut Vec<PathBuf>,
+    bound: Bound<'_>,
 ) -> Result<(), Vec<String>> {
+    let Bound {
+        select,
+        events,
+        read,
+        codes,
+    } = bound;
     let loaded = match crate::load_event_in(file, shown, fallback_root) {
         Ok(loaded) => loaded,
         Err(error) if error.names_no_event() => return Err(Vec::new()),
@@ -167,6 +286,10 @@ fn bind_event(
     };
     read.extend(loaded.files);
     let event = loaded.event;
+    codes.push(event.code.clone());
+    if !select.event(&event.code) {
+        return Ok(());
+    }
     let code = event.code.to_ascii_uppercase();
     let module = event_expand::module_name(&event);
     let first = events
@@ -300,5 +423,36 @@ mod tests {
             ["im", "v2", "chat", "message", "send"]
         );
         assert_eq!(module_path("crm.type.list"), ["crm", "type_", "list"]);
+    }
+
+    #[test]
+    fn a_left_out_list_binds_all_and_an_empty_one_none() {
+        let select = Select {
+            methods: Some(vec!["crm.lead.*".into(), "crm.deal.list".into()]),
+            events: Some(Vec::new()),
+        };
+        assert!(select.method("crm.lead.contact.items.set"));
+        assert!(select.method("CRM.DEAL.LIST"));
+        assert!(!select.method("crm.deal.get"));
+        assert!(!select.event("onCrmLeadAdd"));
+        assert!(Select::default().event("onCrmLeadAdd"));
+    }
+
+    #[test]
+    fn globs_that_match_nothing_are_named_with_the_closest_names() {
+        let names = vec!["crm.lead.add".to_string(), "crm.lead.get".to_string()];
+        let globs = Some(vec!["crm.lead.*".to_string(), "crm.lead.ad".to_string()]);
+        let unmatched = unmatched_globs(&globs, &names, false, "docs");
+        assert_eq!(unmatched.len(), 1);
+        assert_eq!(unmatched[0].index, 1);
+        assert_eq!(
+            unmatched[0].message,
+            "`crm.lead.ad` matches no method under `docs`; the closest: `crm.lead.add`, `crm.lead.get`"
+        );
+        let none = unmatched_globs(&Some(vec!["on*".into()]), &[], true, "docs");
+        assert_eq!(
+            none[0].message,
+            "`on*` matches no event under `docs` (no event pages there)"
+        );
     }
 }

@@ -23,7 +23,7 @@ impl Samples {
         let mut samples = Samples::default();
         for block in page.blocks {
             if let Block::Code { text, .. } = block {
-                if text.contains("/rest/api/") {
+                if calls_rest_v3(text) {
                     samples.rest_v3 = true;
                 }
                 for body in curl_bodies(text) {
@@ -294,7 +294,12 @@ fn quoted_start(text: &str) -> Option<&str> {
 pub fn mentions_rest_v3(blocks: &[Block]) -> bool {
     blocks
         .iter()
-        .any(|b| matches!(b, Block::Code { text, .. } if text.contains("/rest/api/")))
+        .any(|b| matches!(b, Block::Code { text, .. } if calls_rest_v3(text)))
+}
+
+/// Whether code calls a REST 3.0 URL (`/rest/api/`): one vectorised search.
+fn calls_rest_v3(code: &str) -> bool {
+    memchr::memmem::find(code.as_bytes(), b"/rest/api/").is_some()
 }
 
 #[cfg(test)]

@@ -54,9 +54,14 @@ fn targets(text: &str) -> Vec<String> {
         })
         .map(str::to_string)
         .collect();
+    // Only a text that says `fields` somewhere can name such a method: most
+    // cells never do, and are not split into words.
+    if !crate::inline::contains_ignoring_case(text, "fields") {
+        return out;
+    }
     for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
         let word = word.trim_end_matches('.');
-        if super::shapes::names_fields(word) && super::is_method_name(word) && word.contains('.') {
+        if word.contains('.') && super::shapes::names_fields(word) && super::is_method_name(word) {
             let sibling = format!("./{}.md", word.to_ascii_lowercase().replace('.', "-"));
             if !out.contains(&sibling) {
                 out.push(sibling);

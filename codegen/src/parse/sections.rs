@@ -215,7 +215,7 @@ fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
     let mentions = |text: &str| {
         ["deprecated", "halted", "discontinued"]
             .iter()
-            .any(|word| contains_ignoring_case(text, word))
+            .any(|word| inline::contains_ignoring_case(text, word))
     };
     if !mentions(title) && !lines.iter().any(|l| mentions(l)) {
         return None;
@@ -241,19 +241,6 @@ fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
         "deprecated".to_string()
     } else {
         text
-    })
-}
-
-/// Whether `text` contains the lowercase ASCII `word`, in any case.
-fn contains_ignoring_case(text: &str, word: &str) -> bool {
-    let (text, word) = (text.as_bytes(), word.as_bytes());
-    let Some(&first) = word.first() else {
-        return true;
-    };
-    // Only where the first letter stands (in either case) is the word compared.
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text).any(|at| {
-        text.get(at..at + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
     })
 }
 
