@@ -164,7 +164,7 @@ impl Ranges {
         }
         let next = probe.first.last_id;
         let per_id = |(high, low, n): (i64, i64, usize)| {
-            (high > low && n > 1).then(|| (n - 1) as f64 / (high - low) as f64)
+            (high > low && n > 1).then(|| (n - 1) as f64 / high.abs_diff(low) as f64)
         };
         let low = probe.low.and_then(|(first, n)| per_id((next, first, n)));
         let high = probe.high.and_then(per_id);
