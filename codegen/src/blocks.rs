@@ -260,7 +260,7 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
 /// Whether a (trimmed) line starts with a letter: then it starts no block
 /// other than a paragraph, and goes on one. Most lines of prose do, and
 /// are then spared every other rule.
-fn starts_prose(trimmed: &str) -> bool {
+pub(crate) fn starts_prose(trimmed: &str) -> bool {
     trimmed
         .as_bytes()
         .first()

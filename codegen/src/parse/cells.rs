@@ -12,8 +12,16 @@ use crate::model::{EnumValue, Field};
 /// Reads a description cell into `field`: its description, and members or
 /// allowed values from the lists, tables and links in the cell.
 pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, depth: usize) {
-    let blocks = blocks::scan(&cell.lines);
-    let mut prose = Vec::new();
+    // Most cells are one line of prose: one paragraph, with no block to find.
+    let one_prose_line = match &*cell.lines {
+        [only] if blocks::starts_prose(only.text.trim()) => Some(only.text.trim()),
+        _ => None,
+    };
+    let blocks = match one_prose_line {
+        Some(_) => Vec::new(),
+        None => blocks::scan(&cell.lines),
+    };
+    let mut prose: Vec<String> = one_prose_line.map(inline::plain_collapsed).into_iter().collect();
     for block in &blocks {
         match block {
             Block::Paragraph(lines) => {
