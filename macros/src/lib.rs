@@ -76,6 +76,12 @@ pub fn bitrix_event(input: TokenStream) -> TokenStream {
 /// and an `events` module for every event page under it: a module per event
 /// (as [`bitrix_event!`] makes) and `events::Event`, one enum of them all.
 ///
+/// `bitrix_api!("dir", methods = ["crm.lead.*", "crm.deal.list"], events = ["onCrmLead*"])`
+/// binds only the methods whose name, and the events whose code, matches
+/// one of the globs (`*` any run of characters, dots included; `?` one
+/// character; ASCII case ignored). A list left out binds all of its kind,
+/// an empty list none. A glob that matches nothing is an error on that glob.
+///
 /// The path is resolved like [`bitrix_method!`]'s. Pages that are neither
 /// method nor event pages are ignored; pages that cannot be bound are listed
 /// in the doc of the top-level modules. Every file read is tracked, so editing a page
@@ -83,26 +89,93 @@ pub fn bitrix_event(input: TokenStream) -> TokenStream {
 /// invoking file).
 #[proc_macro]
 pub fn bitrix_api(input: TokenStream) -> TokenStream {
-    let literal = match syn::parse::<LitStr>(input) {
-        Ok(literal) => literal,
+    let args = match syn::parse::<ApiArgs>(input) {
+        Ok(args) => args,
         Err(error) => return error.to_compile_error().into(),
     };
-    let shown = literal.value();
+    let shown = args.dir.value();
     let dir = resolve(&shown);
-    match bitrix24_codegen::api_tree_in(&dir, &shown, Some(&manifest_dir())) {
+    let select = bitrix24_codegen::tree::Select {
+        methods: args.methods.as_ref().map(|globs| values(globs)),
+        events: args.events.as_ref().map(|globs| values(globs)),
+    };
+    match bitrix24_codegen::tree::api_tree_select(&dir, &shown, Some(&manifest_dir()), &select) {
         Ok(tree) => {
             let tokens = tree.tokens;
             let tracked = track(&tree.files);
+            let errors = tree.unmatched.iter().filter_map(|unmatched| {
+                let list = if unmatched.event {
+                    &args.events
+                } else {
+                    &args.methods
+                };
+                let glob = list.as_ref()?.get(unmatched.index)?;
+                Some(syn::Error::new(glob.span(), &unmatched.message).to_compile_error())
+            });
             quote! {
                 #tokens
                 #(#tracked)*
+                #(#errors)*
             }
             .into()
         }
-        Err(error) => syn::Error::new(literal.span(), error.message)
+        Err(error) => syn::Error::new(args.dir.span(), error.message)
             .to_compile_error()
             .into(),
     }
+}
+
+/// `bitrix_api!`'s input: the directory, then optional `methods = [..]`
+/// and `events = [..]` lists of glob literals, each at most once.
+struct ApiArgs {
+    dir: LitStr,
+    methods: Option<Vec<LitStr>>,
+    events: Option<Vec<LitStr>>,
+}
+
+impl syn::parse::Parse for ApiArgs {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let dir: LitStr = input.parse()?;
+        let mut args = ApiArgs {
+            dir,
+            methods: None,
+            events: None,
+        };
+        while !input.is_empty() {
+            input.parse::<syn::Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: syn::Ident = input.parse()?;
+            input.parse::<syn::Token![=]>()?;
+            let content;
+            syn::bracketed!(content in input);
+            let globs = content.parse_terminated(|p| p.parse::<LitStr>(), syn::Token![,])?;
+            let slot = match key.to_string().as_str() {
+                "methods" => &mut args.methods,
+                "events" => &mut args.events,
+                _ => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        "expected `methods = [..]` or `events = [..]`",
+                    ))
+                }
+            };
+            if slot.is_some() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("`{key}` is given twice"),
+                ));
+            }
+            *slot = Some(globs.into_iter().collect());
+        }
+        Ok(args)
+    }
+}
+
+/// The text of each glob literal.
+fn values(globs: &[LitStr]) -> Vec<String> {
+    globs.iter().map(LitStr::value).collect()
 }
 
 /// `include_bytes!` of every file read, so cargo rebuilds when one changes.
