@@ -35,6 +35,31 @@ pub struct Method {
     pub params_open: bool,
 }
 
+impl Method {
+    /// A method known only by its name: no parameters, an untyped result,
+    /// not paged (what a front end uses for a method no page documents).
+    pub fn named(method: impl Into<String>) -> Method {
+        Method {
+            method: method.into(),
+            title: String::new(),
+            scope: Vec::new(),
+            who_can_execute: None,
+            description: String::new(),
+            params: Vec::new(),
+            result: ResultSpec {
+                ty: None,
+                fields: Vec::new(),
+                kind: Kind::Any,
+            },
+            errors: Vec::new(),
+            rest_v3: false,
+            paged: false,
+            deprecated: None,
+            params_open: false,
+        }
+    }
+}
+
 /// What an event page documents: the payload the portal POSTs to a
 /// handler (`event`, `event_handler_id`, `data`, `ts`, `auth`), of which
 /// `data` differs per event.

@@ -37,11 +37,21 @@ use serde_json::{json, Value};
 use super::remote::{self, Args, Connection, Docs, CONNECTION_FLAGS};
 use super::{output, Outcome};
 
-/// Where a list method's items and their IDs are, from its page: items
-/// wrapped in `result` when the page documents `result` as an object with
-/// one list member (`items`, `tasks`), whose IDs are then `id`; otherwise
-/// `result` is the list and IDs are `ID`, as in the CRM's classic methods.
+/// Where a list method's items and their IDs are: the page's list shape
+/// ([`Method::list_shape`], the one the generated `ListMethod` impl uses)
+/// when the page documents one. Otherwise a guess: items wrapped in
+/// `result` when the page documents `result` as an object with one list
+/// member (`items`, `tasks`), whose IDs are then `id`; else `result` is the
+/// list and IDs are `ID`, as in the CRM's classic methods (`--id-field` and
+/// `--items-key` override either).
 pub fn list_spec(page: &Method) -> ListSpec {
+    if let Some(shape) = page.list_shape() {
+        let spec = ListSpec::new(shape.id_field);
+        return match shape.items_key {
+            Some(key) => spec.items_in(key),
+            None => spec,
+        };
+    }
     let lists: Vec<&str> = page
         .result
         .fields

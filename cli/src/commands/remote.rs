@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bitrix24::{ApiVersion, Client, RateLimit, Retry};
-use bitrix24_codegen::model::{Field, Kind, Method, ResultSpec};
+use bitrix24_codegen::facts::RetryClass;
+use bitrix24_codegen::model::{Field, Kind, Method};
 use serde_json::{Map, Value};
 
 /// The environment variable that holds the webhook URL.
@@ -358,7 +359,7 @@ impl MethodInfo {
     /// The method `name`, described by `page` when there is one. The retry
     /// class is the code generator's, so `b24` and generated bindings agree.
     pub fn new(name: &str, page: Option<Method>) -> MethodInfo {
-        let judged = page.clone().unwrap_or_else(|| bare_method(name));
+        let judged = page.clone().unwrap_or_else(|| Method::named(name));
         MethodInfo {
             name: name.to_string(),
             retry: retry_of(&judged),
@@ -419,36 +420,13 @@ impl MethodInfo {
     }
 }
 
-/// A model holding only a name, for methods without a page.
-fn bare_method(name: &str) -> Method {
-    Method {
-        method: name.to_string(),
-        title: String::new(),
-        scope: Vec::new(),
-        who_can_execute: None,
-        description: String::new(),
-        params: Vec::new(),
-        result: ResultSpec {
-            ty: None,
-            fields: Vec::new(),
-            kind: Kind::Any,
-        },
-        errors: Vec::new(),
-        rest_v3: false,
-        paged: false,
-        deprecated: None,
-        params_open: false,
-    }
-}
-
-/// The runtime's retry class for a method, as the code generator judges it.
+/// The runtime's retry class for a method: the model's fact, as the
+/// generated bindings use it.
 fn retry_of(method: &Method) -> Retry {
-    // The generator's class type is not exported by name; its variants
-    // are named like the runtime's.
-    match format!("{:?}", bitrix24_codegen::expand::retry_class(method)).as_str() {
-        "Read" => Retry::Read,
-        "Idempotent" => Retry::Idempotent,
-        _ => Retry::Unsafe,
+    match method.retry_class() {
+        RetryClass::Read => Retry::Read,
+        RetryClass::Idempotent => Retry::Idempotent,
+        RetryClass::Unsafe => Retry::Unsafe,
     }
 }
 
@@ -639,7 +617,7 @@ mod tests {
         items.fields.push(contact);
         let mut id = Field::new("id", Kind::Integer);
         id.required = true;
-        let mut page = bare_method("crm.lead.contact.items.set");
+        let mut page = Method::named("crm.lead.contact.items.set");
         page.params = vec![id, items];
         let info = MethodInfo::new("crm.lead.contact.items.set", Some(page));
         assert!(info

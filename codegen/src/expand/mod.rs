@@ -11,7 +11,6 @@
 mod docs;
 mod errors;
 pub mod event;
-mod retry;
 mod types;
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -20,7 +19,6 @@ use crate::model::{Kind, Method};
 use crate::naming;
 
 pub use docs::module_doc;
-pub use retry::retry_class;
 use types::{Owner, TypeSet};
 
 /// An identifier as `format_ident!` makes it (`r#` for raw ones), without
@@ -114,46 +112,20 @@ pub(crate) fn invoke(name: &str, input: TokenStream) -> TokenStream {
 /// `list Item, "ID" [in "key"];` of `__method!`, for paged methods whose
 /// items and their ID field the page documents: `result` is the list, or an
 /// object with one list member (the key).
-fn list_spec(
-    method: &Method,
-    elements: &[(String, Vec<TokenTree>)],
-    items_are_output: bool,
-    out: &mut TokenStream,
-) {
-    if !method.paged {
-        return;
-    }
-    let result = &method.result;
-    let id_of = |fields: &[crate::model::Field]| {
-        fields
-            .iter()
-            .find(|f| f.name.eq_ignore_ascii_case("id"))
-            .map(|f| f.name.clone())
-    };
-    let (item, key, id) = if items_are_output {
-        let Some(id) = id_of(&result.fields) else {
-            return;
-        };
-        (vec![TokenTree::Ident(ident("Item"))], None, id)
-    } else if result.kind == Kind::Object {
-        let lists: Vec<&crate::model::Field> = result
-            .fields
-            .iter()
-            .filter(|f| matches!(f.kind.non_null(), Kind::Array(inner) if **inner == Kind::Object))
-            .collect();
-        let [list] = lists.as_slice() else {
-            return;
-        };
-        let Some(id) = id_of(&list.fields) else {
-            return;
-        };
-        let Some((_, ty)) = elements.iter().find(|(name, _)| *name == list.name) else {
-            return;
-        };
-        (ty.clone(), Some(list.name.as_str()), id)
-    } else {
+fn list_spec(method: &Method, elements: &[(String, Vec<TokenTree>)], out: &mut TokenStream) {
+    // Where the items are is the model's fact; only their type is the
+    // generator's.
+    let Some(shape) = method.list_shape() else {
         return;
     };
+    let item = match &shape.items_key {
+        None => vec![TokenTree::Ident(ident("Item"))],
+        Some(key) => match elements.iter().find(|(name, _)| name == key) {
+            Some((_, ty)) => ty.clone(),
+            None => return,
+        },
+    };
+    let (key, id) = (shape.items_key.as_deref(), shape.id_field);
     out.extend([TokenTree::Ident(ident("list"))]);
     out.extend(item);
     out.extend([punct(','), TokenTree::Literal(docs::literal(&id))]);
@@ -214,8 +186,7 @@ pub fn module_body(method: &Method) -> TokenStream {
     set.elements.clear();
     set.output(&method.result);
     let result = &method.result;
-    let documented_items = !result.fields.is_empty()
-        && matches!(result.kind.non_null(), Kind::Array(inner) if **inner == Kind::Object);
+    let documented_items = method.items_are_result();
     // `Output` is the struct `set.output` declared, or an alias of the plan's type.
     let (alias, decode) = if result.kind == Kind::Object && !result.fields.is_empty() {
         (None, "plain")
@@ -234,7 +205,7 @@ pub fn module_body(method: &Method) -> TokenStream {
     // and copy every interpolated stream.
     let mut spec: TokenStream = [
         TokenTree::Literal(docs::literal(&method.method)),
-        TokenTree::Ident(ident(retry::retry_variant(method))),
+        TokenTree::Ident(ident(method.retry_class().variant())),
         TokenTree::Ident(ident(api_version)),
         TokenTree::Ident(ident(decode)),
         punct(';'),
@@ -250,7 +221,7 @@ pub fn module_body(method: &Method) -> TokenStream {
         spec.extend(ty);
         spec.extend([punct(';')]);
     }
-    list_spec(method, &set.elements, documented_items, &mut spec);
+    list_spec(method, &set.elements, &mut spec);
     if let Some(note) = &method.deprecated {
         spec.extend([
             TokenTree::Ident(ident("deprecated")),

@@ -6,6 +6,12 @@ use serde::Serialize;
 
 use crate::model::{Field, Kind, Method};
 
+mod list;
+mod retry;
+
+pub use list::ListShape;
+pub use retry::RetryClass;
+
 /// A spot where the bindings fall back to `serde_json::Value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Downgrade {

@@ -37,28 +37,37 @@ const IDEMPOTENT_VERBS: &[&str] = &[
     "set", "update", "delete", "remove", "unbind", "bind", "clear", "reset",
 ];
 
-/// The class of a method by its last name segment.
-pub fn retry_class(method: &Method) -> RetryClass {
-    let last = method
-        .method
-        .rsplit('.')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if READ_VERBS.contains(&last.as_str()) || last.starts_with("get") || last.starts_with("list") {
-        RetryClass::Read
-    } else if IDEMPOTENT_VERBS.contains(&last.as_str()) || method.rest_v3 {
-        RetryClass::Idempotent
-    } else {
-        RetryClass::Unsafe
+impl Method {
+    /// How the runtime may retry the method, by the last segment of its name
+    /// (and REST 3.0, whose writes are idempotent): the class the generated
+    /// `Call` impl and `b24 call`/`import` both use.
+    pub fn retry_class(&self) -> RetryClass {
+        let last = self
+            .method
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if READ_VERBS.contains(&last.as_str())
+            || last.starts_with("get")
+            || last.starts_with("list")
+        {
+            RetryClass::Read
+        } else if IDEMPOTENT_VERBS.contains(&last.as_str()) || self.rest_v3 {
+            RetryClass::Idempotent
+        } else {
+            RetryClass::Unsafe
+        }
     }
 }
 
-/// The `::bitrix24::Retry` variant of a method, by name.
-pub fn retry_variant(method: &Method) -> &'static str {
-    match retry_class(method) {
-        RetryClass::Read => "Read",
-        RetryClass::Idempotent => "Idempotent",
-        RetryClass::Unsafe => "Unsafe",
+impl RetryClass {
+    /// The name of the `bitrix24::Retry` variant of this class.
+    pub fn variant(self) -> &'static str {
+        match self {
+            RetryClass::Read => "Read",
+            RetryClass::Idempotent => "Idempotent",
+            RetryClass::Unsafe => "Unsafe",
+        }
     }
 }

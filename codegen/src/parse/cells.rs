@@ -21,7 +21,10 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
         Some(_) => Vec::new(),
         None => blocks::scan(&cell.lines),
     };
-    let mut prose: Vec<String> = one_prose_line.map(inline::plain_collapsed).into_iter().collect();
+    let mut prose: Vec<String> = one_prose_line
+        .map(inline::plain_collapsed)
+        .into_iter()
+        .collect();
     for block in &blocks {
         match block {
             Block::Paragraph(lines) => {
