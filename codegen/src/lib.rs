@@ -17,6 +17,7 @@ pub mod files;
 pub mod glob;
 pub mod inline;
 pub mod json;
+pub mod locate;
 pub mod marks;
 pub mod model;
 pub mod naming;
@@ -139,6 +140,17 @@ pub fn parse_source(source: &Source, shown: &str) -> Result<Loaded, PageError> {
 /// The bindings of one method as tokens (no file tracking: callers add it).
 pub fn generate(method: &Method) -> proc_macro2::TokenStream {
     expand::method_module(method)
+}
+
+/// The bindings of one method in a module the caller names (`visibility`,
+/// `module`), with `extra` items of the caller's after the generated ones.
+pub fn generate_as(
+    method: &Method,
+    visibility: proc_macro2::TokenStream,
+    module: proc_macro2::Ident,
+    extra: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    expand::method_module_as(method, visibility, module, extra)
 }
 
 /// The bindings of one method as formatted Rust source.

@@ -13,34 +13,113 @@ use proc_macro::TokenStream;
 use quote::quote;
 use syn::LitStr;
 
+mod method;
+
+use method::Target;
+
 /// Generates typed bindings for the REST method documented by a page.
 ///
-/// The path is relative to the invoking crate's `CARGO_MANIFEST_DIR` (or
-/// absolute). See the `bitrix24` crate for what the module holds.
+/// The argument is a page's path, relative to the invoking crate's
+/// `CARGO_MANIFEST_DIR` (or absolute), or a method's name
+/// (`bitrix_method!("crm.deal.list")`), whose page is found under the
+/// crate's `docs-input/` folder, or the folder `docs = ".."` names: by the
+/// folder's `b24 vendor` manifest, then by file name, then by the method
+/// each page documents; so a page that moves inside the folder keeps
+/// binding. An unknown name is an error listing the closest names. See the
+/// `bitrix24` crate for what the module holds.
 #[proc_macro]
 pub fn bitrix_method(input: TokenStream) -> TokenStream {
-    let literal = match syn::parse::<LitStr>(input) {
-        Ok(literal) => literal,
+    let target = match syn::parse::<Target>(input) {
+        Ok(target) => target,
         Err(error) => return error.to_compile_error().into(),
     };
-    expand(&literal)
-        .unwrap_or_else(|error| error.to_compile_error())
-        .into()
-}
-
-fn expand(literal: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
-    let shown = literal.value();
-    let path = resolve(&shown);
+    let (path, shown) = match target.page() {
+        Ok(found) => found,
+        Err(error) => return failed(&target.literal, &error).into(),
+    };
     let loaded = match bitrix24_codegen::load_in(&path, &shown, Some(&manifest_dir())) {
         Ok(loaded) => loaded,
-        Err(error) => return Ok(failed(literal, &error)),
+        Err(error) => return failed(&target.literal, &error).into(),
     };
     let module = bitrix24_codegen::generate(&loaded.method);
     let tracked = track(&loaded.files);
-    Ok(quote! {
+    quote! {
         #module
         #(#tracked)*
-    })
+    }
+    .into()
+}
+
+/// The attribute form of [`bitrix_method!`], on a module the user names:
+/// `#[bitrix24::method("crm.deal.list")] pub mod deals {}` puts the method's
+/// bindings in `deals`, with the module's own visibility, attributes and any
+/// items written inside it (kept after the generated ones). The argument is
+/// read as [`bitrix_method!`]'s (a path, or a name with `docs = ".."`).
+///
+/// (A function-like and an attribute macro share one namespace, so this
+/// form is `method`, not `bitrix_method`.)
+#[proc_macro_attribute]
+pub fn method(args: TokenStream, item: TokenStream) -> TokenStream {
+    let target = match syn::parse::<Target>(args) {
+        Ok(target) => target,
+        Err(error) => return error.to_compile_error().into(),
+    };
+    let module = match syn::parse::<syn::ItemMod>(item) {
+        Ok(module) => module,
+        Err(error) => {
+            return syn::Error::new(
+                error.span(),
+                "`#[bitrix24::method]` goes on a module: `pub mod name {}`",
+            )
+            .to_compile_error()
+            .into()
+        }
+    };
+    let syn::ItemMod {
+        attrs,
+        vis,
+        ident,
+        content,
+        ..
+    } = module;
+    let Some((_, items)) = content else {
+        return syn::Error::new(
+            ident.span(),
+            "`#[bitrix24::method]` needs the module's body here (`mod name {}`), not in a file",
+        )
+        .to_compile_error()
+        .into();
+    };
+    let loaded = target
+        .page()
+        .and_then(|(path, shown)| bitrix24_codegen::load_in(&path, &shown, Some(&manifest_dir())));
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            let errors = errors_of(&target.literal, &error);
+            // The user's module stays, holding the errors, so code that
+            // names it meets no second error.
+            return quote! {
+                #(#attrs)*
+                #vis mod #ident {
+                    #errors
+                    #(#items)*
+                }
+            }
+            .into();
+        }
+    };
+    let tracked = track(&loaded.files);
+    let extra = quote! {
+        #(#items)*
+        #(#tracked)*
+    };
+    let module = bitrix24_codegen::generate_as(&loaded.method, quote!(#vis), ident.clone(), extra);
+    quote! {
+        #(#attrs)*
+        #module
+    }
+    .into()
 }
 
 /// Generates the typed payload of the event documented by a page: a module
@@ -193,6 +272,11 @@ fn track(files: &[PathBuf]) -> Vec<proc_macro2::TokenStream> {
 /// Every problem of a failed page as an error on the literal, then the
 /// stub of its module.
 fn failed(literal: &LitStr, error: &bitrix24_codegen::PageError) -> proc_macro2::TokenStream {
+    bitrix24_codegen::fallback::stub(error, errors_of(literal, error))
+}
+
+/// Every problem of a failed page as an error on the literal.
+fn errors_of(literal: &LitStr, error: &bitrix24_codegen::PageError) -> proc_macro2::TokenStream {
     let mut lines = error.problems.iter().map(|p| p.message.as_str());
     let first = lines.next().unwrap_or(&error.message);
     let mut combined = syn::Error::new(literal.span(), first);
@@ -205,7 +289,7 @@ fn failed(literal: &LitStr, error: &bitrix24_codegen::PageError) -> proc_macro2:
             combined.combine(syn::Error::new(literal.span(), note));
         }
     }
-    bitrix24_codegen::fallback::stub(error, combined.to_compile_error())
+    combined.to_compile_error()
 }
 
 /// The invoking crate's manifest directory. `BITRIX24_MANIFEST_DIR`

@@ -129,6 +129,16 @@ pub use bitrix24_macros::bitrix_api;
 /// ```
 pub use bitrix24_macros::bitrix_event;
 pub use bitrix24_macros::bitrix_method;
+/// The attribute form of [`bitrix_method!`], on a module you name:
+///
+/// ```ignore
+/// #[bitrix24::method("crm.deal.list")]
+/// pub(crate) mod deals {
+///     // Items of your own sit beside the generated ones.
+///     pub fn first_page() -> Params { Params::default() }
+/// }
+/// ```
+pub use bitrix24_macros::method;
 pub use body::{DEFAULT_MAX_BODY, EXCERPT_BYTES};
 pub use client::{
     CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::{output, Outcome};
 
 /// The manifest's file name, in the vendored folder.
-pub const MANIFEST: &str = "b24-vendor.json";
+pub use bitrix24_codegen::locate::MANIFEST;
 
 /// A file of the docs tree is read whole; none of the reference is near this.
 const MAX_FILE_BYTES: u64 = 16 << 20;

@@ -33,6 +33,23 @@ fn ident(name: &str) -> Ident {
 /// The module of one method.
 pub fn method_module(method: &Method) -> TokenStream {
     let module = ident(&module_name(&method.method));
+    method_module_as(
+        method,
+        TokenTree::Ident(ident("pub")).into(),
+        module,
+        TokenStream::new(),
+    )
+}
+
+/// The module of one method under a name and visibility the user chose,
+/// with the user's own `extra` items after the generated ones (the
+/// attribute form of the binding).
+pub fn method_module_as(
+    method: &Method,
+    visibility: TokenStream,
+    module: proc_macro2::Ident,
+    extra: TokenStream,
+) -> TokenStream {
     let doc = docs::literal(&docs::module_doc(method));
     // Token by token, as the rest of the module: `quote!` pays a stream
     // extension per token, and this runs once per method.
@@ -71,12 +88,14 @@ pub fn method_module(method: &Method) -> TokenStream {
             )),
         ]));
     }
+    let mut body = module_body(method);
+    body.extend(extra);
+    tokens.extend(visibility);
     tokens.extend([
-        TokenTree::Ident(ident("pub")),
         TokenTree::Ident(ident("mod")),
         TokenTree::Ident(module),
         // Moved into its group: interpolating it would copy every item's tokens.
-        TokenTree::Group(Group::new(Delimiter::Brace, module_body(method))),
+        TokenTree::Group(Group::new(Delimiter::Brace, body)),
     ]);
     tokens.into_iter().collect()
 }
