@@ -170,7 +170,7 @@ macro_rules! __record {
             ) -> ::core::result::Result<Self, D::Error> {
                 #[allow(unused_mut, unused_variables)]
                 fn read(
-                    mut map: $crate::wire::record::Object,
+                    mut map: $crate::wire::record::Fields,
                 ) -> ::core::result::Result<$name, $crate::__private::serde_json::Error> {
                     ::core::result::Result::Ok($name {
                         $(

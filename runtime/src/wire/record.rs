@@ -11,10 +11,10 @@
 //! The behaviour is that of the derive they replace (`#[serde(with = ...)]`
 //! per field, `default` and `skip_serializing_if = "Option::is_none"` for
 //! optional fields, `flatten` for the map of unnamed keys):
-//! - an object is read key by key; a missing required field is an error
-//!   (``missing field `ID` ``), a missing optional one is `None`, unnamed
-//!   keys go to the struct's map of other keys or are ignored when it has
-//!   none;
+//! - an object is read key by key into a slot per field; a missing
+//!   required field is an error (``missing field `ID` ``), a missing
+//!   optional one is `None`, a key given twice is an error, unnamed keys go
+//!   to the struct's map of other keys or are ignored when it has none;
 //! - a struct without such a map is also read from an array, by position
 //!   (as serde reads a struct from a sequence); `[]` is then a struct of
 //!   missing fields;
@@ -23,7 +23,9 @@
 //! - fields are written in declaration order, then the other keys; `None`
 //!   is not written.
 
-use serde::de::{Error as _, MapAccess, SeqAccess, Unexpected, Visitor};
+use std::collections::BTreeMap;
+
+use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::ser::Error as _;
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -37,7 +39,29 @@ pub type Read<T> = fn(Value) -> Result<T, serde_json::Error>;
 /// A wire helper's `serialize` into a JSON value.
 pub type Write<T> = fn(&T, serde_json::value::Serializer) -> Result<Value, serde_json::Error>;
 
-/// Reads the object a struct is made from, as serde's derive asks for it:
+/// The fields of a struct being read: the value of each named field in
+/// declaration order (taken one after the other by [`required`] and
+/// [`optional`], in the order the struct literal names them) and the keys
+/// no field names.
+#[derive(Debug)]
+pub struct Fields {
+    names: &'static [&'static str],
+    slots: Vec<Option<Value>>,
+    next: usize,
+    rest: BTreeMap<String, Value>,
+}
+
+impl Fields {
+    /// The value of the next field, which is `wire`.
+    fn take(&mut self, wire: &'static str) -> Option<Value> {
+        let at = self.next;
+        self.next += 1;
+        debug_assert_eq!(self.names.get(at), Some(&wire), "fields taken out of order");
+        self.slots.get_mut(at).and_then(Option::take)
+    }
+}
+
+/// Reads the fields of a struct, as serde's derive asks for them:
 /// `deserialize_struct` with the field names (`names`, in order, which
 /// callers such as [`read_params`](crate::read_params) probe, and by which
 /// an array is read by position), or `deserialize_map` when the struct keeps
@@ -47,86 +71,121 @@ pub fn object<'de, D: Deserializer<'de>>(
     name: &'static str,
     names: &'static [&'static str],
     rest: &[&'static str],
-) -> Result<Object, D::Error> {
-    if rest.is_empty() {
-        let visitor = ObjectVisitor {
-            name,
-            names: Some(names),
-        };
-        deserializer.deserialize_struct(name, names, visitor)
+) -> Result<Fields, D::Error> {
+    let visitor = FieldsVisitor {
+        name,
+        names,
+        open: !rest.is_empty(),
+    };
+    if visitor.open {
+        deserializer.deserialize_map(visitor)
     } else {
-        deserializer.deserialize_map(ObjectVisitor { name, names: None })
+        deserializer.deserialize_struct(name, names, visitor)
     }
 }
 
-/// Collects a struct's object; an array by position when `names` is set.
-struct ObjectVisitor {
+/// Sorts a struct's object into its fields' slots and the other keys.
+struct FieldsVisitor {
     name: &'static str,
-    names: Option<&'static [&'static str]>,
+    names: &'static [&'static str],
+    /// The struct keeps other keys (and so is not read from an array).
+    open: bool,
 }
 
-impl<'de> Visitor<'de> for ObjectVisitor {
-    type Value = Object;
+impl FieldsVisitor {
+    fn fields(&self) -> Fields {
+        Fields {
+            names: self.names,
+            slots: vec![None; self.names.len()],
+            next: 0,
+            rest: BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "struct {}", self.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Object, A::Error> {
-        let mut map = Object::new();
-        while let Some((key, value)) = access.next_entry::<String, Value>()? {
-            map.insert(key, value);
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
+        let mut fields = self.fields();
+        // Portals send fields in the order the page lists them, which is the
+        // struct's: the field after the last one found is tried first.
+        let mut guess = 0;
+        while let Some(key) = access.next_key::<String>()? {
+            let at = match self.names.get(guess) {
+                Some(name) if *name == key => Some(guess),
+                _ => self.names.iter().position(|name| *name == key),
+            };
+            if let Some(at) = at {
+                guess = at + 1;
+            }
+            match at {
+                Some(at) if fields.slots[at].is_some() => {
+                    return Err(A::Error::duplicate_field(self.names[at]));
+                }
+                Some(at) => fields.slots[at] = Some(access.next_value()?),
+                None if self.open => {
+                    let value = access.next_value()?;
+                    fields.rest.insert(key, value);
+                }
+                None => {
+                    access.next_value::<IgnoredAny>()?;
+                }
+            }
         }
-        Ok(map)
+        Ok(fields)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Object, A::Error> {
-        let Some(names) = self.names else {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
+        if self.open {
             return Err(A::Error::invalid_type(Unexpected::Seq, &self));
-        };
-        let mut map = Object::new();
-        for name in names {
+        }
+        let mut fields = self.fields();
+        for slot in fields.slots.iter_mut() {
             match access.next_element::<Value>()? {
-                Some(value) => {
-                    map.insert((*name).to_string(), value);
-                }
+                Some(value) => *slot = Some(value),
                 None => break,
             }
         }
         // Elements beyond the fields: the deserializer reports them
         // (serde_json: "invalid length N, expected fewer elements in array").
-        Ok(map)
+        Ok(fields)
     }
 }
 
-/// Takes a required field out of `map` and reads it with its helper.
+/// Takes the next field, which is required, and reads it with its helper.
 pub fn required<T>(
-    map: &mut Object,
+    fields: &mut Fields,
     wire: &'static str,
     read: Read<T>,
 ) -> Result<T, serde_json::Error> {
-    match map.remove(wire) {
+    match fields.take(wire) {
         Some(value) => read(value),
         None => Err(serde_json::Error::missing_field(wire)),
     }
 }
 
-/// Takes an optional field out of `map`: `None` when the key is missing,
-/// else what its helper reads (which may be `None` for a blank value).
+/// Takes the next field, which is optional: `None` when the key is
+/// missing, else what its helper reads (which may be `None` for a blank
+/// value).
 pub fn optional<T>(
-    map: &mut Object,
+    fields: &mut Fields,
     wire: &'static str,
     read: Read<Option<T>>,
 ) -> Result<Option<T>, serde_json::Error> {
-    match map.remove(wire) {
+    match fields.take(wire) {
         Some(value) => read(value),
         None => Ok(None),
     }
 }
 
 /// The keys no field took, as the struct's map of other keys.
-pub fn rest(map: Object) -> std::collections::BTreeMap<String, Value> {
-    map.into_iter().collect()
+pub fn rest(fields: Fields) -> BTreeMap<String, Value> {
+    fields.rest
 }
 
 /// Writes a required field.
@@ -155,7 +214,7 @@ pub fn put_some<T>(
 }
 
 /// Writes the struct's other keys after its fields.
-pub fn put_rest(map: &mut Object, rest: &std::collections::BTreeMap<String, Value>) {
+pub fn put_rest(map: &mut Object, rest: &BTreeMap<String, Value>) {
     map.extend(rest.iter().map(|(k, v)| (k.clone(), v.clone())));
 }
 
