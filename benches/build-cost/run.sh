@@ -7,8 +7,9 @@
 # depending on it. Dependencies (`bitrix24` and everything below it) are
 # built first; then, per size:
 #
-#   clean    `cargo build -p b24_<size>` after touching its lib.rs: the
-#            bindings crate alone, dependencies fresh (debug profile);
+#   clean    `cargo build -p b24_<size>` after touching its lib.rs and
+#            deleting its incremental cache: the bindings crate alone,
+#            dependencies fresh (debug profile);
 #   peak     the largest "Maximum resident set size" of that rustc
 #            (`/usr/bin/time -v` around every rustc, via RUSTC_WRAPPER);
 #   noop     `cargo build -p app_<size>` with nothing changed: must not
@@ -125,6 +126,8 @@ printf '|---|---|---|---|---|\n'
 for size in "${sizes[@]}"; do
   : > "$log"
   touch "$ws/b24_$size/src/lib.rs"
+  # A clean build has no incremental cache to reuse.
+  rm -rf "$CARGO_TARGET_DIR"/debug/incremental/b24_"$size"-*
   t0=$(now); cargo build -q -p "b24_$size" 2>"$scratch/$size.err" || { cat "$scratch/$size.err" >&2; exit 1; }; t1=$(now)
   clean=$(echo "$t1 - $t0" | bc)
   peak=$(awk -v c="b24_$size" '$1 == c {print $2}' "$log" | sort -n | tail -1)

@@ -64,6 +64,7 @@ macro_rules! __method {
             type Output = Output;
             type Error = Error;
 
+            #[inline]
             fn decode(
                 result: $crate::__private::serde_json::Value,
             ) -> ::core::result::Result<Output, $crate::__private::serde_json::Error> {
@@ -168,6 +169,9 @@ macro_rules! __record {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
+                // `#[inline]`: compiled where a decode needs it, not for
+                // every struct of the crate (a nested fn is its own item).
+                #[inline]
                 #[allow(unused_mut, unused_variables)]
                 fn read(
                     mut map: $crate::wire::record::Fields,
@@ -198,6 +202,8 @@ macro_rules! __record {
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
+                // `#[inline]`: compiled only where a value is sent.
+                #[inline]
                 #[allow(unused_mut)]
                 fn write(
                     this: &$name,
@@ -250,11 +256,13 @@ macro_rules! __method_error {
         #[automatically_derived]
         impl Error {
             /// The portal's error code, for errors the portal answered with.
+            #[inline]
             pub fn code(&self) -> ::core::option::Option<&str> {
                 self.api().map(|api| api.code.as_str())
             }
 
             /// The portal's error, for errors the portal answered with.
+            #[inline]
             pub fn api(&self) -> ::core::option::Option<&$crate::ApiError> {
                 match self {
                     $( Error::$variant(api) => ::core::option::Option::Some(api), )*
@@ -267,6 +275,7 @@ macro_rules! __method_error {
 
         #[automatically_derived]
         impl ::core::fmt::Display for Error {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     Error::System(e) => ::core::fmt::Display::fmt(e, f),
@@ -283,6 +292,7 @@ macro_rules! __method_error {
 
         #[automatically_derived]
         impl ::std::error::Error for Error {
+            #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     Error::Transport(e) | Error::OutcomeUnknown(e) => ::core::option::Option::Some(e),
@@ -294,6 +304,7 @@ macro_rules! __method_error {
 
         #[automatically_derived]
         impl ::core::convert::From<$crate::CallError> for Error {
+            #[inline]
             fn from(error: $crate::CallError) -> Self {
                 match error {
                     $crate::CallError::Api(api) => match api.code.as_str() {
