@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use bitrix24::{ApiVersion, Client, RateLimit, Retry};
 use bitrix24_codegen::facts::RetryClass;
-use bitrix24_codegen::model::{Field, Kind, Method};
-use serde_json::{Map, Value};
+use bitrix24_codegen::model::Method;
+use serde_json::Value;
 
 /// The environment variable that holds the webhook URL.
 pub const WEBHOOK_ENV: &str = "B24_WEBHOOK_URL";
@@ -399,12 +399,14 @@ impl MethodInfo {
         let Some(page) = &self.page else {
             return Vec::new();
         };
-        let mut problems = Vec::new();
         match params {
-            Value::Object(map) => check_fields(&page.params, map, "", &mut problems),
-            _ => problems.push("the parameters must be a JSON object".into()),
+            Value::Object(map) => page
+                .check_params(map)
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            _ => vec!["the parameters must be a JSON object".into()],
         }
-        problems
     }
 
     /// Parameter names the page does not document (top level only).
@@ -430,99 +432,6 @@ fn retry_of(method: &Method) -> Retry {
     }
 }
 
-/// A value by name, case-insensitively (CRM methods read `ID` and `id` alike).
-fn lookup<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    map.get(name).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
-}
-
-fn check_fields(
-    fields: &[Field],
-    values: &Map<String, Value>,
-    prefix: &str,
-    problems: &mut Vec<String>,
-) {
-    for field in fields {
-        let shown = format!("{prefix}{}", field.name);
-        match lookup(values, &field.name) {
-            None | Some(Value::Null) if field.required => {
-                problems.push(format!("required parameter `{shown}` is missing"))
-            }
-            None | Some(Value::Null) => {}
-            Some(Value::String(text)) if field.required && text.is_empty() => {
-                problems.push(format!("required parameter `{shown}` is empty"))
-            }
-            Some(value) => check_value(field, field.kind.non_null(), value, &shown, problems),
-        }
-    }
-}
-
-fn check_value(field: &Field, kind: &Kind, value: &Value, shown: &str, problems: &mut Vec<String>) {
-    match kind {
-        Kind::Integer => {
-            let whole = match value {
-                Value::Number(n) => n.is_i64() || n.is_u64(),
-                Value::String(s) => s.trim().parse::<i64>().is_ok(),
-                _ => false,
-            };
-            if !whole {
-                problems.push(format!("`{shown}` must be an integer, found {value}"));
-            }
-        }
-        Kind::Float => {
-            let number = match value {
-                Value::Number(_) => true,
-                Value::String(s) => s.trim().parse::<f64>().is_ok(),
-                _ => false,
-            };
-            if !number {
-                problems.push(format!("`{shown}` must be a number, found {value}"));
-            }
-        }
-        Kind::Object => match value {
-            Value::Object(map) => check_fields(&field.fields, map, &format!("{shown}."), problems),
-            // An empty map travels as `[]`; lists of objects are often documented as `object`.
-            Value::Array(items) => check_items(field, items.iter().enumerate(), shown, problems),
-            _ => problems.push(format!("`{shown}` must be an object, found {value}")),
-        },
-        Kind::Array(_) => match value {
-            Value::Array(items) => check_items(field, items.iter().enumerate(), shown, problems),
-            Value::Object(map) => {
-                for (key, item) in map {
-                    check_item(field, item, &format!("{shown}[{key}]"), problems);
-                }
-            }
-            // One value where a list is documented: portals take it.
-            _ => {}
-        },
-        _ => {}
-    }
-}
-
-fn check_items<'a>(
-    field: &Field,
-    items: impl Iterator<Item = (usize, &'a Value)>,
-    shown: &str,
-    problems: &mut Vec<String>,
-) {
-    for (index, item) in items {
-        check_item(field, item, &format!("{shown}[{index}]"), problems);
-    }
-}
-
-fn check_item(field: &Field, item: &Value, shown: &str, problems: &mut Vec<String>) {
-    if field.fields.is_empty() {
-        return;
-    }
-    match item {
-        Value::Object(map) => check_fields(&field.fields, map, &format!("{shown}."), problems),
-        _ => problems.push(format!("`{shown}` must be an object, found {item}")),
-    }
-}
-
 /// Reads a JSON value given on the command line.
 pub fn parse_json(what: &str, text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
@@ -541,6 +450,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bitrix24_codegen::model::{Field, Kind};
     use serde_json::json;
 
     fn strings(args: &[&str]) -> Vec<String> {

@@ -7,9 +7,11 @@ use serde::Serialize;
 use crate::model::{Field, Kind, Method};
 
 mod list;
+mod params;
 mod retry;
 
 pub use list::ListShape;
+pub use params::{as_i64, param, ParamFault, ParamProblem};
 pub use retry::RetryClass;
 
 /// A spot where the bindings fall back to `serde_json::Value`.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bitrix24_codegen::model::{Field, Kind, Method};
+use bitrix24_codegen::model::Method;
 use serde_json::{Map, Value};
 
 use super::outcome::Fail;
@@ -61,111 +61,26 @@ impl Specs {
 }
 
 /// A parameter by name, case-insensitively (CRM methods read `ID` and `id` alike).
-pub fn param<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    params.get(name).or_else(|| {
-        params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
-}
-
-/// Checks `params` against the page: required parameters present, and
-/// integers, objects and arrays of the right shape (a form-encoded request
-/// sends everything as text, so numeric text counts as an integer).
-pub fn validate(method: &Method, params: &Map<String, Value>) -> Result<(), Fail> {
-    check_fields(&method.params, params, "")
-}
-
-fn check_fields(fields: &[Field], values: &Map<String, Value>, prefix: &str) -> Result<(), Fail> {
-    for field in fields {
-        let shown = format!("{prefix}{}", field.name);
-        match param(values, &field.name) {
-            None | Some(Value::Null) => {
-                if field.required {
-                    return Err(Fail::arg(format!(
-                        "Required parameter \"{shown}\" is missing"
-                    )));
-                }
-            }
-            Some(Value::String(s)) if s.is_empty() && field.required => {
-                return Err(Fail::arg(format!(
-                    "Required parameter \"{shown}\" is empty"
-                )));
-            }
-            Some(value) => check_kind(field, field.kind.non_null(), value, &shown)?,
-        }
-    }
-    Ok(())
-}
-
-fn check_kind(field: &Field, kind: &Kind, value: &Value, shown: &str) -> Result<(), Fail> {
-    match kind {
-        Kind::Integer if as_i64(value).is_none() => {
-            return Err(Fail::arg(format!(
-                "Parameter \"{shown}\" must be an integer"
-            )));
-        }
-        Kind::Object => match value {
-            Value::Object(map) => {
-                if !field.fields.is_empty() {
-                    check_fields(&field.fields, map, &format!("{shown}."))?;
-                }
-            }
-            // PHP sends an empty map as `[]`; a list of objects documented
-            // as `object` is also common.
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    check_element(field, item, &format!("{shown}[{index}]"))?;
-                }
-            }
-            _ => {
-                return Err(Fail::arg(format!(
-                    "Parameter \"{shown}\" must be an object"
-                )))
-            }
-        },
-        Kind::Array(_) => match value {
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    check_element(field, item, &format!("{shown}[{index}]"))?;
-                }
-            }
-            // Form-encoded arrays arrive as maps with index keys.
-            Value::Object(map) => {
-                for (key, item) in map {
-                    check_element(field, item, &format!("{shown}[{key}]"))?;
-                }
-            }
-            Value::String(_) => {}
-            _ => return Err(Fail::arg(format!("Parameter \"{shown}\" must be an array"))),
-        },
-        _ => {}
-    }
-    Ok(())
-}
-
-fn check_element(field: &Field, item: &Value, shown: &str) -> Result<(), Fail> {
-    if field.fields.is_empty() {
-        return Ok(());
-    }
-    match item {
-        Value::Object(map) => check_fields(&field.fields, map, &format!("{shown}.")),
-        _ => Err(Fail::arg(format!(
-            "Parameter \"{shown}\" must be an object"
-        ))),
-    }
-}
+pub use bitrix24_codegen::facts::param;
 
 /// An integer from a JSON number or numeric text.
-pub fn as_i64(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+pub use bitrix24_codegen::facts::as_i64;
+
+/// Checks `params` against the page ([`Method::check_params`], the rule
+/// `b24` uses too) and answers the first problem as a portal would.
+pub fn validate(method: &Method, params: &Map<String, Value>) -> Result<(), Fail> {
+    use bitrix24_codegen::facts::ParamFault;
+    let Some(first) = method.check_params(params).into_iter().next() else {
+        return Ok(());
+    };
+    let path = &first.path;
+    Err(Fail::arg(match first.fault {
+        ParamFault::Missing => format!("Required parameter \"{path}\" is missing"),
+        ParamFault::Empty => format!("Required parameter \"{path}\" is empty"),
+        ParamFault::NotInteger => format!("Parameter \"{path}\" must be an integer"),
+        ParamFault::NotNumber => format!("Parameter \"{path}\" must be a number"),
+        ParamFault::NotObject => format!("Parameter \"{path}\" must be an object"),
+    }))
 }
 
 #[cfg(test)]
