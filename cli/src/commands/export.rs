@@ -34,6 +34,7 @@ use bitrix24_codegen::model::{Kind, Method};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
+use super::progress::ProgressLine;
 use super::remote::{self, Args, Connection, Docs, CONNECTION_FLAGS};
 use super::{output, Outcome};
 
@@ -481,66 +482,6 @@ fn scan(path: &Path) -> std::io::Result<Tail> {
         tail.last_line = Some(String::from_utf8_lossy(&line).into_owned());
     }
     Ok(tail)
-}
-
-/// Prints progress on stderr: a redrawn bar on a terminal, a line every
-/// few seconds otherwise.
-pub struct ProgressLine {
-    label: String,
-    terminal: bool,
-    started: Instant,
-    printed: Option<Instant>,
-}
-
-impl ProgressLine {
-    /// A progress line for `label` (the method name).
-    pub fn new(label: &str) -> ProgressLine {
-        ProgressLine {
-            label: label.to_string(),
-            terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            started: Instant::now(),
-            printed: None,
-        }
-    }
-
-    /// Shows `done` of `total` items after `requests` requests.
-    pub fn show(&mut self, done: u64, total: Option<u64>, requests: u64, finished: bool) {
-        let every = if self.terminal {
-            Duration::from_millis(100)
-        } else {
-            Duration::from_secs(5)
-        };
-        if !finished && self.printed.is_some_and(|at| at.elapsed() < every) {
-            return;
-        }
-        self.printed = Some(Instant::now());
-        let seconds = self.started.elapsed().as_secs_f64();
-        let counted = match total {
-            Some(total) if total > 0 => {
-                let share = (done as f64 / total as f64).min(1.0);
-                let filled = (share * 30.0).round() as usize;
-                format!(
-                    "[{}{}] {done}/{total} ({:.0}%)",
-                    "#".repeat(filled),
-                    ".".repeat(30 - filled),
-                    share * 100.0
-                )
-            }
-            _ => format!("{done} items"),
-        };
-        let line = format!(
-            "{}: {counted}, {requests} requests, {seconds:.1} s",
-            self.label
-        );
-        if self.terminal {
-            output::note_raw(&format!(
-                "\r{line}\x1b[K{}",
-                if finished { "\n" } else { "" }
-            ));
-        } else {
-            output::note(&line);
-        }
-    }
 }
 
 const USAGE: &str = "usage: b24 export METHOD --out FILE.jsonl [--filter JSON] [--select F,..] \

@@ -30,7 +30,7 @@ use bitrix24::{ApiVersion, Batch, CallError, CallOptions, Client, CommandResult,
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use super::export::ProgressLine;
+use super::progress::ProgressLine;
 use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
 use super::{output, Outcome};
 
