@@ -38,6 +38,30 @@ pub struct Config {
     /// Where the method pages are read from; `None` means the pages shipped
     /// with this crate.
     pub pages_dir: Option<PathBuf>,
+    /// How events are delivered to bound handlers.
+    pub events: EventDelivery,
+}
+
+/// How the emulator delivers an event to a bound handler: again after a
+/// wait that doubles, while the handler cannot be reached or answers 5xx,
+/// up to `attempts` in all. A 2xx ends it, and so does any other answer (a
+/// handler's 4xx is its refusal: a forged or unwanted event is not sent
+/// again). Every attempt is recorded ([`crate::emulator::Delivery`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventDelivery {
+    /// Attempts per event and handler, the first one included (at least 1).
+    pub attempts: u32,
+    /// The wait before the second attempt; doubled before each next one.
+    pub retry_after: std::time::Duration,
+}
+
+impl Default for EventDelivery {
+    fn default() -> EventDelivery {
+        EventDelivery {
+            attempts: 3,
+            retry_after: std::time::Duration::from_millis(200),
+        }
+    }
 }
 
 impl Default for Config {
@@ -55,6 +79,7 @@ impl Default for Config {
             page_size: 50,
             batch_limit: 50,
             pages_dir: None,
+            events: EventDelivery::default(),
         }
     }
 }
@@ -95,6 +120,16 @@ impl Config {
     /// Sets the faults.
     pub fn faults(mut self, faults: Faults) -> Config {
         self.faults = faults;
+        self
+    }
+
+    /// Sets how events are delivered: `attempts` in all (at least 1), the
+    /// first retry after `retry_after`, each next one after twice the wait.
+    pub fn event_delivery(mut self, attempts: u32, retry_after: std::time::Duration) -> Config {
+        self.events = EventDelivery {
+            attempts: attempts.max(1),
+            retry_after,
+        };
         self
     }
 

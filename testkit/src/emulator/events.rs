@@ -6,8 +6,11 @@
 //! portal's `member_id` and the application token.
 //!
 //! Handlers must be on loopback (`http://127.0.0.1:…`, `http://localhost:…`).
-//! Each delivery runs on its own task, one attempt, and is recorded with the
-//! status the handler answered ([`Emulator::deliveries`]).
+//! Each delivery runs on its own task and is sent again, after a wait that
+//! doubles, while the handler cannot be reached or answers 5xx, up to the
+//! configured attempts ([`crate::emulator::EventDelivery`]); every attempt is
+//! recorded with the status the handler answered ([`Emulator::deliveries`]).
+//! Offline bindings queue events for `event.offline.get` instead.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -245,9 +248,26 @@ impl Portal {
             let data = [("data[FIELDS][ID]", id.clone())];
             let body = self.event_body(state, &event, Some(bound.id), &data, true);
             let deliveries = state.events.deliveries.clone();
+            let policy = self.config.events;
             tokio::spawn(async move {
-                let status = post(&bound.handler, &body).await;
-                record(&deliveries, bound.event, bound.handler, body, status);
+                let mut wait = policy.retry_after;
+                for attempt in 1..=policy.attempts.max(1) {
+                    let status = post(&bound.handler, &body).await;
+                    record(
+                        &deliveries,
+                        bound.event.clone(),
+                        bound.handler.clone(),
+                        body.clone(),
+                        status,
+                    );
+                    // Unreachable or 5xx: the portal tries again; any other
+                    // answer is the handler's last word.
+                    if status.is_some_and(|s| s < 500) || attempt == policy.attempts {
+                        break;
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = wait.saturating_mul(2);
+                }
             });
         }
     }

@@ -84,7 +84,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 pub use auth::Tokens;
-pub use config::{Config, Drain, Faults, OAuthConfig, OperatingLimit, RateLimit};
+pub use config::{Config, Drain, EventDelivery, Faults, OAuthConfig, OperatingLimit, RateLimit};
 pub use crm::{Binding, Entity};
 pub use events::Delivery;
 pub use portal::Counters;
