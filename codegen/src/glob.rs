@@ -75,8 +75,9 @@ pub fn closest<'n>(
         .collect()
 }
 
-/// Levenshtein distance, by characters, in one row of memory.
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, by characters, in one row of memory (the edits
+/// between two names or anchors; misspelled links are matched by it too).
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -693,7 +693,7 @@ fn number(value: Option<&Value>) -> Option<u64> {
 
 /// A command's entry in `result_error`. Its `status` is 0: the portal sends
 /// no status for commands inside a batch.
-fn command_error(error: &Value) -> ApiError {
+pub(crate) fn command_error(error: &Value) -> ApiError {
     let text = |key: &str| match error.get(key) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),

@@ -6,45 +6,14 @@
 //! breaking or compatible by [`bitrix24_codegen::diff`].
 
 use std::collections::BTreeMap;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bitrix24_codegen::diff::{self, Change};
-use bitrix24_codegen::model::Method;
 use serde_json::json;
 
+use super::pages::{read_tree, Page};
 use super::{output, Outcome};
-
-/// One method as one tree documents it.
-struct Page {
-    /// Path relative to the tree's root.
-    relative: PathBuf,
-    method: Method,
-}
-
-/// The methods of a tree by lowercase name; where several pages name one
-/// method, the first in path order.
-fn read_tree(root: &Path) -> Result<BTreeMap<String, Page>, String> {
-    let files = bitrix24_codegen::source::markdown_files(root)
-        .map_err(|e| format!("{}: {e}", root.display()))?;
-    let mut methods = BTreeMap::new();
-    for file in files {
-        let shown = file.display().to_string();
-        // A parser bug on one page must not hide the other pages' changes.
-        let parsed =
-            std::panic::catch_unwind(AssertUnwindSafe(|| bitrix24_codegen::load(&file, &shown)));
-        let Ok(Ok(loaded)) = parsed else { continue };
-        let relative = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
-        methods
-            .entry(loaded.method.method.to_ascii_lowercase())
-            .or_insert(Page {
-                relative,
-                method: loaded.method,
-            });
-    }
-    Ok(methods)
-}
 
 /// Runs the command.
 pub fn run(args: &[String]) -> Outcome {

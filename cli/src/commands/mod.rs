@@ -11,6 +11,7 @@ pub mod export;
 pub mod import;
 pub mod inspect;
 pub mod output;
+pub mod pages;
 pub mod progress;
 pub mod remote;
 pub mod vendor;

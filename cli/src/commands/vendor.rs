@@ -18,6 +18,7 @@ use bitrix24_codegen::model::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::pages::{read_tree, Page};
 use super::{output, Outcome};
 
 /// The manifest's file name, in the vendored folder.
@@ -70,56 +71,6 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         update,
         json,
     })
-}
-
-/// One method page of a tree: where it is, its model and every file it read
-/// (relative to the tree's root, page first).
-struct Page {
-    relative: PathBuf,
-    method: Method,
-    files: Vec<PathBuf>,
-}
-
-/// Every method page under `root`, by lowercase method name (the first in
-/// path order where several pages name one method).
-fn read_tree(root: &Path) -> Result<BTreeMap<String, Page>, String> {
-    let canonical_root = root
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", root.display()))?;
-    let files = bitrix24_codegen::source::markdown_files(root)
-        .map_err(|e| format!("{}: {e}", root.display()))?;
-    let mut methods = BTreeMap::new();
-    for file in files {
-        let shown = file.display().to_string();
-        // A parser bug on one page must not stop the others.
-        let parsed =
-            std::panic::catch_unwind(AssertUnwindSafe(|| bitrix24_codegen::load(&file, &shown)));
-        let Ok(Ok(loaded)) = parsed else { continue };
-        let Some(files) = loaded
-            .files
-            .iter()
-            .map(|f| relative_to(&canonical_root, f))
-            .collect::<Option<Vec<_>>>()
-        else {
-            // A file outside the tree cannot be vendored with it.
-            continue;
-        };
-        let relative = files[0].clone();
-        methods
-            .entry(loaded.method.method.to_ascii_lowercase())
-            .or_insert(Page {
-                relative,
-                method: loaded.method,
-                files,
-            });
-    }
-    Ok(methods)
-}
-
-/// `file` relative to the (canonical) `root`, if it is inside it.
-fn relative_to(root: &Path, file: &Path) -> Option<PathBuf> {
-    let canonical = file.canonicalize().ok()?;
-    canonical.strip_prefix(root).ok().map(Path::to_path_buf)
 }
 
 /// The vendored state a manifest records.
@@ -192,7 +143,11 @@ pub fn run(args: &[String]) -> Outcome {
             wanted.extend(old.methods.keys().cloned());
         }
     }
-    let tree = read_tree(&args.docs)?;
+    // Only pages that read nothing outside the tree can be vendored with it.
+    let tree: BTreeMap<String, Page> = read_tree(&args.docs)?
+        .into_iter()
+        .filter(|(_, page)| page.files.is_some())
+        .collect();
     let mut chosen: BTreeSet<&str> = BTreeSet::new();
     for name in &wanted {
         let found: Vec<&str> = tree
@@ -246,7 +201,7 @@ pub fn run(args: &[String]) -> Outcome {
         manifest
             .methods
             .insert(page.method.method.clone(), slashed(&page.relative));
-        files.extend(page.files.iter().map(PathBuf::as_path));
+        files.extend(page.files.iter().flatten().map(PathBuf::as_path));
     }
     for file in &files {
         let from = args.docs.join(file);

@@ -159,7 +159,6 @@ fn why_untyped(written: Option<&str>, has_members: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ResultSpec;
 
     #[test]
     fn untyped_spots_are_counted_and_explained() {
@@ -167,24 +166,8 @@ mod tests {
         filter.ty = Some("object".into());
         let mut id = Field::new("id", Kind::Integer);
         id.required = true;
-        let method = Method {
-            method: "x.y.list".into(),
-            title: String::new(),
-            scope: Vec::new(),
-            who_can_execute: None,
-            description: String::new(),
-            params: vec![id, filter],
-            result: ResultSpec {
-                ty: None,
-                fields: Vec::new(),
-                kind: Kind::Any,
-            },
-            errors: Vec::new(),
-            rest_v3: false,
-            paged: false,
-            deprecated: None,
-            params_open: false,
-        };
+        let mut method = Method::named("x.y.list");
+        method.params = vec![id, filter];
         assert!(method.untyped_output());
         assert_eq!(
             method.param_nodes(),

@@ -33,10 +33,7 @@ pub fn link_members(
                     return None;
                 }
                 context.subtables.iter().find(|s| {
-                    distance(&s.slug, &wanted) <= 2
-                        || s.anchor
-                            .as_deref()
-                            .is_some_and(|a| distance(a, &wanted) <= 2)
+                    near(&s.slug, &wanted) || s.anchor.as_deref().is_some_and(|a| near(a, &wanted))
                 })
             });
         if let Some(sub) = sub {
@@ -149,28 +146,9 @@ pub fn bare_links(text: &str) -> Vec<&str> {
     out
 }
 
-/// Edit distance between two short strings (anchors); 3 means "3 or more".
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 2 {
-        return 3;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(current)
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
+/// Whether two short strings (anchors) are at most two edits apart.
+fn near(a: &str, b: &str) -> bool {
+    a.chars().count().abs_diff(b.chars().count()) <= 2 && crate::glob::distance(a, b) <= 2
 }
 
 /// `[text](#anchor)` targets in a cell.

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::spec::{ListSpec, NotAList};
 use crate::client::{CallOptions, Client, Spec};
-use crate::error::{ApiError, CallError, DecodeError};
+use crate::error::{CallError, DecodeError};
 use crate::payload::Payload;
 use crate::{query, ApiVersion, Retry};
 
@@ -350,7 +350,7 @@ fn read_batch(
     let mut outcomes = Vec::with_capacity(commands.len());
     for (name, _) in commands {
         if let Some(error) = errors.get(name) {
-            let api = command_error(error);
+            let api = crate::batch::command_error(error);
             if api.code == "OPERATION_TIME_LIMIT" {
                 shared
                     .operating
@@ -365,25 +365,6 @@ fn read_batch(
         }
     }
     Ok(outcomes)
-}
-
-/// A command's entry in `result_error` (no HTTP status inside a batch).
-fn command_error(error: &Value) -> ApiError {
-    let text = |key: &str| match error.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    };
-    let (code, description) = match error {
-        Value::String(code) => (code.clone(), String::new()),
-        _ => (text("error"), text("error_description")),
-    };
-    ApiError {
-        code,
-        description,
-        status: 0,
-        body: error.to_string(),
-    }
 }
 
 /// One page's parameters: ordered by ID (`direction`), filtered on IDs
