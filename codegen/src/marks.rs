@@ -119,10 +119,12 @@ impl<'t> Marks<'t> {
                     // Most code spans are single backticks: a byte search.
                     memchr::memchr(b'`', hay).map(|k| from + k)
                 } else if len > needle.len() {
-                    // Runs this long are rare: build the needle.
-                    memchr::memmem::find(hay, "`".repeat(len).as_bytes()).map(|k| from + k)
+                    // Runs this long are rare: build the needle. Longer
+                    // needles of one repeated byte go through std's two-way
+                    // search, linear however many backticks the text holds.
+                    text[from..end].find(&"`".repeat(len)).map(|k| from + k)
                 } else {
-                    memchr::memmem::find(hay, needle.as_bytes()).map(|k| from + k)
+                    text[from..end].find(needle).map(|k| from + k)
                 }
             }
         };
