@@ -6,6 +6,8 @@
 //! line it came from) so the same code reads a whole page and the inside of a
 //! table cell, which may hold lists, code and tables of its own.
 
+use crate::ws::Trim;
+
 /// A line of text and the index of the [`crate::source::Line`] it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece<'a> {
@@ -90,7 +92,7 @@ impl<'a> Cell<'a> {
     /// The cell's text with lines joined by `\n` and outer blank lines removed.
     pub fn text(&self) -> String {
         if let [only] = &*self.lines {
-            return only.text.trim().to_string();
+            return only.text.trim_ws().to_string();
         }
         let mut joined = String::with_capacity(self.lines.iter().map(|p| p.text.len() + 1).sum());
         for (k, piece) in self.lines.iter().enumerate() {
@@ -99,7 +101,7 @@ impl<'a> Cell<'a> {
             }
             joined.push_str(piece.text);
         }
-        let trimmed = joined.trim();
+        let trimmed = joined.trim_ws();
         if trimmed.len() == joined.len() {
             joined
         } else {
@@ -109,7 +111,7 @@ impl<'a> Cell<'a> {
 
     /// Whether [`Cell::text`] would be empty, without joining the lines.
     pub fn is_blank(&self) -> bool {
-        self.lines.iter().all(|p| p.text.trim().is_empty())
+        self.lines.iter().all(|p| p.text.trim_ws().is_empty())
     }
 
     /// Whether [`Cell::text`] contains `needle` (which holds no line break
@@ -122,14 +124,14 @@ impl<'a> Cell<'a> {
     pub fn at(&self) -> Option<usize> {
         self.lines
             .iter()
-            .find(|p| !p.text.trim().is_empty())
+            .find(|p| !p.text.trim_ws().is_empty())
             .or(self.lines.first())
             .map(|p| p.at)
     }
 
     /// The cell's non-blank lines, trimmed.
     pub fn nonblank_lines(&self) -> impl Iterator<Item = &Piece<'a>> {
-        self.lines.iter().filter(|p| !p.text.trim().is_empty())
+        self.lines.iter().filter(|p| !p.text.trim_ws().is_empty())
     }
 }
 
@@ -212,7 +214,7 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
     let mut i = 0;
     while i < pieces.len() {
         let line = &pieces[i];
-        let trimmed = line.text.trim();
+        let trimmed = line.text.trim_ws();
         if starts_prose(trimmed) {
             i = scan_paragraph(pieces, i, &mut blocks);
         } else if trimmed.is_empty() || is_directive(trimmed) {
@@ -235,8 +237,8 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
             i = scan_list(pieces, i, &mut blocks);
         } else if trimmed.starts_with('>') {
             let mut quote = Vec::new();
-            while i < pieces.len() && pieces[i].text.trim().starts_with('>') {
-                let text = pieces[i].text.trim().trim_start_matches('>').trim();
+            while i < pieces.len() && pieces[i].text.trim_ws().starts_with('>') {
+                let text = pieces[i].text.trim_ws().trim_start_matches('>').trim_ws();
                 quote.push(Piece {
                     text,
                     at: pieces[i].at,
@@ -247,7 +249,7 @@ pub fn scan<'a>(pieces: &[Piece<'a>]) -> Vec<Block<'a>> {
         } else if is_pipe_row(trimmed)
             && pieces
                 .get(i + 1)
-                .is_some_and(|next| is_pipe_delimiter(next.text.trim()))
+                .is_some_and(|next| is_pipe_delimiter(next.text.trim_ws()))
         {
             i = scan_pipe_table(pieces, i, &mut blocks);
         } else {
@@ -273,7 +275,7 @@ fn scan_paragraph<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block
     let mut para = Vec::new();
     let mut i = start;
     while i < pieces.len() {
-        let t = pieces[i].text.trim();
+        let t = pieces[i].text.trim_ws();
         if !starts_prose(t)
             && (t.is_empty()
                 || is_directive(t)
@@ -322,8 +324,8 @@ fn scan_code<'a>(
     fence: &str,
     blocks: &mut Vec<Block<'a>>,
 ) -> usize {
-    let open = pieces[start].text.trim();
-    let lang = open[fence.len()..].trim().to_lowercase();
+    let open = pieces[start].text.trim_ws();
+    let lang = open[fence.len()..].trim_ws().to_lowercase();
     let indent = leading_spaces(pieces[start].text);
     let fence_char = fence.as_bytes()[0];
     let closes = |text: &str| {
@@ -333,7 +335,7 @@ fn scan_code<'a>(
         t.as_bytes().first() == Some(&fence_char)
             && t.starts_with(fence)
             && t.trim_start_matches(char::from(fence_char))
-                .trim_end()
+                .trim_end_ws()
                 .is_empty()
     };
     // The block's lines first, so its text is allocated once at its size.
@@ -379,12 +381,12 @@ pub fn heading(trimmed: &str) -> Option<(usize, String, Option<String>)> {
     if !rest.starts_with(' ') && !rest.is_empty() {
         return None;
     }
-    let mut text = rest.trim().to_string();
+    let mut text = rest.trim_ws().to_string();
     let mut anchor = None;
     if text.ends_with('}') {
         if let Some(open) = text.rfind("{#") {
-            anchor = Some(text[open + 2..text.len() - 1].trim().to_string());
-            text = text[..open].trim().to_string();
+            anchor = Some(text[open + 2..text.len() - 1].trim_ws().to_string());
+            text = text[..open].trim_ws().to_string();
         }
     }
     Some((level, text, anchor))
@@ -392,7 +394,7 @@ pub fn heading(trimmed: &str) -> Option<(usize, String, Option<String>)> {
 
 /// The marker width if the line starts a list item (`- `, `* `, `+ `, `1. `).
 fn list_marker(text: &str) -> Option<usize> {
-    let trimmed = text.trim_start();
+    let trimmed = text.trim_start_ws();
     let indent = text.len() - trimmed.len();
     let bytes = trimmed.as_bytes();
     if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
@@ -416,11 +418,11 @@ fn scan_list<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>
     let mut i = start;
     while i < pieces.len() {
         let text = pieces[i].text;
-        let trimmed = text.trim();
+        let trimmed = text.trim_ws();
         if let Some(width) = list_marker(text) {
             items.push(Item {
                 indent: leading_spaces(text),
-                text: text[width..].trim().to_string(),
+                text: text[width..].trim_ws().to_string(),
                 at: pieces[i].at,
             });
             i += 1;
@@ -430,11 +432,13 @@ fn scan_list<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>
             // A blank line ends the list unless an indented continuation or item follows.
             let next = pieces[i + 1..]
                 .iter()
-                .position(|p| !p.text.trim().is_empty())
+                .position(|p| !p.text.trim_ws().is_empty())
                 .map(|k| i + 1 + k);
             match next.map(|n| (n, &pieces[n])) {
                 Some((n, p)) if list_marker(p.text).is_some() || leading_spaces(p.text) >= 2 => {
-                    if fence_marker(p.text.trim()).is_some() || p.text.trim().starts_with("#|") {
+                    if fence_marker(p.text.trim_ws()).is_some()
+                        || p.text.trim_ws().starts_with("#|")
+                    {
                         break;
                     }
                     // The rest of the blank run would find the same line:
@@ -474,20 +478,20 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
     let mut i = start;
     while i < pieces.len() {
         let piece = &pieces[i];
-        let trimmed = piece.text.trim();
+        let trimmed = piece.text.trim_ws();
         i += 1;
         // Inside a fence or a nested table every line belongs to the current cell.
         if let Some(open) = &fence {
             if trimmed.starts_with(open.as_str()) {
                 // The closing fence may carry the row's end: "``` ||".
-                let lead = piece.text.len() - piece.text.trim_start().len();
+                let lead = piece.text.len() - piece.text.trim_start_ws().len();
                 let cut = lead + trimmed[..].len()
                     - trimmed
                         .trim_start_matches(open.chars().next().unwrap_or('`'))
                         .len();
                 fence = None;
                 let rest = &piece.text[cut..];
-                if rest.trim().is_empty() {
+                if rest.trim_ws().is_empty() {
                     cell.lines.push(piece.clone());
                 } else {
                     cell.lines.push(Piece {
@@ -517,7 +521,7 @@ pub fn scan_table<'a>(pieces: &[Piece<'a>], start: usize) -> (Table<'a>, usize) 
         let mut outside_from = 0;
         if depth == 0 && trimmed.starts_with("#|") {
             depth = 1;
-            let rest = trimmed[2..].trim();
+            let rest = trimmed[2..].trim_ws();
             if rest.is_empty() {
                 continue;
             }
@@ -585,7 +589,7 @@ fn split_row_line<'a>(
     let mut outside = row.is_none().then_some(outside_from.min(text.len()));
     let mut check_outside = |from: Option<usize>, to: usize| {
         if let Some(from) = from {
-            if stray.is_none() && !text.get(from..to).unwrap_or("").trim().is_empty() {
+            if stray.is_none() && !text.get(from..to).unwrap_or("").trim_ws().is_empty() {
                 *stray = Some(piece.at);
             }
         }
@@ -664,27 +668,13 @@ fn split_row_line<'a>(
 }
 
 /// The index of the first `\\`, `` ` `` or `|` at or after `k`, else the
-/// length. Table lines are long and these bytes rare, so eight bytes are
-/// tested at a time.
-fn next_cell_mark(bytes: &[u8], mut k: usize) -> usize {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    while let Some(chunk) = bytes.get(k..k + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let marks = zero_bytes(word ^ (ONES * u64::from(b'\\')))
-            | zero_bytes(word ^ (ONES * u64::from(b'`')))
-            | zero_bytes(word ^ (ONES * u64::from(b'|')));
-        if marks != 0 {
-            // The lowest flagged byte is always a true match.
-            return k + (marks.trailing_zeros() / 8) as usize;
-        }
-        k += 8;
+/// length. Table lines are long and these bytes rare: one vectorised
+/// search for any of the three.
+fn next_cell_mark(bytes: &[u8], k: usize) -> usize {
+    match bytes.get(k..) {
+        Some(rest) => memchr::memchr3(b'\\', b'`', b'|', rest).map_or(bytes.len(), |at| k + at),
+        None => bytes.len(),
     }
-    while k < bytes.len() && !matches!(bytes[k], b'\\' | b'`' | b'|') {
-        k += 1;
-    }
-    k
 }
 
 fn is_pipe_row(trimmed: &str) -> bool {
@@ -703,8 +693,8 @@ fn is_pipe_delimiter(trimmed: &str) -> bool {
 fn scan_pipe_table<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>) -> usize {
     let mut rows = Vec::new();
     let mut i = start;
-    while i < pieces.len() && is_pipe_row(pieces[i].text.trim()) {
-        let trimmed = pieces[i].text.trim();
+    while i < pieces.len() && is_pipe_row(pieces[i].text.trim_ws()) {
+        let trimmed = pieces[i].text.trim_ws();
         if i != start + 1 {
             let inner = trimmed.trim_start_matches('|');
             let inner = inner.strip_suffix('|').unwrap_or(inner);
@@ -742,14 +732,14 @@ fn split_unescaped(text: &str) -> Vec<&str> {
             b'\\' if bytes.get(k + 1) == Some(&b'|') => k += 1,
             b'`' => in_code = !in_code,
             b'|' if !in_code => {
-                out.push(text[start..k].trim());
+                out.push(text[start..k].trim_ws());
                 start = k + 1;
             }
             _ => {}
         }
         k += 1;
     }
-    out.push(text[start..].trim());
+    out.push(text[start..].trim_ws());
     out
 }
 

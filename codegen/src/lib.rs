@@ -25,6 +25,7 @@ pub mod parse;
 pub mod source;
 pub mod tree;
 pub mod types;
+pub mod ws;
 
 // Only to ask whether we run inside a proc macro (see `expand::docs::literal`).
 extern crate proc_macro;

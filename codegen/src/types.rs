@@ -2,6 +2,7 @@
 //! `crm_status`, `catalog_product.id`...) turned into a [`Kind`].
 
 use crate::model::{BoolWire, Kind};
+use crate::ws::Trim;
 
 /// Reads a type as written (already free of links and backticks).
 /// Unknown names map to [`Kind::Any`]: a build never fails on a type name.
@@ -90,7 +91,7 @@ pub fn is_union(written: &str) -> bool {
         .to_ascii_lowercase()
         .replace(" or ", "|");
     text.split('|')
-        .map(|a| a.trim().trim_matches('`').trim())
+        .map(|a| a.trim_ws().trim_matches('`').trim_ws())
         .filter(|a| !a.is_empty() && !matches!(*a, "null" | "undefined"))
         .count()
         > 1
@@ -136,7 +137,7 @@ fn merge(kinds: Vec<Kind>) -> Kind {
 fn single(name: &str) -> Kind {
     if let Some(inner) = name.strip_suffix("[]") {
         // A list type such as `crm_multifield` stays one list when written `[]`.
-        return match single(inner.trim()) {
+        return match single(inner.trim_ws()) {
             list @ Kind::Array(_) if !inner.ends_with("[]") => list,
             element => Kind::Array(Box::new(element)),
         };
@@ -145,7 +146,7 @@ fn single(name: &str) -> Kind {
         .strip_prefix("array<")
         .or_else(|| name.strip_prefix("array of "))
     {
-        return Kind::Array(Box::new(single(inner.trim_end_matches('>').trim())));
+        return Kind::Array(Box::new(single(inner.trim_end_matches('>').trim_ws())));
     }
     // `entity.field` references: ids are numbers, codes and currencies text.
     if let Some((_, field)) = name.rsplit_once('.') {

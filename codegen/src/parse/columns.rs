@@ -3,6 +3,7 @@
 
 use crate::blocks::Cell;
 use crate::inline;
+use crate::ws::Trim;
 
 /// Which column holds what.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +31,7 @@ impl Columns {
             .iter()
             .map(|c| inline::plain(&c.text()).to_lowercase())
             .collect();
-        let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim()));
+        let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim_ws()));
         let name = find(&|l| {
             l.starts_with("name")
                 || l.starts_with("parameter")
@@ -71,7 +72,7 @@ pub fn is_header(row: &[Cell]) -> bool {
         .lines()
         .next()
         .unwrap_or("")
-        .trim()
+        .trim_ws()
         .trim_end_matches(':');
     const LABELS: &[&str] = &[
         "name",

@@ -2,6 +2,7 @@
 //! follows the name on the same line.
 
 use crate::inline;
+use crate::ws::Trim;
 
 /// The name and required mark from a name cell's first line:
 /// `**id***`, `**id^*^**`, `**id**^*^`, `id*`, `` `id` ``.
@@ -13,7 +14,7 @@ pub fn field_name(line: &str) -> Option<(String, bool)> {
 /// (a type written after the bold name, glued or after a space).
 /// A second name after an escaped pipe (`**A*** \| **B***`) is an alias and is dropped.
 pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
-    let line = line.trim().trim_start_matches("- ").trim_start();
+    let line = line.trim_ws().trim_start_matches("- ").trim_start_ws();
     let (raw, after) = match memchr::memmem::find(line.as_bytes(), b"**") {
         Some(start) => {
             let rest = &line[start + 2..];
@@ -31,7 +32,7 @@ pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
     let mut after = after;
     let mut required = false;
     loop {
-        let trimmed = after.trim_start();
+        let trimmed = after.trim_start_ws();
         if let Some(rest) = trimmed.strip_prefix("^*^") {
             required = true;
             after = rest;
@@ -45,17 +46,17 @@ pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
         }
     }
     // An alias name: `\| **ID***`.
-    let trimmed = after.trim_start();
+    let trimmed = after.trim_start_ws();
     if let Some(rest) = trimmed
         .strip_prefix("\\|")
         .or_else(|| trimmed.strip_prefix('|'))
     {
-        let rest_trimmed = rest.trim_start();
+        let rest_trimmed = rest.trim_start_ws();
         if rest_trimmed.starts_with("**") {
             after = split_name(rest_trimmed).map_or("", |(_, _, tail)| tail);
         }
     }
-    let mut name = raw.trim().to_string();
+    let mut name = raw.trim_ws().to_string();
     if let Some(stripped) = name.strip_suffix("^*^") {
         name = stripped.to_string();
         required = true;
@@ -65,7 +66,7 @@ pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
         required = true;
     }
     let name = inline::plain(&name).replace('\\', "");
-    let name = name.trim().trim_matches('`').trim().to_string();
+    let name = name.trim_ws().trim_matches('`').trim_ws().to_string();
     (!name.is_empty()).then_some((name, required, after))
 }
 

@@ -11,6 +11,7 @@ use crate::blocks::{Cell, Table};
 use crate::diag::Diagnostic;
 use crate::inline;
 use crate::model::Field;
+use crate::ws::Trim;
 
 /// Reads every data row of a table. `strict` makes an unreadable row an error
 /// (the top-level parameter table); nested tables are read leniently.
@@ -104,7 +105,7 @@ fn read_row(row: &[Cell], columns: Columns, context: &Context<'_>, depth: usize)
     let first = lines.next()?;
     let (name, marked, same_line) = split_name(first.text)?;
     let mut rest: Vec<&str> = Vec::new();
-    if !same_line.trim().is_empty() {
+    if !same_line.trim_ws().is_empty() {
         rest.push(same_line);
     }
     rest.extend(lines.map(|p| p.text));
@@ -147,7 +148,7 @@ fn read_row(row: &[Cell], columns: Columns, context: &Context<'_>, depth: usize)
 fn type_lines(lines: &[&str]) -> String {
     let mut out = Vec::new();
     for line in lines {
-        let t = line.trim();
+        let t = line.trim_ws();
         if t.is_empty() {
             continue;
         }

@@ -4,6 +4,7 @@
 use crate::blocks::Block;
 use crate::inline;
 use crate::source::Source;
+use crate::ws::Trim;
 
 /// What a second-level section documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +123,9 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
             .as_bytes()
             .first()
             .is_some_and(|&b| b != b'{' && b.is_ascii() && !b.is_ascii_whitespace());
-        let text = if plain_start { "" } else { raw.trim_start() };
+        let text = if plain_start { "" } else { raw.trim_start_ws() };
         if text.starts_with("{%") {
-            let inner = text.trim_start_matches("{%").trim_start();
+            let inner = text.trim_start_matches("{%").trim_start_ws();
             if inner.starts_with("note") {
                 depth += 1;
                 if depth == 1 {
@@ -181,7 +182,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                         .first()
                         .is_some_and(|p| in_note.get(p.at) == Some(&true)) =>
             {
-                let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
+                let text: Vec<&str> = lines.iter().map(|p| p.text.trim_ws()).collect();
                 description.push(inline::plain_collapsed(&text.join(" ")));
             }
             _ => {}
@@ -246,14 +247,14 @@ fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
 
 fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
     for piece in lines {
-        let text = piece.text.trim();
+        let text = piece.text.trim_ws();
         let lower = text.to_lowercase();
         if lower.starts_with("scope") {
             for scope in inline::code_spans(text)
                 .into_iter()
                 .flat_map(|s| s.split(','))
             {
-                let scope = scope.trim().to_string();
+                let scope = scope.trim_ws().to_string();
                 if !scope.is_empty() && !page.scope.contains(&scope) {
                     page.scope.push(scope);
                 }

@@ -84,11 +84,16 @@ impl Source {
         self.real.push(real);
         // Filled in below; lines only keep ranges into it.
         self.texts.push(String::new());
-        self.lines.reserve(text.len() / 32);
+        // Lines average 33 bytes; reserving for 20 spares most pages a regrowth.
+        self.lines.reserve(text.len() / 20);
         let bytes = text.as_bytes();
         // Line ends found with one vectorised scan of the whole file: most
         // lines are short, and a search per line cost more than the line.
         let mut ends = LineEnds::of(bytes);
+        // Only a line holding `{%` can include, and few do: their places are
+        // found in one search of the file, so other lines are not looked at.
+        let mut directives = memchr::memmem::find_iter(bytes, b"{%");
+        let mut next_directive = directives.next().unwrap_or(usize::MAX);
         let mut start = 0;
         let mut number = 0;
         while start < bytes.len() || (start == 0 && number == 0) {
@@ -102,38 +107,14 @@ impl Source {
                 None => (bytes.len(), bytes.len()),
             };
             number += 1;
-            let raw = &text[start..end];
             let span = start..end;
             start = next;
-            // Only a line whose first non-blank bytes are `{%` can include.
-            let indent = raw
-                .bytes()
-                .take_while(|b| matches!(b, b' ' | b'\t'))
-                .count();
-            if raw.as_bytes()[indent..].starts_with(b"{%") {
-                if let Some(target) = include_target(raw) {
-                    let col = raw[..target.as_ptr() as usize - raw.as_ptr() as usize]
-                        .chars()
-                        .count()
-                        + 1;
-                    let place = Place {
-                        file,
-                        line: number,
-                        col,
-                    };
-                    let target_path = normalize(&dir.join(target));
-                    // Pages in memory have one path for each file.
-                    let real_target = match splice.reader {
-                        Reader::Disk(_) => normalize(&real_dir.join(target)),
-                        Reader::Memory(_) => target_path.clone(),
-                    };
-                    if let Err(refusal) = self.include(target_path, real_target, depth, splice) {
-                        self.problems.push(Diagnostic::placed(
-                            refusal.kind,
-                            place,
-                            format!("include `{target}` {}", refusal.why),
-                        ));
-                    }
+            if next_directive < end {
+                while next_directive < end {
+                    next_directive = directives.next().unwrap_or(usize::MAX);
+                }
+                let raw = &text[span.clone()];
+                if self.splice_directive(raw, (file, number), (&dir, &real_dir), depth, splice) {
                     continue;
                 }
             }
@@ -141,6 +122,51 @@ impl Source {
         }
         self.texts[file] = text;
         splice.stack.pop();
+    }
+
+    /// For a line holding `{%`: splices the include it names, if it is
+    /// one (the `{%` first on the line), and says whether it was.
+    fn splice_directive(
+        &mut self,
+        raw: &str,
+        (file, number): (usize, usize),
+        (dir, real_dir): (&Path, &Path),
+        depth: usize,
+        splice: &mut Splice<'_>,
+    ) -> bool {
+        let indent = raw
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        if !raw.as_bytes()[indent..].starts_with(b"{%") {
+            return false;
+        }
+        let Some(target) = include_target(raw) else {
+            return false;
+        };
+        let col = raw[..target.as_ptr() as usize - raw.as_ptr() as usize]
+            .chars()
+            .count()
+            + 1;
+        let place = Place {
+            file,
+            line: number,
+            col,
+        };
+        let target_path = normalize(&dir.join(target));
+        // Pages in memory have one path for each file.
+        let real_target = match splice.reader {
+            Reader::Disk(_) => normalize(&real_dir.join(target)),
+            Reader::Memory(_) => target_path.clone(),
+        };
+        if let Err(refusal) = self.include(target_path, real_target, depth, splice) {
+            self.problems.push(Diagnostic::placed(
+                refusal.kind,
+                place,
+                format!("include `{target}` {}", refusal.why),
+            ));
+        }
+        true
     }
 
     /// Reads and splices one include, or says why it was refused.
