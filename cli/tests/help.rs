@@ -123,6 +123,23 @@ fn usage_errors_are_status_2_on_stderr() {
         assert!(stderr.starts_with("error:"), "{args:?}: {stderr}");
         assert!(stderr.contains("--help"), "{args:?}: {stderr}");
     }
+    // A misspelt or repeated flag is named, never the webhook key it carried.
+    for args in [
+        &["call", "m", "--webhok=https://x.example/rest/1/sekrit-1/"][..],
+        &[
+            "call",
+            "m",
+            "--webhook",
+            "https://x.example/rest/1/sekrit-1/",
+            "--webhook=https://x.example/rest/1/sekrit-2/",
+        ][..],
+    ] {
+        let output = b24(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("--webhook"), "{stderr}");
+        assert!(!stderr.contains("sekrit"), "{stderr}");
+    }
     // A misspelt command is answered with the right one.
     let output = b24(&["exprot"]);
     assert!(String::from_utf8_lossy(&output.stderr).contains("export"));

@@ -2,7 +2,7 @@
 //! `src/lib.rs`, and the steps that put the crate to use.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::PAGES;
 use crate::commands::vendor::{Report, MANIFEST};
@@ -90,10 +90,18 @@ fn workspace_above(dir: &Path) -> Option<PathBuf> {
 
 /// A path with `/` between its parts, for TOML on any platform.
 fn slashed(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::new();
+    for component in path.components() {
+        if component == Component::RootDir {
+            out.push('/');
+            continue;
+        }
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&component.as_os_str().to_string_lossy());
+    }
+    out
 }
 
 /// What was made and what to do next.
@@ -117,35 +125,37 @@ pub(super) fn next_steps(c: &Crate<'_>, report: &Report, docs: &Path) -> String 
     for method in report.methods() {
         let _ = writeln!(out, "    {method}");
     }
-    let member = match workspace_above(c.path) {
+    let here = c
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| c.path.to_path_buf());
+    let (manifest, member, from_app) = match workspace_above(c.path) {
         Some(root) => {
-            let here = c
-                .path
-                .canonicalize()
-                .unwrap_or_else(|_| c.path.to_path_buf());
-            let relative = here.strip_prefix(&root).unwrap_or(&here);
-            let _ = writeln!(
-                out,
-                "\nnext:\n  1. add it to the workspace in {}:",
-                root.join("Cargo.toml").display()
-            );
-            slashed(relative)
+            let relative = slashed(here.strip_prefix(&root).unwrap_or(&here));
+            let from_app = format!("../{relative}");
+            (
+                format!("the workspace in {}", root.join("Cargo.toml").display()),
+                relative,
+                (from_app, " (from an app folder at the workspace's top)"),
+            )
         }
-        None => {
-            let _ = writeln!(out, "\nnext:\n  1. add it to your workspace's Cargo.toml:");
-            slashed(c.path)
-        }
+        None => (
+            "your workspace's Cargo.toml".to_string(),
+            slashed(c.path),
+            (slashed(&here), ""),
+        ),
     };
     let _ = writeln!(
         out,
-        "       [workspace]\n       members = [..., {}]",
+        "\nnext:\n  1. add it to {manifest}:\n       [workspace]\n       members = [..., {}]",
         quoted(&member)
     );
     let _ = writeln!(
         out,
-        "  2. depend on it from the app (the path relative to the app's folder):\n       [dependencies]\n       {} = {{ path = {} }}\n       bitrix24 = {}",
+        "  2. depend on it from the app{}:\n       [dependencies]\n       {} = {{ path = {} }}\n       bitrix24 = {}",
+        from_app.1,
         c.name,
-        quoted(&slashed(c.path)),
+        quoted(&from_app.0),
         c.dependency
     );
     if let Some(first) = report.methods().first() {
@@ -163,4 +173,16 @@ pub(super) fn next_steps(c: &Crate<'_>, report: &Report, docs: &Path) -> String 
         c.path.join(PAGES).display()
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_slashed_once() {
+        assert_eq!(slashed(Path::new("/tmp/a/b")), "/tmp/a/b");
+        assert_eq!(slashed(Path::new("a/./b/")), "a/b");
+        assert_eq!(slashed(Path::new("../a")), "../a");
+    }
 }
