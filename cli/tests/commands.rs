@@ -543,7 +543,8 @@ async fn timeouts_and_deadlines_that_are_not_seconds_are_refused() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert!(
-            stderr.contains(&format!("`{flag} {value}`: expected seconds")),
+            stderr.contains(&format!("invalid value '{value}' for '{flag} <SECS>'"))
+                && stderr.contains("expected seconds"),
             "{stderr}"
         );
     }

@@ -142,7 +142,11 @@ fn two_trees_are_required() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("expected two documentation trees"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("required arguments were not provided") && stderr.contains("<NEW_DOCS>"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -18,8 +18,41 @@ use std::process::ExitCode;
 use bitrix24::{CallError, CallOptions, Client, Envelope};
 use serde_json::{json, Value};
 
-use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
+use super::remote::{self, Connection, ConnectionArgs, Docs, DocsArg, MethodInfo};
 use super::{output, Outcome};
+
+/// Call any method on the portal and print its result.
+///
+/// The parameters are a JSON object (`-` reads it from stdin; none is `{}`).
+/// With method pages (`--docs` or $B24_DOCS), the method's page is looked up
+/// by name and the parameters are checked against it before any request: a
+/// missing required parameter is an error, an undocumented one a warning.
+///
+/// Exit status: 0 on success, 1 when the portal answered with an error or the
+/// request failed, 3 when the outcome is unknown (the call may have run and
+/// was not repeated), 2 for usage problems.
+#[derive(clap::Args, Debug, Clone)]
+#[command(after_help = remote::PORTAL_AFTER_HELP)]
+pub struct Args {
+    /// The method, e.g. crm.lead.get
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// The parameters: a JSON object, or `-` to read it from stdin (default {})
+    #[arg(value_name = "JSON")]
+    pub params: Option<String>,
+    /// The call is safe to repeat: retry it after a lost answer
+    #[arg(long)]
+    pub idempotent: bool,
+    /// Print the whole answer (result, total, next, time), not only `result`
+    #[arg(long)]
+    pub envelope: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub docs: DocsArg,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub connection: ConnectionArgs,
+}
 
 /// Why a call did not give a result.
 #[derive(Debug)]
@@ -85,29 +118,23 @@ pub fn printed(envelope: &Envelope, whole: bool) -> Value {
     out
 }
 
-const USAGE: &str =
-    "usage: b24 call METHOD [JSON] [--webhook URL] [--docs DIR] [--rate-limit B/S] \
-                     [--timeout SECS] [--deadline SECS] [--idempotent] [--envelope]";
-
 /// `b24 call` from the command line.
-pub fn run(args: &[String]) -> Outcome {
-    let valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
-    let args = Args::parse(args, &valued, &["--idempotent", "--envelope"])?;
-    let (method, params) = match args.positional.as_slice() {
-        [method] => (method.clone(), json!({})),
-        [method, dash] if dash == "-" => {
+pub fn run(args: Args) -> Outcome {
+    let method = args.method;
+    let params = match args.params.as_deref() {
+        None => json!({}),
+        Some("-") => {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .map_err(|e| format!("cannot read the parameters from stdin: {e}"))?;
-            (method.clone(), remote::parse_json("stdin", &text)?)
+            remote::parse_json("stdin", &text)?
         }
-        [method, text] => (method.clone(), remote::parse_json("JSON", text)?),
-        _ => return Err(USAGE.into()),
+        Some(text) => remote::parse_json("JSON", text)?,
     };
     if !params.is_object() {
         return Err("the parameters must be a JSON object".into());
     }
-    let docs = Docs::from_args(&args)?;
+    let docs = Docs::from_args(&args.docs)?;
     let info = MethodInfo::lookup(&method, docs.as_ref());
     let unknown = info.unknown_params(&params);
     if !unknown.is_empty() {
@@ -123,8 +150,8 @@ pub fn run(args: &[String]) -> Outcome {
         }
         return Err("nothing was sent".into());
     }
-    let client = Connection::from_args(&args)?.client()?;
-    let options = if args.switch("--idempotent") {
+    let client = Connection::from_args(&args.connection).client()?;
+    let options = if args.idempotent {
         CallOptions::idempotent()
     } else {
         CallOptions::default()
@@ -132,7 +159,7 @@ pub fn run(args: &[String]) -> Outcome {
     let outcome = remote::block_on(call(&client, &info, params, options))?;
     match outcome {
         Ok(envelope) => {
-            let text = serde_json::to_string_pretty(&printed(&envelope, args.switch("--envelope")))
+            let text = serde_json::to_string_pretty(&printed(&envelope, args.envelope))
                 .unwrap_or_default();
             output::println(&text)?;
             Ok(ExitCode::SUCCESS)

@@ -15,33 +15,37 @@ use serde_json::json;
 use super::pages::{read_tree, Page};
 use super::{output, Outcome};
 
+/// What changed between two revisions of the reference, breaking or not.
+///
+/// Parses every page of both trees (nothing is built) and reports, per
+/// method (matched by name, so a moved page is the same method): added,
+/// removed, moved, and every change of parameters, result, error codes and
+/// deprecation, each marked breaking or compatible for code using the
+/// generated bindings.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// The older docs tree
+    #[arg(value_name = "OLD_DOCS")]
+    pub old: PathBuf,
+    /// The newer docs tree
+    #[arg(value_name = "NEW_DOCS")]
+    pub new: PathBuf,
+    /// One JSON document: added, removed, moved, changed, summary
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Runs the command.
-pub fn run(args: &[String]) -> Outcome {
-    let mut json_out = false;
-    let mut roots = Vec::new();
-    for arg in args {
-        match arg.as_str() {
-            "--json" => json_out = true,
-            "-h" | "--help" => {
-                output::print(HELP)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
-            path => roots.push(PathBuf::from(path)),
-        }
-    }
-    let [old_root, new_root] = roots.as_slice() else {
-        return Err("expected two documentation trees: OLD_DOCS NEW_DOCS".into());
-    };
-    for root in [old_root, new_root] {
+pub fn run(args: Args) -> Outcome {
+    for root in [&args.old, &args.new] {
         if !root.is_dir() {
             return Err(format!("{}: not a directory", root.display()));
         }
     }
-    let old = read_tree(old_root)?;
-    let new = read_tree(new_root)?;
+    let old = read_tree(&args.old)?;
+    let new = read_tree(&args.new)?;
     let report = Report::of(&old, &new);
-    if json_out {
+    if args.json {
         let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
         output::println(&text)?;
     } else {
@@ -49,14 +53,6 @@ pub fn run(args: &[String]) -> Outcome {
     }
     Ok(ExitCode::SUCCESS)
 }
-
-const HELP: &str = "usage: b24 diff OLD_DOCS NEW_DOCS [--json]
-
-Parses every page of two revisions of the reference and reports, per method
-(matched by name, so moved pages are the same method): added, removed, moved,
-and every change of parameters, result, error codes and deprecation, each
-marked breaking or compatible for code using the generated bindings.
-";
 
 struct Changed<'a> {
     name: &'a str,

@@ -21,9 +21,8 @@
 #![warn(missing_docs)]
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bitrix24::{
@@ -34,9 +33,13 @@ use bitrix24_codegen::model::{Kind, Method};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use super::progress::ProgressLine;
-use super::remote::{self, Args, Connection, Docs, CONNECTION_FLAGS};
-use super::{output, Outcome};
+use files::{read_checkpoint, save, scan, Saved};
+
+mod args;
+mod files;
+
+pub use args::{run, Args};
+pub use files::checkpoint_path;
 
 /// Where a list method's items and their IDs are: the page's list shape
 /// ([`Method::list_shape`], the one the generated `ListMethod` impl uses)
@@ -165,45 +168,6 @@ pub struct ExportSummary {
     pub resumed_after: Option<i64>,
     /// How many times the traversal started again after a failure.
     pub restarts: u32,
-}
-
-/// What `FILE.jsonl.checkpoint` holds.
-#[derive(Debug, Clone, PartialEq)]
-struct Saved {
-    method: String,
-    params: Value,
-    last_id: Option<i64>,
-    items: u64,
-    done: bool,
-}
-
-impl Saved {
-    fn to_json(&self) -> Value {
-        json!({
-            "method": self.method,
-            "params": self.params,
-            "last_id": self.last_id,
-            "items": self.items,
-            "done": self.done,
-        })
-    }
-
-    fn from_json(value: &Value) -> Option<Saved> {
-        Some(Saved {
-            method: value.get("method")?.as_str()?.to_string(),
-            params: value.get("params")?.clone(),
-            last_id: value.get("last_id").and_then(Value::as_i64),
-            items: value.get("items").and_then(Value::as_u64).unwrap_or(0),
-            done: value.get("done").and_then(Value::as_bool).unwrap_or(false),
-        })
-    }
-}
-
-/// The checkpoint file of an output file: `FILE.jsonl.checkpoint`.
-pub fn checkpoint_path(out: &Path) -> PathBuf {
-    let mut name = out.as_os_str().to_os_string();
-    name.push(".checkpoint");
-    PathBuf::from(name)
 }
 
 /// Runs an export; `progress` is called as items arrive (at most every
@@ -409,178 +373,6 @@ fn item_id(spec: &ListSpec, item: &Value) -> Option<i64> {
         .or_else(|| value.as_str()?.trim().parse().ok())
 }
 
-fn read_checkpoint(path: &Path) -> Result<Option<Saved>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a checkpoint: {e}", path.display()))?;
-    Saved::from_json(&value)
-        .map(Some)
-        .ok_or_else(|| format!("{}: not a checkpoint", path.display()))
-}
-
-/// Flushes the output, then replaces the checkpoint (write and rename), so
-/// the checkpoint never runs ahead of the lines on disk.
-fn save(writer: &mut BufWriter<File>, path: &Path, saved: &Saved) -> Result<(), String> {
-    writer
-        .flush()
-        .map_err(|e| format!("cannot write the output: {e}"))?;
-    let mut temporary = path.as_os_str().to_os_string();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, format!("{}\n", saved.to_json()))
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// The end of an output file.
-#[derive(Debug, Default)]
-struct Tail {
-    /// Complete lines.
-    lines: u64,
-    /// Bytes up to the end of the last complete line.
-    complete_len: u64,
-    /// Bytes follow the last newline.
-    torn: bool,
-    /// The last complete, non-empty line.
-    last_line: Option<String>,
-}
-
-fn scan(path: &Path) -> std::io::Result<Tail> {
-    let mut file = File::open(path)?;
-    let mut tail = Tail::default();
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut offset = 0u64;
-    let mut line_start = 0u64;
-    let mut last_start = None;
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        for (i, byte) in buffer[..read].iter().enumerate() {
-            if *byte == b'\n' {
-                let end = offset + i as u64 + 1;
-                if end - line_start > 1 {
-                    tail.lines += 1;
-                    last_start = Some((line_start, end - 1));
-                }
-                tail.complete_len = end;
-                line_start = end;
-            }
-        }
-        offset += read as u64;
-    }
-    tail.torn = offset > tail.complete_len;
-    if let Some((start, end)) = last_start {
-        file.seek(SeekFrom::Start(start))?;
-        let mut line = vec![0u8; (end - start) as usize];
-        file.read_exact(&mut line)?;
-        tail.last_line = Some(String::from_utf8_lossy(&line).into_owned());
-    }
-    Ok(tail)
-}
-
-const USAGE: &str = "usage: b24 export METHOD --out FILE.jsonl [--filter JSON] [--select F,..] \
-                     [--resume | --force] [--count] [--ranges N] [--id-field ID] [--items-key KEY] [--webhook URL] \
-                     [--rate-limit B/S] [--timeout SECS] [--deadline SECS]";
-
-/// `b24 export` from the command line.
-pub fn run(args: &[String]) -> Outcome {
-    let mut valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
-    valued.extend([
-        "--out",
-        "--filter",
-        "--select",
-        "--id-field",
-        "--items-key",
-        "--ranges",
-    ]);
-    let args = Args::parse(
-        args,
-        &valued,
-        &["--resume", "--force", "--count", "--quiet"],
-    )?;
-    let [method] = args.positional.as_slice() else {
-        return Err(USAGE.into());
-    };
-    let out = args.value("--out").ok_or(USAGE)?;
-    let mut job = ExportJob::new(method.clone(), out);
-    if let Some(text) = args.value("--filter") {
-        let filter = remote::parse_json("--filter", text)?;
-        if !filter.is_object() {
-            return Err("--filter must be a JSON object".into());
-        }
-        job.filter = Some(filter);
-    }
-    if let Some(text) = args.value("--select") {
-        job.select = text
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-    }
-    if let Some(docs) = Docs::from_args(&args)? {
-        match docs.find(method) {
-            Some(page) => job.spec = list_spec(&page),
-            None => output::note(&format!(
-                "b24 export: no page for {method}; items are read as CRM lists"
-            )),
-        }
-    }
-    if let Some(id) = args.value("--id-field") {
-        job.spec.id_field = id.to_string();
-    }
-    if let Some(key) = args.value("--items-key") {
-        job.spec = job.spec.clone().items_in(key);
-    }
-    job.resume = args.switch("--resume");
-    job.force = args.switch("--force");
-    if job.resume && job.force {
-        return Err("--resume goes on from the output, --force starts over: pass one".into());
-    }
-    job.count = args.switch("--count");
-    if let Some(text) = args.value("--ranges") {
-        job.ranges = text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=bitrix24::MAX_RANGES).contains(n))
-            .ok_or_else(|| {
-                format!(
-                    "`--ranges {text}`: expected a number from 1 to {}",
-                    bitrix24::MAX_RANGES
-                )
-            })?;
-    }
-    let client = Connection::from_args(&args)?.client()?;
-    let quiet = args.switch("--quiet");
-    let mut line = ProgressLine::new(method);
-    let mut progress = move |p: &ExportProgress| {
-        if !quiet {
-            line.show(p.items, p.total, p.requests, p.done);
-        }
-    };
-    match remote::block_on(export(&client, &job, &mut progress))? {
-        Ok(summary) => {
-            if !quiet {
-                output::note(&format!(
-                    "{method}: {} new items, {} in {out}, {} requests",
-                    summary.written, summary.items, summary.requests
-                ));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(message) => {
-            output::note(&format!("b24 export: {message}"));
-            Ok(ExitCode::from(1))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,22 +415,11 @@ mod tests {
     }
 
     #[test]
-    fn the_id_is_selected_and_torn_lines_are_found() {
+    fn the_id_is_selected() {
         let mut job = ExportJob::new("crm.lead.list", "x.jsonl");
         job.select = vec!["TITLE".into()];
         assert_eq!(job.params(), json!({"select": ["ID", "TITLE"]}));
         job.select = vec!["*".into()];
         assert_eq!(job.params(), json!({"select": ["*"]}));
-
-        let dir = std::env::temp_dir().join(format!("b24-scan-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("out.jsonl");
-        std::fs::write(&path, "{\"ID\":1}\n{\"ID\":2}\n{\"ID\":").unwrap();
-        let tail = scan(&path).unwrap();
-        assert_eq!(tail.lines, 2);
-        assert!(tail.torn);
-        assert_eq!(tail.complete_len, 18);
-        assert_eq!(tail.last_line.as_deref(), Some("{\"ID\":2}"));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

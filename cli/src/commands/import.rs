@@ -21,113 +21,22 @@
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Mutex;
 
 use bitrix24::{ApiVersion, Batch, CallError, CallOptions, Client, CommandResult, MAX_BATCH};
 use futures_util::StreamExt;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::progress::ProgressLine;
-use super::remote::{self, Args, Connection, Docs, MethodInfo, CONNECTION_FLAGS};
-use super::{output, Outcome};
+use super::remote::MethodInfo;
+use report::{cut_torn_tail, write_report};
 
-/// How a line ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    /// The call ran and succeeded.
-    Ok,
-    /// The call failed, or was not sent.
-    Error,
-    /// The call may have run; nobody knows.
-    Unknown,
-}
+mod args;
+mod report;
 
-impl Status {
-    /// The name in the report.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Error => "error",
-            Status::Unknown => "unknown",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Status> {
-        match text {
-            "ok" => Some(Status::Ok),
-            "error" => Some(Status::Error),
-            "unknown" => Some(Status::Unknown),
-            _ => None,
-        }
-    }
-}
-
-/// One line of the report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportLine {
-    /// The input line, from 1.
-    pub line: u64,
-    /// How it ended.
-    pub status: Status,
-    /// The call's `result` when it succeeded, else `null`.
-    pub result: Value,
-    /// `{"code": ..., "description": ...}` when it did not, else `null`.
-    pub error: Value,
-}
-
-impl ReportLine {
-    fn ok(line: u64, result: Value) -> ReportLine {
-        ReportLine {
-            line,
-            status: Status::Ok,
-            result,
-            error: Value::Null,
-        }
-    }
-
-    fn failed(line: u64, status: Status, code: &str, description: impl Into<String>) -> ReportLine {
-        ReportLine {
-            line,
-            status,
-            result: Value::Null,
-            error: json!({"code": code, "description": description.into()}),
-        }
-    }
-
-    /// The report line as one line of text (JSON, without the newline).
-    pub fn to_line(&self) -> String {
-        format!(
-            "{{\"line\":{},\"status\":\"{}\",\"result\":{},\"error\":{}}}",
-            self.line,
-            self.status.as_str(),
-            self.result,
-            self.error
-        )
-    }
-
-    /// The report line as JSON.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "line": self.line,
-            "status": self.status.as_str(),
-            "result": self.result,
-            "error": self.error,
-        })
-    }
-
-    /// Reads a report line.
-    pub fn from_json(value: &Value) -> Option<ReportLine> {
-        Some(ReportLine {
-            line: value.get("line")?.as_u64().filter(|n| *n > 0)?,
-            status: Status::parse(value.get("status")?.as_str()?)?,
-            result: value.get("result").cloned().unwrap_or(Value::Null),
-            error: value.get("error").cloned().unwrap_or(Value::Null),
-        })
-    }
-}
+pub use args::{run, Args};
+pub use report::{read_report, ReportLine, Status};
 
 /// One import.
 #[derive(Debug, Clone)]
@@ -565,144 +474,5 @@ fn settle(
             "NO_ANSWER",
             "the batch answer holds neither a result nor an error for this call",
         ),
-    }
-}
-
-/// Reads a report (or a journal): the last entry of each line wins.
-/// Every non-blank line must be an entry.
-pub fn read_report(path: &Path) -> Result<BTreeMap<u64, ReportLine>, String> {
-    let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut lines = BTreeMap::new();
-    for (index, text) in BufReader::new(file).lines().enumerate() {
-        let text = text.map_err(|e| format!("{}: {e}", path.display()))?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let parsed = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| ReportLine::from_json(&v));
-        match parsed {
-            Some(line) => {
-                lines.insert(line.line, line);
-            }
-            None => {
-                return Err(format!(
-                    "{}:{}: not a report line: {text}",
-                    path.display(),
-                    index + 1
-                ))
-            }
-        }
-    }
-    Ok(lines)
-}
-
-/// Cuts whatever follows the last newline of a file.
-fn cut_torn_tail(path: &Path) -> std::io::Result<()> {
-    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
-    let len = file.metadata()?.len();
-    let mut end = len;
-    let mut buffer = [0u8; 4096];
-    while end > 0 {
-        let start = end.saturating_sub(buffer.len() as u64);
-        let chunk = &mut buffer[..(end - start) as usize];
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(chunk)?;
-        if let Some(at) = chunk.iter().rposition(|b| *b == b'\n') {
-            end = start + at as u64 + 1;
-            break;
-        }
-        end = start;
-    }
-    if end < len {
-        file.set_len(end)?;
-    }
-    Ok(())
-}
-
-fn write_report<'a>(
-    path: &Path,
-    lines: impl Iterator<Item = &'a ReportLine>,
-) -> Result<(), String> {
-    let mut temporary = path.as_os_str().to_os_string();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    let write = || -> std::io::Result<()> {
-        let mut out = BufWriter::new(File::create(&temporary)?);
-        for line in lines {
-            writeln!(out, "{}", line.to_line())?;
-        }
-        out.flush()?;
-        std::fs::rename(&temporary, path)
-    };
-    write().map_err(|e| format!("{}: {e}", path.display()))
-}
-
-const USAGE: &str = "usage: b24 import METHOD --in FILE.jsonl --report REPORT.jsonl [--resume] \
-                     [--retry-unknown] [--batch-size N] [--concurrency N] [--docs DIR] [--webhook URL] [--rate-limit B/S] \
-                     [--timeout SECS] [--deadline SECS]";
-
-/// `b24 import` from the command line.
-pub fn run(args: &[String]) -> Outcome {
-    let mut valued: Vec<&str> = CONNECTION_FLAGS.to_vec();
-    valued.extend(["--in", "--report", "--batch-size", "--concurrency"]);
-    let args = Args::parse(args, &valued, &["--resume", "--retry-unknown", "--quiet"])?;
-    let [method] = args.positional.as_slice() else {
-        return Err(USAGE.into());
-    };
-    let input = args.value("--in").ok_or(USAGE)?;
-    let report = args.value("--report").ok_or(USAGE)?;
-    let number = |flag: &str, default: usize| -> Result<usize, String> {
-        match args.value(flag) {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| format!("`{flag} {text}`: expected a positive number")),
-        }
-    };
-    let docs = Docs::from_args(&args)?;
-    let info = MethodInfo::lookup(method, docs.as_ref());
-    let mut job = ImportJob::new(info, input, report);
-    job.batch_size = number("--batch-size", MAX_BATCH)?.min(MAX_BATCH);
-    job.concurrency = number("--concurrency", IMPORT_CONCURRENCY)?;
-    job.resume = args.switch("--resume");
-    job.retry_unknown = args.switch("--retry-unknown");
-    let client = Connection::from_args(&args)?.client()?;
-    let quiet = args.switch("--quiet");
-    let mut line = ProgressLine::new(method);
-    let mut progress = move |p: &ImportProgress| {
-        if !quiet {
-            line.show(p.done, Some(p.lines), p.requests, p.finished);
-        }
-    };
-    match remote::block_on(import(&client, &job, &mut progress))? {
-        Ok(summary) => {
-            output::note(&format!(
-                "{method}: {} lines: {} ok, {} error, {} unknown ({} sent, {} kept from the report), {} requests",
-                summary.lines,
-                summary.ok,
-                summary.error,
-                summary.unknown,
-                summary.sent,
-                summary.kept,
-                summary.requests
-            ));
-            if summary.unknown > 0 {
-                output::note(&format!(
-                    "{method}: `unknown` lines may have run; check them on the portal before sending them again (--resume --retry-unknown)"
-                ));
-            }
-            Ok(if summary.all_ok() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
-        Err(message) => {
-            output::note(&format!("b24 import: {message}"));
-            Ok(ExitCode::from(1))
-        }
     }
 }

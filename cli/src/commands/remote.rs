@@ -1,11 +1,11 @@
-//! What `call`, `export` and `import` share: flags, the client (webhook
-//! from `--webhook` or `B24_WEBHOOK_URL`, rate limit), method pages looked
-//! up by method name under a docs tree, parameter checks against a page,
-//! and each method's retry class.
+//! What `call`, `export` and `import` share: flags ([`ConnectionArgs`],
+//! [`DocsArg`]), the client (webhook from `--webhook` or `B24_WEBHOOK_URL`,
+//! or OAuth; rate limit), method pages looked up by method name under a
+//! docs tree, parameter checks against a page, and each method's retry
+//! class.
 
 #![warn(missing_docs)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,6 +13,10 @@ use bitrix24::{ApiVersion, Client, RateLimit, Retry};
 use bitrix24_codegen::facts::RetryClass;
 use bitrix24_codegen::model::Method;
 use serde_json::Value;
+
+mod args;
+
+pub use args::{ConnectionArgs, DocsArg, PORTAL_AFTER_HELP, REDACTED};
 
 /// The environment variable that holds the webhook URL.
 pub const WEBHOOK_ENV: &str = "B24_WEBHOOK_URL";
@@ -31,19 +35,6 @@ pub const CLIENT_ID_ENV: &str = "B24_CLIENT_ID";
 /// history.
 pub const CLIENT_SECRET_ENV: &str = "B24_CLIENT_SECRET";
 
-/// The flags every portal command takes, with a value.
-pub const CONNECTION_FLAGS: &[&str] = &[
-    "--webhook",
-    "--docs",
-    "--rate-limit",
-    "--timeout",
-    "--deadline",
-    "--tokens",
-    "--portal",
-    "--client-id",
-    "--token-endpoint",
-];
-
 /// How long one call may take in `b24`, all attempts included, unless
 /// `--deadline` says otherwise: two full-length attempts (a person is waiting;
 /// the library's own default is longer).
@@ -52,67 +43,8 @@ pub const CLI_DEADLINE: Duration = Duration::from_secs(120);
 /// The longest `--timeout` or `--deadline` taken: a day.
 pub const MAX_SECONDS: f64 = 86_400.0;
 
-/// Command-line arguments split into positionals, flags with values and switches.
-#[derive(Debug, Default, Clone)]
-pub struct Args {
-    /// Arguments that are not flags, in order.
-    pub positional: Vec<String>,
-    values: BTreeMap<String, String>,
-    switches: Vec<String>,
-}
-
-impl Args {
-    /// Parses `args`: `valued` flags take the next argument (or `--flag=value`),
-    /// `switches` take none; anything else starting with `--` is an error.
-    pub fn parse(args: &[String], valued: &[&str], switches: &[&str]) -> Result<Args, String> {
-        let mut parsed = Args::default();
-        let mut rest = args.iter();
-        while let Some(arg) = rest.next() {
-            if arg == "--" {
-                parsed.positional.extend(rest.by_ref().cloned());
-                break;
-            }
-            if !arg.starts_with("--") {
-                parsed.positional.push(arg.clone());
-                continue;
-            }
-            let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) => (name, Some(value.to_string())),
-                None => (arg.as_str(), None),
-            };
-            if valued.contains(&name) {
-                let value = match inline {
-                    Some(value) => value,
-                    None => rest
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| format!("`{name}` needs a value"))?,
-                };
-                if parsed.values.insert(name.to_string(), value).is_some() {
-                    return Err(format!("`{name}` given twice"));
-                }
-            } else if switches.contains(&name) && inline.is_none() {
-                parsed.switches.push(name.to_string());
-            } else {
-                return Err(format!("unknown option `{arg}`"));
-            }
-        }
-        Ok(parsed)
-    }
-
-    /// The value of a flag.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    /// Whether a switch was given.
-    pub fn switch(&self, name: &str) -> bool {
-        self.switches.iter().any(|s| s == name)
-    }
-}
-
-/// How to reach the portal.
-#[derive(Debug, Clone, Default)]
+/// How to reach the portal. Its `Debug` never shows the webhook URL.
+#[derive(Clone, Default)]
 pub struct Connection {
     /// The webhook URL; `None` reads [`WEBHOOK_ENV`].
     pub webhook: Option<String>,
@@ -135,24 +67,18 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// The connection the flags (`--webhook`, `--rate-limit`, `--timeout`,
-    /// `--deadline`) ask for.
-    pub fn from_args(args: &Args) -> Result<Connection, String> {
-        let rate_limit = match args.value("--rate-limit") {
-            Some(text) => Some(parse_rate_limit(text)?),
-            None => None,
-        };
-        let seconds = |flag: &str| args.value(flag).map(|text| parse_seconds(flag, text));
-        Ok(Connection {
-            webhook: args.value("--webhook").map(str::to_string),
-            rate_limit,
-            timeout: seconds("--timeout").transpose()?,
-            deadline: seconds("--deadline").transpose()?,
-            tokens: args.value("--tokens").map(PathBuf::from),
-            portal: args.value("--portal").map(str::to_string),
-            client_id: args.value("--client-id").map(str::to_string),
-            token_endpoint: args.value("--token-endpoint").map(str::to_string),
-        })
+    /// The connection the flags ask for.
+    pub fn from_args(args: &ConnectionArgs) -> Connection {
+        Connection {
+            webhook: args.webhook.clone(),
+            rate_limit: args.rate_limit,
+            timeout: args.timeout,
+            deadline: args.deadline,
+            tokens: args.tokens.clone(),
+            portal: args.portal.clone(),
+            client_id: args.client_id.clone(),
+            token_endpoint: args.token_endpoint.clone(),
+        }
     }
 
     /// The client. Plain `http://` is refused except on loopback (the
@@ -235,16 +161,30 @@ impl Connection {
     }
 }
 
-/// A number of seconds given to `flag`: more than 0, at most [`MAX_SECONDS`].
-pub fn parse_seconds(flag: &str, text: &str) -> Result<Duration, String> {
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("webhook", &self.webhook.as_ref().map(|_| REDACTED))
+            .field("rate_limit", &self.rate_limit)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("tokens", &self.tokens)
+            .field("portal", &self.portal)
+            .field("client_id", &self.client_id)
+            .field("token_endpoint", &self.token_endpoint)
+            .finish()
+    }
+}
+
+/// A number of seconds (`--timeout`, `--deadline`): more than 0, at most
+/// [`MAX_SECONDS`].
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.trim()
         .parse::<f64>()
         .ok()
         .filter(|s| *s > 0.0 && *s <= MAX_SECONDS)
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| {
-            format!("`{flag} {text}`: expected seconds, more than 0 and at most {MAX_SECONDS}")
-        })
+        .ok_or_else(|| format!("expected seconds, more than 0 and at most {MAX_SECONDS}"))
 }
 
 /// `standard`, `enterprise`, `none` or `BURST/PER_SECOND` (e.g. `50/2`).
@@ -277,9 +217,9 @@ pub struct Docs {
 
 impl Docs {
     /// The tree named by `--docs`, else by [`DOCS_ENV`]; `None` when neither is set.
-    pub fn from_args(args: &Args) -> Result<Option<Docs>, String> {
-        let dir = match args.value("--docs") {
-            Some(dir) => PathBuf::from(dir),
+    pub fn from_args(args: &DocsArg) -> Result<Option<Docs>, String> {
+        let dir = match &args.docs {
+            Some(dir) => dir.clone(),
             None => match std::env::var_os(DOCS_ENV) {
                 Some(dir) if !dir.is_empty() => PathBuf::from(dir),
                 _ => return Ok(None),
@@ -453,46 +393,14 @@ mod tests {
     use bitrix24_codegen::model::{Field, Kind};
     use serde_json::json;
 
-    fn strings(args: &[&str]) -> Vec<String> {
-        args.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn flags_switches_and_positionals() {
-        let args = Args::parse(
-            &strings(&[
-                "crm.lead.list",
-                "--out",
-                "a.jsonl",
-                "--resume",
-                "--select=ID,TITLE",
-            ]),
-            &["--out", "--select"],
-            &["--resume"],
-        )
-        .unwrap();
-        assert_eq!(args.positional, ["crm.lead.list"]);
-        assert_eq!(args.value("--out"), Some("a.jsonl"));
-        assert_eq!(args.value("--select"), Some("ID,TITLE"));
-        assert!(args.switch("--resume"));
-        assert!(Args::parse(&strings(&["--bogus"]), &[], &[]).is_err());
-        assert!(Args::parse(&strings(&["--out"]), &["--out"], &[]).is_err());
-    }
-
     #[test]
     fn seconds_are_positive_finite_and_at_most_a_day() {
-        assert_eq!(
-            parse_seconds("--timeout", "2.5").unwrap(),
-            Duration::from_millis(2500)
-        );
-        assert_eq!(
-            parse_seconds("--deadline", "86400").unwrap(),
-            Duration::from_secs(86_400)
-        );
+        assert_eq!(parse_seconds("2.5").unwrap(), Duration::from_millis(2500));
+        assert_eq!(parse_seconds("86400").unwrap(), Duration::from_secs(86_400));
         for bad in [
             "1e308", "inf", "NaN", "-1", "0", "86401", "1e19", "soon", "",
         ] {
-            let error = parse_seconds("--timeout", bad).unwrap_err();
+            let error = parse_seconds(bad).unwrap_err();
             assert!(error.contains("expected seconds"), "{bad}: {error}");
         }
     }

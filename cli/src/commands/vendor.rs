@@ -8,6 +8,9 @@
 //! `--update` reads the manifest, vendors its methods (and any names given)
 //! again from `DOCS`, removes files no longer read, and reports what changed
 //! per method, breaking or not ([`bitrix24_codegen::diff`]), and per file.
+//!
+//! [`vendor`] does the work without printing; `b24 new-bindings` vendors
+//! the pages of a new crate through it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
@@ -27,50 +30,60 @@ pub use bitrix24_codegen::locate::MANIFEST;
 /// A file of the docs tree is read whole; none of the reference is near this.
 const MAX_FILE_BYTES: u64 = 16 << 20;
 
-/// What the command line asks for.
-struct Args {
-    names: Vec<String>,
-    docs: PathBuf,
-    into: PathBuf,
-    update: bool,
-    json: bool,
+/// Copy the pages of methods (globs on names) and all they read into a crate.
+///
+/// Each page is copied with every file it reads (includes, linked
+/// dictionaries, fields pages) at the same path relative to the docs tree.
+/// The folder gets a `b24-vendor.json` manifest and reads as a docs root of
+/// its own, so the crate builds with no docs tree anywhere else. Names are
+/// method names or globs: `*` any run of characters (dots too), `?` one,
+/// ASCII case ignored. An unknown name is an error naming the closest.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// Method names or globs, e.g. crm.lead.add 'crm.deal.*' (none with --update: the manifest's)
+    #[arg(value_name = "NAME", required_unless_present = "update")]
+    pub names: Vec<String>,
+    /// The docs tree to copy from (else $B24_DOCS)
+    #[arg(long, value_name = "DIR")]
+    pub docs: Option<PathBuf>,
+    /// The crate's folder of pages; it becomes a docs root
+    #[arg(long, value_name = "DIR", default_value = "docs-input")]
+    pub into: PathBuf,
+    /// Vendor the manifest's methods again from DOCS and report what changed
+    #[arg(long)]
+    pub update: bool,
+    /// One JSON document: methods, files and, with --update, the changes
+    #[arg(long)]
+    pub json: bool,
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut names = Vec::new();
-    let mut docs = std::env::var_os("B24_DOCS").map(PathBuf::from);
-    let mut into = PathBuf::from("docs-input");
-    let (mut update, mut json) = (false, false);
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("`{flag}` needs a value"))
-        };
-        match arg.as_str() {
-            "--docs" => docs = Some(PathBuf::from(value("--docs")?)),
-            "--into" => into = PathBuf::from(value("--into")?),
-            "--update" => update = true,
-            "--json" => json = true,
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
-            name => names.push(name.to_string()),
-        }
-    }
-    let docs = docs.ok_or("expected `--docs DIR` (or $B24_DOCS): the docs tree to copy from")?;
+/// What to vendor, from where, into where.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Method names or globs.
+    pub names: Vec<String>,
+    /// The docs tree to copy from.
+    pub docs: PathBuf,
+    /// The folder the pages go to.
+    pub into: PathBuf,
+    /// Vendor the manifest's methods again (and `names`), replacing what is there.
+    pub update: bool,
+}
+
+/// The docs tree `--docs` names, else [`DOCS_ENV`](super::remote::DOCS_ENV):
+/// it must be a directory.
+pub fn docs_dir(given: Option<&Path>) -> Result<PathBuf, String> {
+    let docs = match given {
+        Some(dir) => dir.to_path_buf(),
+        None => std::env::var_os(super::remote::DOCS_ENV)
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .ok_or("expected `--docs DIR` (or $B24_DOCS): the docs tree to copy from")?,
+    };
     if !docs.is_dir() {
         return Err(format!("{}: not a directory", docs.display()));
     }
-    if names.is_empty() && !update {
-        return Err("expected method names or globs, e.g. crm.lead.add 'crm.deal.*'".into());
-    }
-    Ok(Args {
-        names,
-        docs,
-        into,
-        update,
-        json,
-    })
+    Ok(docs)
 }
 
 /// The vendored state a manifest records.
@@ -128,8 +141,29 @@ fn digest(bytes: &[u8]) -> String {
 }
 
 /// Runs the command.
-pub fn run(args: &[String]) -> Outcome {
-    let args = parse_args(args)?;
+pub fn run(args: Args) -> Outcome {
+    let request = Request {
+        docs: docs_dir(args.docs.as_deref())?,
+        names: args.names,
+        into: args.into,
+        update: args.update,
+    };
+    let report = vendor(&request)?;
+    if args.json {
+        let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
+        output::println(&text)?;
+    } else {
+        output::print(&report.text())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Vendors what `args` asks for and says what it did. Nothing is written
+/// when a name matches no method page.
+pub fn vendor(args: &Request) -> Result<Report, String> {
+    if args.names.is_empty() && !args.update {
+        return Err("expected method names or globs, e.g. crm.lead.add 'crm.deal.*'".into());
+    }
     let old = Manifest::read(&args.into)?;
     if args.update && old.is_none() {
         return Err(format!(
@@ -243,22 +277,15 @@ pub fn run(args: &[String]) -> Outcome {
     std::fs::write(&manifest_path, text + "\n")
         .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
 
-    let report = Report::of(
-        &args,
+    Ok(Report::of(
+        args,
         old.as_ref(),
         &manifest,
         &before,
         &tree,
         &chosen,
         removed,
-    );
-    if args.json {
-        let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
-        output::println(&text)?;
-    } else {
-        output::print(&report.text())?;
-    }
-    Ok(ExitCode::SUCCESS)
+    ))
 }
 
 /// The docs tree's revision, from its `REVISION` file when it has one.
@@ -278,7 +305,8 @@ fn slashed(path: &Path) -> String {
 }
 
 /// What one run did.
-struct Report {
+#[derive(Debug, Clone)]
+pub struct Report {
     into: PathBuf,
     revision: Option<String>,
     methods: Vec<String>,
@@ -295,7 +323,7 @@ struct Report {
 
 impl Report {
     fn of(
-        args: &Args,
+        args: &Request,
         old: Option<&Manifest>,
         manifest: &Manifest,
         before: &BTreeMap<String, Method>,
@@ -347,7 +375,18 @@ impl Report {
         }
     }
 
-    fn text(&self) -> String {
+    /// The methods vendored by this run, by name.
+    pub fn methods(&self) -> &[String] {
+        &self.methods
+    }
+
+    /// How many files the folder holds now.
+    pub fn files(&self) -> usize {
+        self.files
+    }
+
+    /// The report as text, a line per method (and change, for an update).
+    pub fn text(&self) -> String {
         let mut out = format!(
             "vendored {} method(s), {} file(s) in all, into {}{}\n",
             self.methods.len(),
@@ -403,7 +442,8 @@ impl Report {
         out
     }
 
-    fn json(&self) -> Value {
+    /// The report as one JSON document.
+    pub fn json(&self) -> Value {
         json!({
             "into": self.into.display().to_string(),
             "docs_revision": self.revision,
