@@ -6,6 +6,7 @@
 //! `new-bindings` scaffolds a bindings crate; `call`, `export` and `import`
 //! talk to a portal through the `bitrix24` runtime.
 
+pub mod child_cargo;
 pub mod cli;
 pub mod commands;
 pub mod logging;

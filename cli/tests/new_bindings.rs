@@ -237,31 +237,8 @@ fn a_scaffolded_crate_builds_against_this_runtime() {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target"));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut build = Command::new(cargo);
-    // What cargo set for this test is not the build's: a build script that
-    // reads `CARGO_MANIFEST_DIR` (ring's) would run again, and everything
-    // above it be rebuilt, here and in the next build of the workspace.
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        if [
-            "CARGO_MANIFEST_",
-            "CARGO_PKG_",
-            "CARGO_BIN_",
-            "CARGO_CRATE_",
-        ]
-        .iter()
-        .any(|prefix| key.starts_with(prefix))
-            || [
-                "CARGO_PRIMARY_PACKAGE",
-                "CARGO_TARGET_TMPDIR",
-                "CARGO_RUSTC_CURRENT_DIR",
-            ]
-            .contains(&key.as_ref())
-        {
-            build.env_remove(key.as_ref());
-        }
-    }
+    // Without the variables cargo set for this test (see `child_cargo`).
+    let mut build = b24_cli::child_cargo::command();
     let output = build
         .args(["build", "--quiet", "--manifest-path"])
         .arg(path.join("Cargo.toml"))

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::Instant;
 
 use serde_json::Value;
@@ -296,8 +296,7 @@ fn build(dir: &Path, pages: &mut [Page], examples: bool) -> Result<(), String> {
     // Without `--examples` the binary is empty, so the build costs nothing more.
     write(&src.join("examples.rs"), &harness::bin_source(&entries))?;
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
+    let mut child = crate::child_cargo::command()
         .args(["build", "--message-format=json", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
