@@ -299,7 +299,10 @@ pub fn mentions_rest_v3(blocks: &[Block]) -> bool {
 
 /// Whether code calls a REST 3.0 URL (`/rest/api/`): one vectorised search.
 fn calls_rest_v3(code: &str) -> bool {
-    memchr::memmem::find(code.as_bytes(), b"/rest/api/").is_some()
+    // Built once: a page asks this of every code block it has.
+    static REST_V3: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"/rest/api/"));
+    REST_V3.find(code.as_bytes()).is_some()
 }
 
 #[cfg(test)]

@@ -248,8 +248,13 @@ fn deprecation(title: &str, lines: &[&str]) -> Option<String> {
 fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
     for piece in lines {
         let text = piece.text.trim_ws();
-        let lower = text.to_lowercase();
-        if lower.starts_with("scope") {
+        // Only the start is compared: the line is not lowercased whole.
+        let opens = |word: &str| {
+            text.as_bytes()
+                .get(..word.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(word.as_bytes()))
+        };
+        if opens("scope") {
             for scope in inline::code_spans(text)
                 .into_iter()
                 .flat_map(|s| s.split(','))
@@ -270,7 +275,7 @@ fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
                     );
                 }
             }
-        } else if lower.starts_with("who can") || lower.starts_with("**who can") {
+        } else if opens("who can") || opens("**who can") {
             if let Some((label, rest)) = text.split_once(':') {
                 let label = inline::plain_collapsed(label).to_lowercase();
                 if page.who_label.is_none() {
