@@ -6,6 +6,7 @@
 //! line it came from) so the same code reads a whole page and the inside of a
 //! table cell, which may hold lists, code and tables of its own.
 
+use crate::marks::Marks;
 use crate::ws::Trim;
 
 /// A line of text and the index of the [`crate::source::Line`] it came from.
@@ -587,6 +588,7 @@ fn split_row_line<'a>(
     let mut touched = false;
     // Where the text outside a row began, while there is no row.
     let mut outside = row.is_none().then_some(outside_from.min(text.len()));
+    let mut marks: Option<Marks<'a>> = None;
     let mut check_outside = |from: Option<usize>, to: usize| {
         if let Some(from) = from {
             if stray.is_none() && !text.get(from..to).unwrap_or("").trim_ws().is_empty() {
@@ -612,14 +614,18 @@ fn split_row_line<'a>(
         }
         if b == b'`' {
             let run = bytes[k..].iter().take_while(|&&c| c == b'`').count();
-            let closer = &text[k..k + run];
-            let end = if run == 1 {
-                text[k + 1..].find('`')
+            let close = if run == 1 {
+                // A lone backtick that finds no closer is the line's last.
+                memchr::memchr(b'`', &bytes[k + 1..]).map(|at| k + 1 + at)
             } else {
-                text[k + run..].find(closer)
+                // Through `Marks`: a line of many longer runs that never
+                // close would otherwise be searched to its end from each.
+                marks
+                    .get_or_insert_with(|| Marks::new(text))
+                    .closer(run, k + run, text.len())
             };
-            if let Some(end) = end {
-                k += run + end + run;
+            if let Some(close) = close {
+                k = close + run;
                 continue;
             }
             k += run;
