@@ -220,9 +220,45 @@ impl Crm {
 
     /// Stores a record as `crm.*.add` would and returns its ID.
     pub fn add(&mut self, entity: Entity, fields: &Map<String, Value>) -> i64 {
+        let id = self.tables[entity.index()].last_id.saturating_add(1);
+        self.store(entity, id, fields);
+        id
+    }
+
+    /// Stores a record under `id`, as if the portal had given it that ID;
+    /// later records get IDs above it. `false` (and nothing stored) when
+    /// `id` is not positive or is taken.
+    pub fn add_with_id(&mut self, entity: Entity, id: i64, fields: &Map<String, Value>) -> bool {
+        if id <= 0 || self.get(entity, id).is_some() {
+            return false;
+        }
+        self.store(entity, id, fields);
+        true
+    }
+
+    /// Deletes a record and its contact links, as `crm.*.delete` would;
+    /// `false` when there is none.
+    pub fn remove(&mut self, entity: Entity, id: i64) -> bool {
+        if self.tables[entity.index()].rows.remove(&id).is_none() {
+            return false;
+        }
+        self.bindings.remove(&(entity, id));
+        if entity == Entity::Contact {
+            for links in self.bindings.values_mut() {
+                links.retain(|b| b.contact_id != id);
+            }
+        }
+        true
+    }
+
+    /// The highest ID stored.
+    pub fn max_id(&self, entity: Entity) -> Option<i64> {
+        self.tables[entity.index()].rows.keys().next_back().copied()
+    }
+
+    fn store(&mut self, entity: Entity, id: i64, fields: &Map<String, Value>) {
         let table = &mut self.tables[entity.index()];
-        table.last_id += 1;
-        let id = table.last_id;
+        table.last_id = table.last_id.max(id);
         let now = clock::now();
         let mut row = Map::new();
         for def in defs(entity) {
@@ -248,7 +284,6 @@ impl Crm {
         }
         write_fields(entity, &mut row, fields);
         table.rows.insert(id, row);
-        id
     }
 
     /// A stored record.
@@ -284,6 +319,9 @@ impl Crm {
 
     fn api_add(&mut self, entity: Entity, params: &Map<String, Value>) -> Result<Done, Fail> {
         let fields = fields_param(params)?;
+        if self.tables[entity.index()].last_id == i64::MAX {
+            return Err(Fail::new(400, "ERROR_CORE", "No IDs are left"));
+        }
         let id = self.add(entity, &fields);
         Ok(Done::of(json!(id)))
     }
@@ -309,13 +347,7 @@ impl Crm {
 
     fn api_delete(&mut self, entity: Entity, params: &Map<String, Value>) -> Result<Done, Fail> {
         let id = self.id_param(entity, params)?;
-        self.tables[entity.index()].rows.remove(&id);
-        self.bindings.remove(&(entity, id));
-        if entity == Entity::Contact {
-            for links in self.bindings.values_mut() {
-                links.retain(|b| b.contact_id != id);
-            }
-        }
+        self.remove(entity, id);
         Ok(Done::of(json!(true)))
     }
 
@@ -331,12 +363,11 @@ impl Crm {
         let by_id_down = order.len() == 1 && order[0].0 == "ID" && order[0].1;
 
         let table = &self.tables[entity.index()];
-        let lower = filter
-            .iter()
-            .filter(|c| c.field == "ID")
-            .filter_map(|c| c.lower_bound())
-            .max();
-        let rows = table.rows.range(lower.unwrap_or(i64::MIN)..);
+        let id_conditions = || filter.iter().filter(|c| c.field == "ID");
+        let lower = id_conditions().filter_map(Condition::lower_bound).max();
+        let upper = id_conditions().filter_map(Condition::upper_bound).min();
+        let (lower, upper) = (lower.unwrap_or(i64::MIN), upper.unwrap_or(i64::MAX));
+        let rows = table.rows.range(lower..=upper.max(lower));
         let candidates: Box<dyn Iterator<Item = (&i64, &Map<String, Value>)>> = if by_id_down {
             Box::new(rows.rev())
         } else {
@@ -665,6 +696,16 @@ impl Condition {
         }
     }
 
+    /// The largest ID this condition lets through, for `ID` filters.
+    fn upper_bound(&self) -> Option<i64> {
+        let value = as_i64(&self.value)?;
+        match self.op {
+            Op::Lt => value.checked_sub(1),
+            Op::Le | Op::Eq => Some(value),
+            _ => None,
+        }
+    }
+
     fn matches(&self, row: &Map<String, Value>) -> bool {
         let actual = row.get(&self.field).unwrap_or(&Value::Null);
         let listed = |list: &Value| match list {
@@ -721,7 +762,20 @@ fn number(value: &Value) -> Option<f64> {
     }
 }
 
+/// An integer from a number or integer text, exactly (IDs beyond 2^53 lose
+/// nothing, as they would as `f64`).
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 fn loose_eq(a: &Value, b: &Value) -> bool {
+    if let (Some(x), Some(y)) = (integer(a), integer(b)) {
+        return x == y;
+    }
     match (number(a), number(b)) {
         (Some(x), Some(y)) => x == y,
         _ => text(a) == text(b),
@@ -737,6 +791,9 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
         (true, false) => return Ordering::Less,
         (false, true) => return Ordering::Greater,
         _ => {}
+    }
+    if let (Some(x), Some(y)) = (integer(a), integer(b)) {
+        return x.cmp(&y);
     }
     match (number(a), number(b)) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
