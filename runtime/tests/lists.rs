@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use bitrix24::{Checkpoint, ExportOptions, ListSpec, Progress};
 use bitrix24_testkit::emulator::{Config, Done, Emulator, Entity};
 use bitrix24_testkit::MockPortal;
-use common::methods::LeadList;
+use common::methods::{ItemList, LeadList, TaskList};
 use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 
@@ -25,6 +25,17 @@ async fn holding(n: i64) -> Emulator {
     }
     portal
 }
+
+/// The lead list the traversals ask for: IDs and titles, as small answers
+/// as the tests need (a list without `select` answers every field).
+fn ids_and_titles() -> LeadList {
+    LeadList {
+        select: vec!["ID".into(), "TITLE".into()],
+    }
+}
+
+/// The first page of the traversal by ID, in `order`.
+const FIRST_PAGE: &str = "crm.lead.list?select[0]=ID&select[1]=TITLE&filter[%3EID]=0";
 
 /// A number sent as a number or as text; `None` when absent or not a number.
 fn number(value: Option<&Value>) -> Option<i64> {
@@ -122,7 +133,7 @@ async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
             ..ExportOptions::default()
         };
         let items: Vec<Value> = client
-            .export(LeadList { select: vec![] }, ListSpec::new("ID"), options)
+            .export(ids_and_titles(), ListSpec::new("ID"), options)
             .all()
             .await
             .unwrap();
@@ -131,10 +142,7 @@ async fn the_traversal_by_id_returns_each_item_once_in_few_requests() {
         assert_eq!(sent.len(), requests, "n = {n}");
         let cmd = sent[0].batch_commands();
         assert_eq!(cmd.len(), 50);
-        assert_eq!(
-            cmd[0].1,
-            "crm.lead.list?select=&filter[%3EID]=0&order[ID]=ASC&start=-1"
-        );
+        assert_eq!(cmd[0].1, format!("{FIRST_PAGE}&order[ID]=ASC&start=-1"));
         assert_eq!(cmd[1].0, "p1");
         assert!(
             cmd[1]
@@ -154,7 +162,7 @@ async fn ranges_probe_the_highest_id_then_fetch_at_most_a_request_each() {
         let portal = holding(n).await;
         let client = common::client(&portal.webhook_url());
         let stream = client.export::<_, Value>(
-            LeadList { select: vec![] },
+            ids_and_titles(),
             ListSpec::new("ID"),
             ExportOptions::default(),
         );
@@ -163,11 +171,8 @@ async fn ranges_probe_the_highest_id_then_fetch_at_most_a_request_each() {
         let sent = portal.requests();
         assert_eq!(sent.len(), requests, "n = {n}");
         let command = |name: &str, order: &str| {
-            let list = "crm.lead.list?select=&filter[%3EID]=0";
-            (
-                name.to_string(),
-                format!("{list}&order[ID]={order}&start=-1"),
-            )
+            let line = format!("{FIRST_PAGE}&order[ID]={order}&start=-1");
+            (name.to_string(), line)
         };
         let probe = sent[0].batch_commands();
         assert_eq!(probe, vec![command("p0", "ASC"), command("top", "DESC")]);
@@ -189,8 +194,7 @@ async fn an_export_of_wrapped_items_resumes_from_its_checkpoint() {
     portal.define("crm.item.list", item_list(ids(5_120)));
     let client = common::client(&portal.webhook_url());
     let spec = ListSpec::new("id").items_in("items");
-    let export =
-        |options| client.export_raw::<Value>("crm.item.list", json!({}), spec.clone(), options);
+    let export = |options| client.export::<_, Value>(ItemList {}, spec.clone(), options);
     let mut stream = export(ExportOptions::default());
     let mut first = Vec::new();
     while first.len() < 3_000 {
@@ -260,13 +264,9 @@ async fn a_portal_that_ignores_the_id_filter_is_reported_not_looped() {
 async fn a_list_method_streams_typed_items() {
     let portal = holding(130).await;
     let client = common::client(&portal.webhook_url());
-    let paged = client
-        .items(LeadList { select: vec![] })
-        .all()
-        .await
-        .unwrap();
+    let paged = client.items(ids_and_titles()).all().await.unwrap();
     let exported = client
-        .export_items(LeadList { select: vec![] }, ExportOptions::default())
+        .export_items(ids_and_titles(), ExportOptions::default())
         .all()
         .await
         .unwrap();
@@ -279,20 +279,6 @@ async fn a_list_method_streams_typed_items() {
             title: "lead 3".into()
         }
     );
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-struct TaskList {}
-
-impl bitrix24::Call for TaskList {
-    const METHOD: &'static str = "tasks.task.list";
-    const RETRY: bitrix24::Retry = bitrix24::Retry::Read;
-    const API: bitrix24::ApiVersion = bitrix24::ApiVersion::V3;
-    type Output = Value;
-    type Error = common::methods::TestError;
-    fn decode(result: Value) -> Result<Value, serde_json::Error> {
-        Ok(result)
-    }
 }
 
 #[tokio::test]

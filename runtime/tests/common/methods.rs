@@ -113,3 +113,25 @@ method!(
     ApiVersion::V3,
     Value
 );
+
+/// A list whose items come in `{"items": [...]}` with a lower-case `id`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemList {}
+method!(
+    ItemList,
+    "crm.item.list",
+    Retry::Read,
+    ApiVersion::V2,
+    Value
+);
+
+/// A REST 3.0 list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskList {}
+method!(
+    TaskList,
+    "tasks.task.list",
+    Retry::Read,
+    ApiVersion::V3,
+    Value
+);
