@@ -176,12 +176,19 @@ impl Portal {
 
     /// Records the request and asks the test's hook what becomes of it.
     fn intercept(&self, request: &Request) -> Intercept {
+        // Recorded before the lock: `at` is when it arrived, not when the
+        // portal got round to it.
+        let early = self
+            .config
+            .record_requests
+            .then(|| RecordedRequest::new(request));
         let mut state = self.lock();
         let hook = state.script.hook.clone();
-        if hook.is_none() && !self.config.record_requests {
-            return Intercept::Pass;
-        }
-        let recorded = RecordedRequest::new(request);
+        let recorded = match early {
+            Some(recorded) => recorded,
+            None if hook.is_some() => RecordedRequest::new(request),
+            None => return Intercept::Pass,
+        };
         let verdict = match hook {
             Some(hook) => hook(
                 &recorded,
