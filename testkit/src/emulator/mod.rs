@@ -83,6 +83,7 @@ mod clock;
 mod config;
 mod crm;
 mod events;
+mod filter;
 mod limits;
 mod outcome;
 mod portal;
