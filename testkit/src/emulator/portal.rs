@@ -25,7 +25,9 @@ use crate::wire;
 /// [`Emulator::counters`](super::Emulator::counters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counters {
-    /// HTTP requests to `/rest/...`, whatever became of them.
+    /// HTTP requests to `/rest/...`, whatever became of them (but those a
+    /// hook answered in the portal's place, see
+    /// [`Emulator::on_request`](super::Emulator::on_request)).
     pub requests: u64,
     /// HTTP requests per method (a batch counts once, as `batch`).
     pub requests_by_method: BTreeMap<String, u64>,
