@@ -1,99 +1,87 @@
-//! Typed batches over loopback: references, splitting, halt, per-command errors.
+//! Typed batches against the testkit's emulator: references, splitting,
+//! halt, per-command errors.
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bitrix24::{Batch, CallError, Retry};
+use bitrix24_testkit::emulator::{Config, Emulator, Entity, Faults, OperatingLimit};
 use common::methods::{Binding, ItemsSet, LeadAdd, LeadGet};
-use common::{run_batch, serve, Reply, Server};
-use serde_json::{json, Value};
+use serde_json::json;
 
-/// A portal that adds leads, binds contacts and fails `fail.method`.
-async fn portal(bindings: Arc<Mutex<Vec<(String, Value)>>>) -> Server {
-    let next_id = Arc::new(Mutex::new(100));
-    serve(move |req| {
-        assert_eq!(req.method(), "batch");
-        let result = run_batch(req, |method, params| match method {
-            "crm.lead.add" => {
-                let mut id = next_id.lock().unwrap();
-                *id += 1;
-                Ok(json!(*id))
-            }
-            "crm.lead.contact.items.set" => {
-                let id = params["id"].as_str().unwrap_or("").to_string();
-                if id.is_empty() {
-                    return Err("INVALID_ARG".into());
-                }
-                bindings.lock().unwrap().push((id, params["items"].clone()));
-                Ok(json!(true))
-            }
-            "crm.lead.get" => Ok(json!({"ID": params["id"]})),
-            _ => Err("ERROR_METHOD_NOT_FOUND".into()),
-        });
-        Reply::Json(200, result)
-    })
-    .await
+async fn emulator(config: Config) -> Emulator {
+    Emulator::start(config).await.unwrap()
 }
 
 #[tokio::test]
 async fn linked_commands_split_into_requests_of_fifty_without_breaking_chains() {
-    let bindings = Arc::default();
-    let server = portal(Arc::clone(&bindings)).await;
-    let client = common::client(&server);
+    let portal = emulator(Config::unlimited()).await;
+    let read = portal.insert_many(Entity::Lead, 30, |i| json!({"TITLE": format!("read {i}")}));
+    let contacts = portal.insert_many(Entity::Contact, 60, |i| json!({"NAME": format!("c{i}")}));
+    let client = common::client(&portal.webhook_url());
     let mut batch = Batch::new();
     let mut pairs = Vec::new();
-    for i in 0..60 {
-        let mut fields = serde_json::Map::new();
-        fields.insert("TITLE".into(), json!(format!("lead {i}")));
-        let lead = batch.add(&format!("lead{i}"), LeadAdd { fields }).unwrap();
+    for (i, contact) in contacts.iter().enumerate() {
+        let lead = batch
+            .add(&format!("lead{i}"), LeadAdd::titled(&format!("lead {i}")))
+            .unwrap();
         let bind = batch
             .add_linked(
                 &format!("bind{i}"),
                 ItemsSet {
                     id: 0,
-                    items: vec![Binding { contact_id: i }],
+                    items: vec![Binding {
+                        contact_id: *contact,
+                    }],
                 },
                 [("id", lead.result())],
             )
             .unwrap();
-        pairs.push((lead, bind));
+        pairs.push((lead, bind, *contact));
     }
-    let reads: Vec<_> = (0..30)
-        .map(|i| batch.add(&format!("get{i}"), LeadGet { id: i }).unwrap())
+    let reads: Vec<_> = read
+        .iter()
+        .map(|id| batch.add(&format!("get{id}"), LeadGet { id: *id }).unwrap())
         .collect();
     assert_eq!(batch.len(), 150);
     let results = client.batch(batch).await;
     assert_eq!(results.requests(), 3);
-    let requests = server.requests();
+    let requests = portal.requests();
     assert_eq!(requests.len(), 3);
     for request in &requests {
-        let cmd = request.body["cmd"].as_object().unwrap();
-        assert!(cmd.len() <= 50);
-        // Every binding travels with its lead.
-        for name in cmd.keys().filter(|n| n.starts_with("bind")) {
-            assert!(cmd.contains_key(&name.replace("bind", "lead")), "{name}");
+        let cmd = request.batch_commands();
+        assert!(!cmd.is_empty() && cmd.len() <= 50);
+        // Every binding travels with its lead, after it.
+        let names: Vec<&str> = cmd.iter().map(|(name, _)| name.as_str()).collect();
+        for (at, name) in names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.starts_with("bind"))
+        {
+            let lead = names
+                .iter()
+                .position(|n| *n == name.replace("bind", "lead"));
+            assert!(lead.is_some_and(|l| l < at), "{name}");
         }
     }
-    let bindings = bindings.lock().unwrap().clone();
-    assert_eq!(bindings.len(), 60);
-    for (i, (lead, bind)) in pairs.iter().enumerate() {
+    for (lead, bind, contact) in &pairs {
         let id = results.get(lead).unwrap().unwrap();
+        let id = id.as_i64().or_else(|| id.as_str()?.parse().ok()).unwrap();
         assert!(results.get(bind).unwrap().unwrap());
-        let key = id.to_string();
-        let (_, items) = bindings.iter().find(|(b, _)| *b == key).unwrap();
-        assert_eq!(
-            items,
-            &json!({"0": {"contact_id": i.to_string()}}),
-            "PHP arrays"
-        );
+        let bindings = portal.bindings(Entity::Lead, id);
+        assert_eq!(bindings.len(), 1, "lead {id}");
+        assert_eq!(bindings[0].contact_id, *contact, "lead {id}");
     }
-    assert_eq!(results.get(&reads[3]).unwrap().unwrap(), json!({"ID": "3"}));
+    assert_eq!(portal.count(Entity::Lead), 90);
+    let third = results.get(&reads[3]).unwrap().unwrap();
+    assert_eq!(third["ID"], json!(read[3].to_string()));
+    assert_eq!(third["TITLE"], json!("read 3"));
 }
 
 #[tokio::test]
 async fn the_wire_format_is_a_named_cmd_of_query_strings() {
-    let server = portal(Arc::default()).await;
+    let portal = emulator(Config::unlimited()).await;
     let mut batch = Batch::new();
     let lead = batch.add("lead", LeadAdd::default()).unwrap();
     batch
@@ -106,28 +94,39 @@ async fn the_wire_format_is_a_named_cmd_of_query_strings() {
             [("id", lead.result())],
         )
         .unwrap();
-    common::client(&server).batch(batch).await;
-    let body = &server.requests()[0].body;
-    assert_eq!(body["halt"], json!(0));
-    assert_eq!(body["cmd"]["lead"], json!("crm.lead.add?fields="));
+    common::client(&portal.webhook_url()).batch(batch).await;
+    let request = &portal.requests()[0];
+    assert_eq!(request.json().unwrap()["halt"], json!(0));
     assert_eq!(
-        body["cmd"]["bind"],
-        json!("crm.lead.contact.items.set?id=%24result%5Blead%5D&items[0][contact_id]=5")
+        request.batch_commands(),
+        [
+            ("lead".to_string(), "crm.lead.add?fields=".to_string()),
+            (
+                "bind".to_string(),
+                "crm.lead.contact.items.set?id=%24result%5Blead%5D&items[0][contact_id]=5"
+                    .to_string()
+            ),
+        ]
     );
 }
 
 #[tokio::test]
 async fn each_command_gets_its_typed_error_and_halt_stops_the_rest() {
-    let server = portal(Arc::default()).await;
-    let client = common::client(&server);
+    let portal = emulator(Config::unlimited()).await;
+    let one = portal.insert(Entity::Lead, json!({"TITLE": "one"}));
+    let client = common::client(&portal.webhook_url());
     let mut batch = Batch::new().halt(true);
-    let first = batch.add("first", LeadGet { id: 1 }).unwrap();
+    let first = batch.add("first", LeadGet { id: one }).unwrap();
     let broken = batch
         .add_raw("broken", "fail.method", Retry::Read, json!({}))
         .unwrap();
     let mut later = Vec::new();
     for i in 0..60 {
-        later.push(batch.add(&format!("later{i}"), LeadGet { id: i }).unwrap());
+        later.push(
+            batch
+                .add(&format!("later{i}"), LeadGet { id: one })
+                .unwrap(),
+        );
     }
     let results = client.batch(batch).await;
     assert_eq!(results.requests(), 1, "halted before the second request");
@@ -138,9 +137,10 @@ async fn each_command_gets_its_typed_error_and_halt_stops_the_rest() {
     assert_eq!(api.code, "ERROR_METHOD_NOT_FOUND");
     assert!(results.get(&later[0]).is_none(), "did not run");
     assert!(results.get(&later[59]).is_none());
+    assert_eq!(portal.counters().calls_for("crm.lead.get"), 1);
 
     let mut batch = Batch::new();
-    let get = batch.add("get", LeadGet { id: 1 }).unwrap();
+    let get = batch.add("get", LeadGet { id: one }).unwrap();
     let bad = batch
         .add_linked(
             "bad",
@@ -153,19 +153,22 @@ async fn each_command_gets_its_typed_error_and_halt_stops_the_rest() {
         .unwrap();
     let results = client.batch(batch).await;
     let err = results.get(&bad).unwrap().unwrap_err();
-    assert_eq!(err.0.api().unwrap().code, "INVALID_ARG");
-    assert_eq!(
-        results.by_name("get").unwrap().as_ref().unwrap().result,
-        json!({"ID": "1"})
-    );
+    assert_eq!(err.0.api().unwrap().code, "INVALID_ARG_VALUE");
+    let got = &results.by_name("get").unwrap().as_ref().unwrap().result;
+    assert_eq!(got["ID"], json!(one.to_string()));
 }
 
 #[tokio::test]
 async fn a_batch_with_a_write_is_never_resent_after_an_unknown_outcome() {
-    let server = serve(|_| Reply::Drop).await;
-    let client = common::client(&server);
+    // The portal runs the batch, then the connection drops: the lead is added.
+    let portal = emulator(Config::unlimited().faults(Faults {
+        drop_after: 1.0,
+        ..Faults::none()
+    }))
+    .await;
+    let client = common::client(&portal.webhook_url());
     let mut batch = Batch::new();
-    let add = batch.add("add", LeadAdd::default()).unwrap();
+    let add = batch.add("add", LeadAdd::titled("once")).unwrap();
     let get = batch.add("get", LeadGet { id: 1 }).unwrap();
     let results = client.batch(batch).await;
     assert!(matches!(
@@ -176,10 +179,14 @@ async fn a_batch_with_a_write_is_never_resent_after_an_unknown_outcome() {
         results.get(&get).unwrap().unwrap_err().0,
         CallError::OutcomeUnknown(_)
     ));
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(portal.requests().len(), 1);
+    assert_eq!(portal.count(Entity::Lead), 1, "added once, never again");
 
     // Reads and idempotent writes only: retried.
-    let server = serve(|_| Reply::Drop).await;
+    portal.set_faults(Faults {
+        drop_before: 1.0,
+        ..Faults::none()
+    });
     let mut batch = Batch::new();
     batch.add("get", LeadGet { id: 1 }).unwrap();
     batch
@@ -191,62 +198,65 @@ async fn a_batch_with_a_write_is_never_resent_after_an_unknown_outcome() {
             },
         )
         .unwrap();
-    common::client(&server).batch(batch).await;
-    assert_eq!(server.requests().len(), 5);
+    client.batch(batch).await;
+    assert_eq!(
+        portal.requests().len(),
+        1 + 5,
+        "the first attempt and 4 retries"
+    );
 }
 
-#[tokio::test]
-async fn commands_refused_by_their_time_budget_run_again_once_it_allows() {
-    let refused = Arc::new(Mutex::new(0));
-    let seen = refused.clone();
-    let server = serve(move |req| {
-        let reset_at = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64()
-            + 0.2;
-        let mut out = run_batch(req, |method, params| {
-            // The first time round, id 7 finds the method's budget spent.
-            if method == "crm.lead.get" && params["id"] == json!("7") {
-                let mut refused = seen.lock().unwrap();
-                *refused += 1;
-                if *refused == 1 {
-                    return Err("OPERATION_TIME_LIMIT".into());
-                }
-            }
-            Ok(json!({"ID": params["id"]}))
-        });
-        let names: Vec<String> = out["result"]["result"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect();
-        out["result"]["result_time"] = json!({});
-        for name in names {
-            out["result"]["result_time"][&name] =
-                json!({"operating": 400.0, "operating_reset_at": reset_at});
-        }
-        Reply::Json(200, out)
-    })
-    .await;
-    let client = common::client(&server);
+/// Ten `crm.lead.get` in a batch, each costing 0.1 s of a budget counted
+/// over 1 s that lets the first `10 - refused` run: the last `refused` are
+/// refused until the oldest basket leaves the window, and must run again
+/// once, after the reset the portal announced.
+async fn refused_commands_run_again_after_the_reset(refused: usize) {
+    let budget = Duration::from_millis(100) * (10 - refused as u32) - Duration::from_millis(50);
+    let limit = OperatingLimit::new(budget, Duration::from_secs(1), Duration::from_millis(100));
+    let portal = emulator(Config::unlimited().operating(limit)).await;
+    let ids = portal.insert_many(Entity::Lead, 10, |i| json!({"TITLE": format!("l{i}")}));
+    let client = common::client(&portal.webhook_url());
     let mut batch = Batch::new();
-    let gets: Vec<_> = (0..10)
-        .map(|i| batch.add(&format!("get{i}"), LeadGet { id: i }).unwrap())
+    let gets: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| batch.add(&format!("get{i}"), LeadGet { id: *id }).unwrap())
         .collect();
     let started = std::time::Instant::now();
     let results = client.batch(batch).await;
-    for get in &gets {
-        assert!(results.get(get).unwrap().is_ok());
+    for (get, id) in gets.iter().zip(&ids) {
+        let lead = results.get(get).unwrap().unwrap();
+        assert_eq!(lead["ID"], json!(id.to_string()));
     }
     assert_eq!(results.requests(), 2);
-    assert_eq!(*refused.lock().unwrap(), 2);
-    // The second request waited for the announced reset.
-    assert!(started.elapsed() >= std::time::Duration::from_millis(150));
-    let second = common::ordered_cmd(&server.requests()[1].raw);
+    let counters = portal.counters();
     assert_eq!(
-        second,
-        vec![("get7".to_string(), "crm.lead.get?id=7".to_string())]
+        counters.operation_time_limit, refused as u64,
+        "refused once each"
     );
+    assert_eq!(counters.calls_for("crm.lead.get"), 10, "each ran once");
+    // The second request waited for the announced reset.
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    let second = portal.requests()[1].batch_commands();
+    let expected: Vec<(String, String)> = (10 - refused..10)
+        .map(|i| (format!("get{i}"), format!("crm.lead.get?id={}", ids[i])))
+        .collect();
+    assert_eq!(second, expected);
+}
+
+#[tokio::test]
+async fn a_command_refused_by_its_time_budget_runs_again_once_it_allows() {
+    refused_commands_run_again_after_the_reset(1).await;
+}
+
+/// Fails: when several commands of one method are refused in one batch,
+/// `limit::Operating::block` runs once per command; the first waits for the
+/// announced reset and forgets it (`reset_at = None`), the next ones then
+/// take `(None, _) => now + operating_retry` and move `blocked_until` back
+/// to the fallback. The commands are sent again every `operating_retry`
+/// until the reset (5 requests here, not 2).
+#[tokio::test]
+#[ignore = "runtime bug: a second refusal in the same batch shortens the wait to operating_retry"]
+async fn several_commands_refused_by_their_time_budget_wait_for_the_same_reset() {
+    refused_commands_run_again_after_the_reset(3).await;
 }

@@ -1,13 +1,13 @@
-//! The runtime against the project's portal emulator (`bitrix24-testkit`):
-//! the wire formats, OAuth renewal and the time budget as the emulator
-//! implements them, with a binding generated from its page.
+//! The runtime against the project's portal emulator (`bitrix24-testkit`)
+//! with a binding generated from its page, and sharing the portal's bucket
+//! with another application. (OAuth renewal against the emulator is in
+//! `oauth.rs`, time budgets in `limits.rs` and `batch.rs`.)
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use bitrix24::{ApiVersion, Batch, CallOptions, Client, OAuth, Portal, Retry, Tokens};
-use bitrix24_testkit::emulator::OperatingLimit;
+use bitrix24::{Batch, Client, Portal};
 use bitrix24_testkit::{Config, Emulator, Entity};
 use common::methods::LeadAdd;
 use serde_json::json;
@@ -15,52 +15,6 @@ use serde_json::json;
 bitrix24::bitrix_method!(
     "../docs-input/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.md"
 );
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fifty_concurrent_calls_on_expired_tokens_renew_them_once() {
-    let portal = Emulator::start(Config::unlimited()).await.unwrap();
-    let issued = portal.issue_tokens();
-    portal.expire_access_tokens();
-    let app = &portal.config().oauth;
-    let oauth = OAuth::new(
-        app.client_id.clone(),
-        app.client_secret.clone(),
-        Tokens::new(issued.access_token, issued.refresh_token),
-    )
-    .token_endpoint(portal.token_url());
-    // The portal counts the 50 refused calls too: no client-side bucket here,
-    // or the 50 calls sent again would be paced at 2 per second.
-    let client = Client::oauth_app(&portal.origin(), oauth)
-        .retry_policy(common::fast())
-        .rate_limit(bitrix24::RateLimit::UNLIMITED)
-        .build()
-        .unwrap();
-    let lead = portal.insert(Entity::Lead, json!({"TITLE": "one"}));
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move {
-                client
-                    .call_raw_with(
-                        "crm.lead.get",
-                        ApiVersion::V2,
-                        Retry::Read,
-                        json!({"id": lead}),
-                        CallOptions::default(),
-                    )
-                    .await
-            })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
-    let counters = portal.counters();
-    assert_eq!(counters.refreshes, 1);
-    assert_eq!(client.token_renewals(), 1);
-    // Calls sent after the renewal use the new token straight away.
-    assert!(counters.expired_token >= 1);
-}
 
 #[tokio::test]
 async fn a_typed_batch_adds_leads_and_binds_their_contacts() {
@@ -103,59 +57,6 @@ async fn a_typed_batch_adds_leads_and_binds_their_contacts() {
         assert_eq!(bindings[0].contact_id, contact);
         assert!(bindings[0].is_primary);
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_method_over_its_budget_waits_for_the_reset_and_another_goes_on() {
-    // Each call costs 0.6 s of a 1 s budget counted over 2 s.
-    let limit = OperatingLimit::new(
-        Duration::from_secs(1),
-        Duration::from_secs(2),
-        Duration::from_millis(600),
-    );
-    let portal = Emulator::start(Config::unlimited().operating(limit))
-        .await
-        .unwrap();
-    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
-        .retry_policy(common::fast())
-        .build()
-        .unwrap();
-    let list = |method: &'static str| {
-        let client = client.clone();
-        async move {
-            client
-                .call_raw_with(
-                    method,
-                    ApiVersion::V2,
-                    Retry::Read,
-                    json!({"select": ["ID"]}),
-                    CallOptions::default(),
-                )
-                .await
-        }
-    };
-    list("crm.lead.list").await.unwrap();
-    list("crm.lead.list").await.unwrap();
-    let started = Instant::now();
-    let blocked = tokio::spawn(list("crm.lead.list"));
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    list("crm.contact.list").await.unwrap();
-    assert!(
-        started.elapsed() < Duration::from_millis(800),
-        "{:?}",
-        started.elapsed()
-    );
-    blocked.await.unwrap().unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(500),
-        "{:?}",
-        started.elapsed()
-    );
-    let counters = portal.counters();
-    assert_eq!(
-        counters.operation_time_limit, 1,
-        "refused once, then waited for the reset"
-    );
 }
 
 /// Another application draws on the same portal's bucket (documented drain,

@@ -1,26 +1,28 @@
-//! The client-side leaky bucket and per-method time budgets, over loopback.
+//! The client-side leaky bucket and per-method time budgets, over loopback
+//! against the testkit's portals.
 
 mod common;
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bitrix24::{ApiVersion, CallOptions, Client, Portal, RateLimit, Retry};
+use bitrix24_testkit::emulator::{Config, Emulator, OperatingLimit};
+use bitrix24_testkit::mock::{MockPortal, ANY_METHOD};
 use common::methods::LeadGet;
-use common::{serve, Reply};
 use serde_json::json;
 
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
+/// A scripted portal that answers every method with an empty success.
+async fn agreeable() -> MockPortal {
+    let portal = MockPortal::start().await;
+    portal.respond(ANY_METHOD, 200, json!({"result": {}}));
+    portal
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_clone_and_task_shares_one_bucket() {
-    let server = serve(|_| Reply::ok(json!({}))).await;
+    let portal = agreeable().await;
     let limit = RateLimit::new(10, 10.0);
-    let client = Client::builder(Portal::webhook(&server.webhook()))
+    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
         .rate_limit(limit)
         .retry_policy(common::fast())
         .build()
@@ -40,7 +42,7 @@ async fn every_clone_and_task_shares_one_bucket() {
     assert!(elapsed >= Duration::from_millis(1900), "{elapsed:?}");
     // Replay the arrivals through the portal's bucket, drained by 10 once a
     // second at any phase: it never overflows.
-    let mut arrivals: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    let mut arrivals: Vec<_> = portal.requests().iter().map(|r| r.at).collect();
     arrivals.sort();
     for p in 0..100u32 {
         let phase = Duration::from_millis(u64::from(p) * 10);
@@ -64,63 +66,72 @@ async fn every_clone_and_task_shares_one_bucket() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_method_over_its_time_budget_waits_for_its_reset_and_others_go_on() {
-    let reset_at = unix_now() + 1.0;
-    let server = serve(move |req| match req.method() {
-        "crm.item.list" if unix_now() < reset_at => {
-            if req.body["first"] == json!(true) {
-                Reply::Json(
-                    200,
-                    json!({"result": [], "time": {"operating": 400.0, "operating_reset_at": reset_at}}),
-                )
-            } else {
-                Reply::Json(429, json!({"error": "OPERATION_TIME_LIMIT", "error_description": "Method is blocked"}))
-            }
-        }
-        _ => Reply::ok(json!([])),
-    })
-    .await;
-    let client = common::client(&server);
-    let list = |first: bool| {
+    // Each call costs 0.6 s of a 1 s budget counted over 2 s: after two
+    // calls the method is over budget until the first basket leaves.
+    let limit = OperatingLimit::new(
+        Duration::from_secs(1),
+        Duration::from_secs(2),
+        Duration::from_millis(600),
+    );
+    let portal = Emulator::start(Config::unlimited().operating(limit))
+        .await
+        .unwrap();
+    let client = common::client(&portal.webhook_url());
+    let list = |method: &'static str| {
         let client = client.clone();
         async move {
             client
                 .call_raw_with(
-                    "crm.item.list",
+                    method,
                     ApiVersion::V2,
                     Retry::Read,
-                    json!({"first": first}),
+                    json!({"select": ["ID"]}),
                     CallOptions::default(),
                 )
                 .await
         }
     };
-    list(true).await.unwrap();
+    let sent = || portal.requests_for("crm.lead.list").len();
+    list("crm.lead.list").await.unwrap();
+    list("crm.lead.list").await.unwrap();
     let started = Instant::now();
-    let blocked = tokio::spawn(list(false));
+    let blocked = tokio::spawn(list("crm.lead.list"));
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let queued = tokio::spawn(list(false));
+    let queued = tokio::spawn(list("crm.lead.list"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
     // Another method is not held back.
-    client.call(LeadGet { id: 1 }).await.unwrap();
-    assert!(started.elapsed() < Duration::from_millis(500));
-    assert_eq!(
-        server.count("crm.item.list"),
-        2,
-        "the queued call waits without sending"
-    );
-    blocked.await.unwrap().unwrap();
-    queued.await.unwrap().unwrap();
+    list("crm.contact.list").await.unwrap();
     assert!(
-        started.elapsed() >= Duration::from_millis(800),
+        started.elapsed() < Duration::from_millis(800),
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(server.count("crm.item.list"), 4);
+    assert_eq!(sent(), 3, "the queued call waits without sending");
+    blocked.await.unwrap().unwrap();
+    queued.await.unwrap().unwrap();
+    // The reset the portal announced is two seconds after the first call.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(sent(), 5);
+    assert_eq!(
+        portal.counters().operation_time_limit,
+        1,
+        "refused once, then waited for the reset"
+    );
 }
 
 #[tokio::test]
 async fn waiting_longer_than_the_policy_allows_returns_the_error() {
-    let server = serve(|_| Reply::Json(429, json!({"error": "OPERATION_TIME_LIMIT"}))).await;
-    let client = Client::builder(Portal::webhook(&server.webhook()))
+    let portal = MockPortal::start().await;
+    portal.respond(
+        "crm.lead.get",
+        429,
+        json!({"error": "OPERATION_TIME_LIMIT"}),
+    );
+    let client = Client::builder(Portal::webhook(&portal.webhook_url()))
         .retry_policy(bitrix24::RetryPolicy {
             max_operating_wait: Duration::from_secs(1),
             operating_retry: Duration::from_secs(2),
@@ -130,7 +141,7 @@ async fn waiting_longer_than_the_policy_allows_returns_the_error() {
         .unwrap();
     let err = client.call(LeadGet { id: 1 }).await.unwrap_err();
     assert_eq!(err.0.api().unwrap().code, "OPERATION_TIME_LIMIT");
-    assert_eq!(server.count("crm.lead.get"), 1);
+    assert_eq!(portal.requests_for("crm.lead.get").len(), 1);
 }
 
 #[test]
@@ -149,73 +160,14 @@ fn presets_mirror_the_portal() {
     assert_eq!(RateLimit::default(), RateLimit::STANDARD);
 }
 
-/// The acceptance job without faults: `crm.lead.contact.items.set` for 5,000
-/// leads through batch against a portal whose bucket holds 50 and drops by 20
-/// once per second, as documented (the first drop a whole second after the
-/// portal started: the worst phase for a burst). At most 101 requests, no
-/// 503, and no more than 1.10x the time the bucket allows (50 at once, then
-/// 20 at each whole second).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bulk_import_at_the_portals_rate_gets_no_503() {
-    use std::sync::Mutex;
-    let limit = RateLimit::new(50, 20.0);
-    let epoch = Instant::now();
-    let bucket = Mutex::new((0.0f64, 0u64));
-    let server = serve(move |req| {
-        let mut state = bucket.lock().unwrap();
-        let ticks = epoch.elapsed().as_secs();
-        state.0 = (state.0 - (ticks - state.1) as f64 * limit.per_second).max(0.0);
-        state.1 = ticks;
-        if state.0 + 1.0 > f64::from(limit.burst) {
-            return Reply::error(503, "QUERY_LIMIT_EXCEEDED");
-        }
-        state.0 += 1.0;
-        Reply::Json(200, common::run_batch(req, |_, _| Ok(json!(true))))
-    })
-    .await;
-    let client = Client::builder(Portal::webhook(&server.webhook()))
-        .rate_limit(limit)
-        .build()
-        .unwrap();
-    let mut batch = bitrix24::Batch::new();
-    let keys: Vec<_> = (0..5_000)
-        .map(|i| {
-            let set = common::methods::ItemsSet {
-                id: i,
-                items: vec![common::methods::Binding { contact_id: i + 1 }],
-            };
-            batch.add(&format!("l{i}"), set).unwrap()
-        })
-        .collect();
-    let started = Instant::now();
-    let results = client.batch(batch).await;
-    let elapsed = started.elapsed();
-    assert!(keys.iter().all(|k| results.get(k).unwrap().unwrap()));
-    let requests = server.requests().len();
-    assert!(requests <= 101, "{requests} requests");
-    assert_eq!(
-        client.requests_sent(),
-        requests as u64,
-        "no 503 was retried"
-    );
-    let allowed = Duration::from_secs_f64(
-        ((requests as f64 - f64::from(limit.burst)).max(0.0) / limit.per_second).ceil(),
-    );
-    assert!(
-        elapsed.as_secs_f64() <= allowed.as_secs_f64() * 1.10,
-        "{elapsed:?} for {requests} requests; the bucket allows {allowed:?}"
-    );
-    eprintln!("bulk import: {requests} requests in {elapsed:?}; the bucket allows {allowed:?}");
-}
-
 #[tokio::test]
 async fn clients_for_one_portal_and_credential_share_the_bucket() {
-    let server = serve(|_| Reply::ok(json!({}))).await;
+    let portal = agreeable().await;
     let limit = RateLimit::new(3, 10.0);
     let build = |key: &str| {
         Client::builder(Portal::webhook(&format!(
-            "http://{}/rest/1/{key}/",
-            server.addr
+            "{}/rest/1/{key}/",
+            portal.origin()
         )))
         .rate_limit(limit)
         .build()

@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bitrix24::{Client, OAuth, Tokens};
+use bitrix24_testkit::mock::{MockPortal, MockResponse};
+use bitrix24_testkit::RecordedRequest;
 use common::methods::{LeadAdd, LeadGet};
-use common::{serve, Reply};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -74,44 +75,36 @@ fn calls_are_traced_without_secrets() {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let server = serve(|req| {
-                // Echoes what it was sent, secrets and all.
-                let echo = format!(
-                    "{} {} {}",
-                    req.path,
-                    req.query,
-                    String::from_utf8_lossy(&req.raw)
-                );
-                if req.path.starts_with("/oauth/bad/") {
-                    return Reply::Json(
-                        400,
-                        json!({"error": "invalid_grant", "error_description": echo}),
-                    );
+            let portal = MockPortal::start().await;
+            // Echoes what it was sent, secrets and all.
+            let echo = |request: &RecordedRequest| {
+                let query = request.query.clone().unwrap_or_default();
+                format!("{} {query} {}", request.path, request.body_text())
+            };
+            portal.respond_fn("/oauth/bad/", move |request| {
+                let body = json!({"error": "invalid_grant", "error_description": echo(request)});
+                MockResponse::json(400, body)
+            });
+            portal.respond_fn("echo.me", move |request| {
+                let body = json!({"error": "ECHO", "error_description": echo(request)});
+                MockResponse::json(400, body)
+            });
+            portal.respond(
+                "/oauth/token/",
+                200,
+                json!({"access_token": "fresh-access", "refresh_token": "fresh-refresh"}),
+            );
+            portal.respond_drop("crm.lead.add");
+            portal.respond_fn("crm.lead.get", |request| {
+                if request.params().get("auth") == Some(&json!("stale-access")) {
+                    return MockResponse::json(401, json!({"error": "expired_token"}));
                 }
-                if req.method() == "echo.me" {
-                    return Reply::Json(400, json!({"error": "ECHO", "error_description": echo}));
-                }
-                if req.path.starts_with("/oauth/token/") {
-                    return Reply::Json(
-                        200,
-                        json!({"access_token": "fresh-access", "refresh_token": "fresh-refresh"}),
-                    );
-                }
-                match (req.method(), req.body["auth"].as_str()) {
-                    ("crm.lead.add", _) => Reply::Drop,
-                    (_, Some("stale-access")) => {
-                        Reply::Json(401, json!({"error": "expired_token"}))
-                    }
-                    _ => Reply::Json(
-                        200,
-                        json!({"result": {"ID": "1"}, "time": {"operating": 1.5}}),
-                    ),
-                }
-            })
-            .await;
+                let body = json!({"result": {"ID": "1"}, "time": {"operating": 1.5}});
+                MockResponse::json(200, body)
+            });
+            let url = format!("{}/", portal.origin());
             let webhook = Client::builder(bitrix24::Portal::webhook(&format!(
-                "http://{}/rest/1/webhook-secret/",
-                server.addr
+                "{url}rest/1/webhook-secret/"
             )))
             .retry_policy(common::fast())
             .build()
@@ -123,8 +116,8 @@ fn calls_are_traced_without_secrets() {
                 "client-secret",
                 Tokens::new("stale-access", "stale-refresh"),
             )
-            .token_endpoint(format!("{}oauth/token/", server.url()));
-            let app = Client::oauth_app(&server.url(), oauth)
+            .token_endpoint(format!("{url}oauth/token/"));
+            let app = Client::oauth_app(&url, oauth)
                 .retry_policy(common::fast())
                 .build()
                 .unwrap();
@@ -141,8 +134,8 @@ fn calls_are_traced_without_secrets() {
                 "client-secret",
                 Tokens::new("stale-access", "other-refresh"),
             )
-            .token_endpoint(format!("{}oauth/bad/", server.url()));
-            let failing = Client::oauth_app(&server.url(), failing)
+            .token_endpoint(format!("{url}oauth/bad/"));
+            let failing = Client::oauth_app(&url, failing)
                 .retry_policy(common::fast())
                 .build()
                 .unwrap();

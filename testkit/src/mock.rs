@@ -15,7 +15,9 @@
 //! ```
 //!
 //! Answers are kept per method, in order: each request takes the next queued
-//! answer, and the last one stays and is served to every later request.
+//! answer, and the last one stays and is served to every later request. An
+//! answer is fixed ([`MockPortal::respond`], [`MockPortal::respond_with`]...)
+//! or computed from the request it serves ([`MockPortal::respond_fn`]).
 //! A method with nothing queued gets the answers queued for `"*"`, if any,
 //! else what a portal sends for an unknown method:
 //! `404 {"error":"ERROR_METHOD_NOT_FOUND",...}`.
@@ -30,61 +32,14 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+pub use crate::recorded::RecordedRequest;
 use crate::server::{BoxFuture, Handler, Reply, Request, Response, Server};
-use crate::wire::{self, Body};
 
 /// The key whose answers serve every method that has none of its own.
 pub const ANY_METHOD: &str = "*";
 
 /// The webhook key in [`MockPortal::webhook_url`].
 pub const MOCK_WEBHOOK_KEY: &str = "mockwebhookkey0123456789";
-
-/// A request the mock received.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordedRequest {
-    /// The key answers are looked up by: the REST method name
-    /// (`crm.lead.add`), or the path for non-REST requests (`/oauth/token/`).
-    pub method_path: String,
-    /// The HTTP method (`POST`, `GET`).
-    pub http_method: String,
-    /// The full path as sent, without the query.
-    pub path: String,
-    /// The query string without `?`, if any.
-    pub query: Option<String>,
-    /// Header names (lower case) and values.
-    pub headers: Vec<(String, String)>,
-    /// The body: JSON (forms are turned into a JSON object), or raw text.
-    pub body: Body,
-}
-
-impl RecordedRequest {
-    /// The first value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The body as JSON, if it was JSON or a form.
-    pub fn json(&self) -> Option<&Value> {
-        self.body.json()
-    }
-
-    /// The call's parameters as a portal reads them: the query string's
-    /// fields, then the body's (JSON or form) on top. Empty when the body is
-    /// neither.
-    pub fn params(&self) -> serde_json::Map<String, Value> {
-        let mut params = match self.query.as_deref().map(wire::parse_form) {
-            Some(Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
-        };
-        if let Body::Json(Value::Object(map)) = &self.body {
-            params.extend(map.clone());
-        }
-        params
-    }
-}
 
 /// One scripted answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +80,14 @@ impl MockResponse {
         self
     }
 
+    /// Waits the delay, then gives the reply to send.
+    pub(crate) async fn send(self) -> Reply {
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
+        self.reply
+    }
+
     /// Adds a response header (ignored for [`MockResponse::drop_connection`]).
     pub fn header(mut self, name: &str, value: &str) -> MockResponse {
         if let Reply::Respond(response) = &mut self.reply {
@@ -136,9 +99,19 @@ impl MockResponse {
     }
 }
 
+/// An answer computed from the request, see [`MockPortal::respond_fn`].
+type Compute = dyn Fn(&RecordedRequest) -> MockResponse + Send + Sync;
+
+/// One queued answer: fixed, or computed from the request.
+#[derive(Clone)]
+enum Scripted {
+    Fixed(MockResponse),
+    Computed(Arc<Compute>),
+}
+
 #[derive(Default)]
 struct Script {
-    answers: HashMap<String, VecDeque<MockResponse>>,
+    answers: HashMap<String, VecDeque<Scripted>>,
     requests: Vec<RecordedRequest>,
 }
 
@@ -149,36 +122,27 @@ struct MockHandler {
 impl Handler for MockHandler {
     fn handle(&self, request: Request) -> BoxFuture<'_, Reply> {
         Box::pin(async move {
-            let method_path = match wire::route(&request.path) {
-                Some(route) => route.method,
-                None => request.path.clone(),
-            };
-            let answer = {
-                let mut script = self.script.lock().expect("mock state");
-                script.requests.push(RecordedRequest {
-                    method_path: method_path.clone(),
-                    http_method: request.method.clone(),
-                    path: request.path.clone(),
-                    query: request.query.clone(),
-                    headers: request.headers.clone(),
-                    body: wire::body(&request),
-                });
-                let key = if script.answers.contains_key(&method_path) {
-                    method_path.clone()
+            let recorded = RecordedRequest::new(&request);
+            let scripted = {
+                let mut script = self.script.lock().unwrap_or_else(|e| e.into_inner());
+                script.requests.push(recorded.clone());
+                let key = if script.answers.contains_key(&recorded.method_path) {
+                    recorded.method_path.as_str()
                 } else {
-                    ANY_METHOD.to_string()
+                    ANY_METHOD
                 };
-                match script.answers.get_mut(&key) {
+                match script.answers.get_mut(key) {
                     Some(queue) if queue.len() > 1 => queue.pop_front(),
                     Some(queue) => queue.front().cloned(),
                     None => None,
                 }
             };
-            let answer = answer.unwrap_or_else(|| not_found(&method_path));
-            if !answer.delay.is_zero() {
-                tokio::time::sleep(answer.delay).await;
-            }
-            answer.reply
+            let answer = match scripted {
+                Some(Scripted::Fixed(answer)) => answer,
+                Some(Scripted::Computed(compute)) => compute(&recorded),
+                None => not_found(&recorded.method_path),
+            };
+            answer.send().await
         })
     }
 }
@@ -256,21 +220,40 @@ impl MockPortal {
 
     /// Queues any scripted answer.
     pub fn respond_with(&self, method: &str, response: MockResponse) -> &Self {
+        self.queue(method, Scripted::Fixed(response))
+    }
+
+    /// Queues an answer computed from each request it serves (an echo, an
+    /// answer that depends on a parameter or a header...). Like any queued
+    /// answer it serves one request, or every later one when it is last.
+    pub fn respond_fn(
+        &self,
+        method: &str,
+        answer: impl Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static,
+    ) -> &Self {
+        self.queue(method, Scripted::Computed(Arc::new(answer)))
+    }
+
+    fn queue(&self, method: &str, answer: Scripted) -> &Self {
         let key = normalize(method);
-        let mut script = self.script.lock().expect("mock state");
-        script.answers.entry(key).or_default().push_back(response);
+        let mut script = self.script.lock().unwrap_or_else(|e| e.into_inner());
+        script.answers.entry(key).or_default().push_back(answer);
         self
     }
 
     /// Forgets every queued answer for `method`.
     pub fn clear(&self, method: &str) {
-        let mut script = self.script.lock().expect("mock state");
+        let mut script = self.script.lock().unwrap_or_else(|e| e.into_inner());
         script.answers.remove(&normalize(method));
     }
 
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.script.lock().expect("mock state").requests.clone()
+        self.script
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .requests
+            .clone()
     }
 
     /// The requests received for one method.

@@ -162,3 +162,46 @@ async fn the_wildcard_answers_methods_without_their_own_script() {
     }
     assert_eq!(results, ["own", "any", "any"]);
 }
+
+#[tokio::test]
+async fn computed_answers_see_the_request_they_serve() {
+    let portal = MockPortal::start().await;
+    portal
+        .respond(
+            "crm.lead.get",
+            503,
+            json!({"error": "QUERY_LIMIT_EXCEEDED"}),
+        )
+        .respond_fn("crm.lead.get", |request| {
+            let id = request.params().get("id").cloned().unwrap_or(Value::Null);
+            MockResponse::json(200, json!({"result": {"ID": id, "path": request.path}}))
+        });
+    let http = reqwest::Client::new();
+    let url = format!("{}crm.lead.get", portal.webhook_url());
+    let mut answers = Vec::new();
+    for id in [1, 2, 3] {
+        let response = http
+            .post(&url)
+            .json(&json!({"id": id}))
+            .send()
+            .await
+            .unwrap();
+        answers.push((
+            response.status().as_u16(),
+            response.json::<Value>().await.unwrap(),
+        ));
+    }
+    assert_eq!(answers[0].0, 503);
+    assert_eq!(answers[1].1["result"]["ID"], 2);
+    assert_eq!(
+        answers[2].1["result"]["ID"], 3,
+        "the last answer repeats, computed anew"
+    );
+    assert!(answers[2].1["result"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/crm.lead.get"));
+    let seen = portal.requests();
+    assert!(seen.windows(2).all(|w| w[0].at <= w[1].at));
+    assert_eq!(seen[0].body_text(), r#"{"id":1}"#);
+}

@@ -40,6 +40,9 @@ pub struct Config {
     pub pages_dir: Option<PathBuf>,
     /// How events are delivered to bound handlers.
     pub events: EventDelivery,
+    /// Keep every request for [`Emulator::requests`](super::Emulator::requests)
+    /// (on by default; off for a portal that serves a long session).
+    pub record_requests: bool,
 }
 
 /// How the emulator delivers an event to a bound handler: again after a
@@ -80,6 +83,7 @@ impl Default for Config {
             batch_limit: 50,
             pages_dir: None,
             events: EventDelivery::default(),
+            record_requests: true,
         }
     }
 }
@@ -130,6 +134,12 @@ impl Config {
             attempts: attempts.max(1),
             retry_after,
         };
+        self
+    }
+
+    /// Keeps every request received, or none.
+    pub fn record_requests(mut self, record: bool) -> Config {
+        self.record_requests = record;
         self
     }
 

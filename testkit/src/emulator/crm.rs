@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use super::clock;
+use super::filter::{compare, filter_param, Condition};
 use super::outcome::{Done, Fail};
 use super::spec::{as_i64, param};
 
@@ -220,9 +221,45 @@ impl Crm {
 
     /// Stores a record as `crm.*.add` would and returns its ID.
     pub fn add(&mut self, entity: Entity, fields: &Map<String, Value>) -> i64 {
+        let id = self.tables[entity.index()].last_id.saturating_add(1);
+        self.store(entity, id, fields);
+        id
+    }
+
+    /// Stores a record under `id`, as if the portal had given it that ID;
+    /// later records get IDs above it. `false` (and nothing stored) when
+    /// `id` is not positive or is taken.
+    pub fn add_with_id(&mut self, entity: Entity, id: i64, fields: &Map<String, Value>) -> bool {
+        if id <= 0 || self.get(entity, id).is_some() {
+            return false;
+        }
+        self.store(entity, id, fields);
+        true
+    }
+
+    /// Deletes a record and its contact links, as `crm.*.delete` would;
+    /// `false` when there is none.
+    pub fn remove(&mut self, entity: Entity, id: i64) -> bool {
+        if self.tables[entity.index()].rows.remove(&id).is_none() {
+            return false;
+        }
+        self.bindings.remove(&(entity, id));
+        if entity == Entity::Contact {
+            for links in self.bindings.values_mut() {
+                links.retain(|b| b.contact_id != id);
+            }
+        }
+        true
+    }
+
+    /// The highest ID stored.
+    pub fn max_id(&self, entity: Entity) -> Option<i64> {
+        self.tables[entity.index()].rows.keys().next_back().copied()
+    }
+
+    fn store(&mut self, entity: Entity, id: i64, fields: &Map<String, Value>) {
         let table = &mut self.tables[entity.index()];
-        table.last_id += 1;
-        let id = table.last_id;
+        table.last_id = table.last_id.max(id);
         let now = clock::now();
         let mut row = Map::new();
         for def in defs(entity) {
@@ -248,7 +285,6 @@ impl Crm {
         }
         write_fields(entity, &mut row, fields);
         table.rows.insert(id, row);
-        id
     }
 
     /// A stored record.
@@ -284,6 +320,9 @@ impl Crm {
 
     fn api_add(&mut self, entity: Entity, params: &Map<String, Value>) -> Result<Done, Fail> {
         let fields = fields_param(params)?;
+        if self.tables[entity.index()].last_id == i64::MAX {
+            return Err(Fail::new(400, "ERROR_CORE", "No IDs are left"));
+        }
         let id = self.add(entity, &fields);
         Ok(Done::of(json!(id)))
     }
@@ -309,13 +348,7 @@ impl Crm {
 
     fn api_delete(&mut self, entity: Entity, params: &Map<String, Value>) -> Result<Done, Fail> {
         let id = self.id_param(entity, params)?;
-        self.tables[entity.index()].rows.remove(&id);
-        self.bindings.remove(&(entity, id));
-        if entity == Entity::Contact {
-            for links in self.bindings.values_mut() {
-                links.retain(|b| b.contact_id != id);
-            }
-        }
+        self.remove(entity, id);
         Ok(Done::of(json!(true)))
     }
 
@@ -331,12 +364,11 @@ impl Crm {
         let by_id_down = order.len() == 1 && order[0].0 == "ID" && order[0].1;
 
         let table = &self.tables[entity.index()];
-        let lower = filter
-            .iter()
-            .filter(|c| c.field == "ID")
-            .filter_map(|c| c.lower_bound())
-            .max();
-        let rows = table.rows.range(lower.unwrap_or(i64::MIN)..);
+        let id_conditions = || filter.iter().filter(|c| c.field == "ID");
+        let lower = id_conditions().filter_map(Condition::lower_bound).max();
+        let upper = id_conditions().filter_map(Condition::upper_bound).min();
+        let (lower, upper) = (lower.unwrap_or(i64::MIN), upper.unwrap_or(i64::MAX));
+        let rows = table.rows.range(lower..=upper.max(lower));
         let candidates: Box<dyn Iterator<Item = (&i64, &Map<String, Value>)>> = if by_id_down {
             Box::new(rows.rev())
         } else {
@@ -605,148 +637,10 @@ fn order_param(params: &Map<String, Value>) -> Vec<(String, bool)> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    Like,
-    In,
-    NotIn,
-}
-
-#[derive(Debug)]
-struct Condition {
-    field: String,
-    op: Op,
-    value: Value,
-}
-
-impl Condition {
-    fn parse(key: &str, value: &Value) -> Condition {
-        const PREFIXES: [(&str, Op); 10] = [
-            (">=", Op::Ge),
-            ("<=", Op::Le),
-            ("!=", Op::Ne),
-            ("!@", Op::NotIn),
-            ("=", Op::Eq),
-            ("!", Op::Ne),
-            (">", Op::Gt),
-            ("<", Op::Lt),
-            ("%", Op::Like),
-            ("@", Op::In),
-        ];
-        for (prefix, op) in PREFIXES {
-            if let Some(field) = key.strip_prefix(prefix) {
-                return Condition {
-                    field: field.to_ascii_uppercase(),
-                    op,
-                    value: value.clone(),
-                };
-            }
-        }
-        Condition {
-            field: key.to_ascii_uppercase(),
-            op: Op::Eq,
-            value: value.clone(),
-        }
-    }
-
-    /// The smallest ID this condition lets through, for `ID` filters.
-    fn lower_bound(&self) -> Option<i64> {
-        let value = as_i64(&self.value)?;
-        match self.op {
-            Op::Gt => value.checked_add(1),
-            Op::Ge | Op::Eq => Some(value),
-            _ => None,
-        }
-    }
-
-    fn matches(&self, row: &Map<String, Value>) -> bool {
-        let actual = row.get(&self.field).unwrap_or(&Value::Null);
-        let listed = |list: &Value| match list {
-            Value::Array(items) => items.iter().any(|v| loose_eq(actual, v)),
-            Value::Object(map) => map.values().any(|v| loose_eq(actual, v)),
-            one => loose_eq(actual, one),
-        };
-        match self.op {
-            Op::Eq => listed(&self.value),
-            Op::In => listed(&self.value),
-            Op::Ne | Op::NotIn => !listed(&self.value),
-            Op::Like => {
-                let needle = text(&self.value).to_lowercase();
-                text(actual).to_lowercase().contains(&needle)
-            }
-            Op::Gt | Op::Ge | Op::Lt | Op::Le => {
-                if actual.is_null() {
-                    return false;
-                }
-                let ordering = compare(Some(actual), Some(&self.value));
-                match self.op {
-                    Op::Gt => ordering == Ordering::Greater,
-                    Op::Ge => ordering != Ordering::Less,
-                    Op::Lt => ordering == Ordering::Less,
-                    _ => ordering != Ordering::Greater,
-                }
-            }
-        }
-    }
-}
-
-fn filter_param(params: &Map<String, Value>) -> Result<Vec<Condition>, Fail> {
-    match param(params, "filter") {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| Condition::parse(k, v)).collect()),
-        Some(Value::Array(items)) if items.is_empty() => Ok(Vec::new()),
-        Some(_) => Err(Fail::arg("The parameter \"filter\" must be an object")),
-    }
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn loose_eq(a: &Value, b: &Value) -> bool {
-    match (number(a), number(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => text(a) == text(b),
-    }
-}
-
-/// Numbers by value, everything else as text; missing and null first.
-fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
-    let a = a.unwrap_or(&Value::Null);
-    let b = b.unwrap_or(&Value::Null);
-    match (a.is_null(), b.is_null()) {
-        (true, true) => return Ordering::Equal,
-        (true, false) => return Ordering::Less,
-        (false, true) => return Ordering::Greater,
-        _ => {}
-    }
-    match (number(a), number(b)) {
-        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-        _ => text(a).cmp(&text(b)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::filter::number;
 
     fn obj(value: Value) -> Map<String, Value> {
         value.as_object().unwrap().clone()

@@ -50,6 +50,16 @@
 //! The order of checks is the portal's: authentication, then the rate limit,
 //! then faults, then the method.
 //!
+//! What a test adds:
+//! - every request is recorded ([`Emulator::requests`]), with the order of
+//!   a batch's commands ([`RecordedRequest::batch_commands`]);
+//! - a hook sees each request first ([`Emulator::on_request`]): it may change
+//!   the records, slow the request down or answer in the portal's place (a
+//!   fault at an exact request rather than a drawn one);
+//! - methods of its own ([`Emulator::define`]), which get `batch`, limits
+//!   and faults from the emulator, also at the REST 3.0 address;
+//! - records at the IDs it chooses ([`Emulator::insert_with_id`]).
+//!
 //! Choices where the docs leave room:
 //! - errors are `400 INVALID_ARG_VALUE` (bad or missing parameter) and
 //!   `400 NOT_FOUND` (no such record); error answers carry no `time`;
@@ -73,10 +83,12 @@ mod clock;
 mod config;
 mod crm;
 mod events;
+mod filter;
 mod limits;
 mod outcome;
 mod portal;
 mod rng;
+mod script;
 mod spec;
 
 use std::sync::Arc;
@@ -87,9 +99,12 @@ pub use auth::Tokens;
 pub use config::{Config, Drain, EventDelivery, Faults, OAuthConfig, OperatingLimit, RateLimit};
 pub use crm::{Binding, Entity};
 pub use events::Delivery;
+pub use outcome::{Done, Fail};
 pub use portal::Counters;
+pub use script::{Intercept, Records};
 pub use spec::shipped_pages;
 
+use crate::recorded::RecordedRequest;
 use crate::server::Server;
 use portal::{Portal, PortalHandler};
 use spec::Specs;
@@ -248,6 +263,21 @@ impl Emulator {
             .collect()
     }
 
+    /// Stores a record under `id` (no request, no limits), as if the portal
+    /// had given it that ID: for sparse or very large IDs. Later records get
+    /// IDs above it. `false` (and nothing stored) when `id` is not positive
+    /// or is taken.
+    pub fn insert_with_id(&self, entity: Entity, id: i64, fields: Value) -> bool {
+        let fields = script::object(fields);
+        self.portal.lock().crm.add_with_id(entity, id, &fields)
+    }
+
+    /// Deletes a record and its contact links (no request); `false` when
+    /// there is none.
+    pub fn remove(&self, entity: Entity, id: i64) -> bool {
+        self.portal.lock().crm.remove(entity, id)
+    }
+
     /// A stored record, as `crm.*.get` answers it.
     pub fn record(&self, entity: Entity, id: i64) -> Option<Value> {
         self.portal
@@ -277,5 +307,67 @@ impl Emulator {
     /// The contact links of a lead or deal, in sort order.
     pub fn bindings(&self, owner: Entity, id: i64) -> Vec<Binding> {
         self.portal.lock().crm.bindings(owner, id)
+    }
+
+    /// Every request received so far (REST and `/oauth/token/`), in arrival
+    /// order; empty when [`Config::record_requests`] is off.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.portal.lock().script.requests.clone()
+    }
+
+    /// The requests received for one REST method (`crm.lead.add`, `batch`)
+    /// or non-REST path (`/oauth/token/`).
+    pub fn requests_for(&self, method: &str) -> Vec<RecordedRequest> {
+        let state = self.portal.lock();
+        let wanted = |r: &&RecordedRequest| {
+            r.method_path == method
+                || (!method.starts_with('/') && r.method_path.eq_ignore_ascii_case(method))
+        };
+        state
+            .script
+            .requests
+            .iter()
+            .filter(wanted)
+            .cloned()
+            .collect()
+    }
+
+    /// Runs `hook` on every request (REST and `/oauth/token/`) before the
+    /// portal handles it, in place of any earlier hook. The hook sees the
+    /// request and the portal's [`Records`] (to change them as another user
+    /// would between two requests) and decides: [`Intercept::Pass`], a
+    /// [`Intercept::Delay`] first, or an [`Intercept::Answer`] sent instead.
+    ///
+    /// It runs under the portal's lock: it must not block, and must not
+    /// call this emulator.
+    pub fn on_request(
+        &self,
+        hook: impl Fn(&RecordedRequest, &mut Records<'_>) -> Intercept + Send + Sync + 'static,
+    ) {
+        self.portal.lock().script.hook = Some(Arc::new(hook));
+    }
+
+    /// Answers `method` (lower case, e.g. `crm.item.list`) with `run`, in
+    /// place of the emulator's own method if it has one: for methods it
+    /// does not implement, or a portal whose method misbehaves. `run` gets
+    /// the call's parameters (references resolved inside a `batch`) and
+    /// answers a [`Done`] or a [`Fail`]. A defined method goes through
+    /// everything else as any other: auth, limits, faults, `batch`, the
+    /// operating budget, and is also answered at the REST 3.0 address
+    /// (`/rest/api/...`). It is not checked against a page. `batch` cannot
+    /// be defined.
+    ///
+    /// `run` runs under the portal's lock: it must not block, and must not
+    /// call this emulator.
+    pub fn define(
+        &self,
+        method: &str,
+        run: impl Fn(&Map<String, Value>) -> Result<Done, Fail> + Send + Sync + 'static,
+    ) {
+        self.portal
+            .lock()
+            .script
+            .defined
+            .insert(method.to_ascii_lowercase(), Arc::new(run));
     }
 }

@@ -15,7 +15,9 @@ use super::crm::Crm;
 use super::limits::{Buckets, Operating, Standing};
 use super::outcome::{Done, Fail};
 use super::rng::Rng;
+use super::script::{Intercept, Records, Script};
 use super::spec::{self, Specs};
+use crate::recorded::RecordedRequest;
 use crate::server::{BoxFuture, Handler, Reply, Request, Response};
 use crate::wire;
 
@@ -23,7 +25,9 @@ use crate::wire;
 /// [`Emulator::counters`](super::Emulator::counters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counters {
-    /// HTTP requests to `/rest/...`, whatever became of them.
+    /// HTTP requests to `/rest/...`, whatever became of them (but those a
+    /// hook answered in the portal's place, see
+    /// [`Emulator::on_request`](super::Emulator::on_request)).
     pub requests: u64,
     /// HTTP requests per method (a batch counts once, as `batch`).
     pub requests_by_method: BTreeMap<String, u64>,
@@ -79,6 +83,7 @@ pub(crate) struct State {
     pub rate_limit: Option<RateLimit>,
     pub overloaded: bool,
     pub events: super::events::Events,
+    pub script: Script,
 }
 
 /// The emulated portal behind the HTTP server.
@@ -109,6 +114,7 @@ impl Portal {
             rate_limit: config.rate_limit,
             overloaded: false,
             events: super::events::Events::new(config.seed),
+            script: Script::default(),
         };
         Portal {
             config,
@@ -132,6 +138,11 @@ impl Portal {
     }
 
     async fn serve(&self, request: Request) -> Reply {
+        match self.intercept(&request) {
+            Intercept::Pass => {}
+            Intercept::Delay(wait) => tokio::time::sleep(wait).await,
+            Intercept::Answer(answer) => return answer.send().await,
+        }
         if request.path.trim_end_matches('/') == "/oauth/token" {
             return self.token(&request);
         }
@@ -165,6 +176,36 @@ impl Portal {
         reply
     }
 
+    /// Records the request and asks the test's hook what becomes of it.
+    fn intercept(&self, request: &Request) -> Intercept {
+        // Recorded before the lock: `at` is when it arrived, not when the
+        // portal got round to it.
+        let early = self
+            .config
+            .record_requests
+            .then(|| RecordedRequest::new(request));
+        let mut state = self.lock();
+        let hook = state.script.hook.clone();
+        let recorded = match early {
+            Some(recorded) => recorded,
+            None if hook.is_some() => RecordedRequest::new(request),
+            None => return Intercept::Pass,
+        };
+        let verdict = match hook {
+            Some(hook) => hook(
+                &recorded,
+                &mut Records {
+                    crm: &mut state.crm,
+                },
+            ),
+            None => Intercept::Pass,
+        };
+        if self.config.record_requests {
+            state.script.requests.push(recorded);
+        }
+        verdict
+    }
+
     /// Checks, admits and runs a request under the state's lock; returns the
     /// answer and how long the portal works on it before answering.
     fn run(
@@ -179,7 +220,10 @@ impl Portal {
             Ok(identity) => identity,
             Err(fail) => return (json_reply(&fail), Duration::ZERO),
         };
-        if route.v3 {
+        // REST 3.0 has only the methods a test defined (and no `batch`).
+        if route.v3
+            && (route.method == "batch" || !state.script.defined.contains_key(&route.method))
+        {
             return (json_reply(&Fail::no_method(&route.method)), Duration::ZERO);
         }
         if state.overloaded {
@@ -293,14 +337,17 @@ impl Portal {
                 "Method is not allowed for batch usage",
             ));
         }
-        if let Some(outcome) = state.events.call(method, &params) {
-            return outcome;
+        let defined = state.script.defined.get(method).cloned();
+        if defined.is_none() {
+            if let Some(outcome) = state.events.call(method, &params) {
+                return outcome;
+            }
+            let spec = self
+                .specs
+                .get(method)
+                .ok_or_else(|| Fail::no_method(method))?;
+            spec::validate(spec, &params)?;
         }
-        let spec = self
-            .specs
-            .get(method)
-            .ok_or_else(|| Fail::no_method(method))?;
-        spec::validate(spec, &params)?;
         let limit = self.config.operating.as_ref();
         let standing = state.operating.check(identity, method, limit);
         if standing.blocked {
@@ -312,11 +359,14 @@ impl Portal {
             ));
         }
         let ran = std::time::Instant::now();
-        let outcome = state
-            .crm
-            .call(method, &params)
-            .unwrap_or_else(|| Err(Fail::no_method(method)));
-        if let Ok(done) = &outcome {
+        let outcome = match &defined {
+            Some(run) => run(&params),
+            None => state
+                .crm
+                .call(method, &params)
+                .unwrap_or_else(|| Err(Fail::no_method(method))),
+        };
+        if let (None, Ok(done)) = (&defined, &outcome) {
             self.raise_events(state, method, &params, done);
         }
         let cost = limit.map(|l| l.cost_of(method)).unwrap_or_default();
