@@ -269,9 +269,13 @@ impl Operating {
         let until = match (from_reset, already) {
             // The reset the portal announced is still ahead: wait for it.
             (Some(reset), None) => reset,
-            // Blocked again after waiting (or no reset known): the next basket.
-            (Some(reset), Some(_)) => reset.max(now + fallback),
-            (None, _) => now + fallback,
+            // Refused again while a block is in force (commands of one
+            // batch, calls in flight together): the block holds, and is
+            // never moved earlier; a reset announced now may move it later.
+            (Some(reset), Some(blocked)) => reset.max(blocked),
+            (None, Some(blocked)) => blocked,
+            // Refused after the wait (or with no reset known): the next basket.
+            (None, None) => now + fallback,
         };
         // A reset time that has passed is spent: the next block waits a basket.
         budget.reset_at = None;
@@ -393,7 +397,12 @@ mod tests {
         );
         assert!(operating.blocked_until("crm.item.list").is_some());
         assert!(operating.blocked_until("crm.lead.list").is_none());
-        // Blocked again with no new reset time: a whole basket.
+        // Refused again while the block holds (another command of the same
+        // batch): the block stays where the reset put it, never earlier.
+        let same = operating.block("crm.item.list", None, BASKET);
+        assert_eq!(same, until);
+        // Blocked again after the wait, with no new reset time: a whole basket.
+        tokio::time::advance(wait + Duration::from_millis(1)).await;
         let again = operating.block("crm.item.list", None, BASKET) - Instant::now();
         assert!(again >= BASKET, "{again:?}");
     }

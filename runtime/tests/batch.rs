@@ -249,14 +249,12 @@ async fn a_command_refused_by_its_time_budget_runs_again_once_it_allows() {
     refused_commands_run_again_after_the_reset(1).await;
 }
 
-/// Fails: when several commands of one method are refused in one batch,
-/// `limit::Operating::block` runs once per command; the first waits for the
-/// announced reset and forgets it (`reset_at = None`), the next ones then
-/// take `(None, _) => now + operating_retry` and move `blocked_until` back
-/// to the fallback. The commands are sent again every `operating_retry`
-/// until the reset (5 requests here, not 2).
+/// Several commands of one method refused in one batch: every refusal
+/// after the first finds the block in force and leaves it where the
+/// announced reset put it, so they all run again once, after the reset
+/// (the block used to be moved back to `operating_retry` by each later
+/// refusal, and the commands were sent every `operating_retry` until then).
 #[tokio::test]
-#[ignore = "runtime bug: a second refusal in the same batch shortens the wait to operating_retry"]
 async fn several_commands_refused_by_their_time_budget_wait_for_the_same_reset() {
     refused_commands_run_again_after_the_reset(3).await;
 }
