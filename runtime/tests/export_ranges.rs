@@ -30,18 +30,19 @@ fn id_of(item: &Value) -> i64 {
         .unwrap()
 }
 
-/// Only the ID of each lead: answers stay small and quick. (With whole
-/// records the dense block's answers come after the empty ranges' have
-/// shrunk the density that sizes its next requests, and it walks two pages
-/// a request: up to 68 requests for 8 ranges in the sparse case, where 40
-/// is usual. A sizing weakness of the runtime, not of these exports.)
+/// Only the ID of each lead: answers stay small and quick.
 fn ids_only() -> Value {
     json!({"select": ["ID"]})
 }
 
 async fn export_ids(client: &Client, options: ExportOptions) -> Vec<i64> {
+    export_selected(client, options, ids_only()).await
+}
+
+/// The IDs of an export that asks for `params` (its `select`).
+async fn export_selected(client: &Client, options: ExportOptions, params: Value) -> Vec<i64> {
     let items: Vec<Value> = client
-        .export_raw("crm.lead.list", ids_only(), ListSpec::new("ID"), options)
+        .export_raw("crm.lead.list", params, ListSpec::new("ID"), options)
         .all()
         .await
         .unwrap();
@@ -61,7 +62,20 @@ async fn sparse_ids_come_once_each_in_order() {
             ranges,
             ..ExportOptions::default()
         };
-        assert_eq!(export_ids(&client, options).await, ids, "{ranges} ranges");
+        // With 8 ranges, whole records: slower answers, so the dense block is
+        // still being walked when the empty ranges have made the export's
+        // density small. It is sized by its own (it was fetched a page or
+        // two a request, up to 68 requests in all).
+        let params = if ranges == 8 {
+            json!({"select": ["*"]})
+        } else {
+            ids_only()
+        };
+        assert_eq!(
+            export_selected(&client, options, params).await,
+            ids,
+            "{ranges} ranges"
+        );
         // The first `ranges` ranges are cut before any answer; after them,
         // each empty range widens the next fourfold: a bounded number of
         // requests, whatever the gaps.

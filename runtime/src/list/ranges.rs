@@ -332,9 +332,19 @@ impl Drop for Ranges {
 }
 
 /// Pages for a range's next request: the items it should still hold at
-/// `density`, plus one page, within the request's limit.
+/// `density` (or at its own, once it has fetched some and found them
+/// denser), plus one page, within the request's limit.
 fn pages_for(range: &Range, density: f64, job: &Job, high: Option<i64>) -> usize {
     let most = job.pages.clamp(1, crate::MAX_BATCH);
+    // The export's density falls as empty ranges finish; a dense block
+    // still being walked knows better, and is not fetched a page or two at
+    // a time because of gaps elsewhere.
+    let covered = range.after.saturating_sub(range.start);
+    let density = if range.fetched > 0 && covered > 0 {
+        density.max((range.fetched as f64 / covered as f64).min(1.0))
+    } else {
+        density
+    };
     let top = match (range.end, high) {
         (Some(end), _) => end,
         (None, Some(high)) if high > range.after => high,
