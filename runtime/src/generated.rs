@@ -70,6 +70,16 @@ macro_rules! __method {
             ) -> ::core::result::Result<Output, $crate::__private::serde_json::Error> {
                 $crate::wire::$decode::deserialize(result)
             }
+
+            #[inline]
+            fn decode_text(
+                result: &str,
+            ) -> ::core::result::Result<Output, $crate::__private::serde_json::Error> {
+                let mut text = $crate::__private::serde_json::Deserializer::from_str(result);
+                let output = $crate::wire::$decode::deserialize(&mut text)?;
+                text.end()?;
+                ::core::result::Result::Ok(output)
+            }
         }
 
         $(
