@@ -1,7 +1,7 @@
 //! The response envelope: `result`, `time`, `total`, `next` on success;
 //! `error` / `error_description` (or REST 3.0's `error.code`) on failure.
 //!
-//! An answer is read in one pass into an [`Answer`]: the body as it came,
+//! An answer is read in one pass into an `Answer`: the body as it came,
 //! with `result` left as a slice of it (never parsed into a tree here), and
 //! the small parts (`total`, `next`, `time`, the error) read out. What the
 //! caller asked for is then decoded from that slice: a typed `Output`, a

@@ -26,7 +26,7 @@ pub use run::{BatchResults, CommandResult};
 /// The most commands one `batch` request may carry.
 pub const MAX_BATCH: usize = 50;
 
-/// A batch of calls, typed or raw, run with [`Client::batch`].
+/// A batch of calls, typed or raw, run with [`Client::batch`](crate::Client::batch).
 ///
 /// ```ignore
 /// let mut batch = bitrix24::Batch::new();

@@ -66,6 +66,10 @@ pub trait Record: Default {
     /// Whether the struct keeps the keys no field names (`.. rest`); such a
     /// struct is read from an object only.
     const OPEN: bool;
+    /// A filter of the fields' names, made at compile time: a key whose bit
+    /// is clear names no field, so most unnamed keys (`UF_...`) are told
+    /// apart without comparing them with every name.
+    const FILTER: u128 = name_filter(Self::FIELDS);
     /// Reads field `at` from `source` into its slot with the field's
     /// helper; `false` when `at` is no field or the source has no more values.
     fn fill<'de, S: Source<'de>>(&mut self, at: usize, source: S) -> Result<bool, S::Error>;
@@ -152,6 +156,7 @@ impl<'de, R: Record> Visitor<'de> for RecordVisitor<R> {
         // struct's: the field after the last one found is tried first.
         let mut key = Key {
             names: R::FIELDS,
+            filter: R::FILTER,
             guess: 0,
             keep: R::OPEN,
         };
@@ -261,6 +266,8 @@ impl Seen {
 #[derive(Clone, Copy)]
 struct Key {
     names: &'static [&'static str],
+    /// [`Record::FILTER`].
+    filter: u128,
     /// The field tried first.
     guess: usize,
     /// Keys that name no field are kept (the struct has a map of them).
@@ -274,19 +281,80 @@ enum Found {
 }
 
 impl Key {
-    #[inline]
+    #[inline(always)]
     fn find(&self, key: &str) -> Option<usize> {
+        let key = key.as_bytes();
         if let Some(name) = self.names.get(self.guess) {
-            if *name == key {
+            if same(name.as_bytes(), key) {
                 return Some(self.guess);
             }
         }
-        // Length and first byte first: most names differ in one of them,
-        // and comparing those costs less than a call to compare the text.
-        let (len, first) = (key.len(), key.as_bytes().first());
-        self.names
-            .iter()
-            .position(|name| name.len() == len && name.as_bytes().first() == first && *name == key)
+        if self.filter & (1 << name_bit(key)) == 0 {
+            return None;
+        }
+        // Length and first byte first: most names differ in one of them.
+        let first = key.first();
+        self.names.iter().position(|name| {
+            let name = name.as_bytes();
+            name.len() == key.len() && name.first() == first && same(name, key)
+        })
+    }
+}
+
+/// The filter of `names` ([`Record::FILTER`]): the bit of each name set.
+pub const fn name_filter(names: &[&str]) -> u128 {
+    let mut filter = 0u128;
+    let mut at = 0;
+    while at < names.len() {
+        filter |= 1 << name_bit(names[at].as_bytes());
+        at += 1;
+    }
+    filter
+}
+
+/// A name's bit in a filter: a mix of its length and its first and last bytes.
+#[inline(always)]
+const fn name_bit(name: &[u8]) -> u32 {
+    let (first, last) = match (name.first(), name.last()) {
+        (Some(first), Some(last)) => (*first as u32, *last as u32),
+        _ => (0, 0),
+    };
+    let mixed = (name.len() as u32)
+        .wrapping_mul(0x9E37_79B1)
+        .wrapping_add(first.wrapping_mul(0x85EB_CA6B))
+        .wrapping_add(last.wrapping_mul(0xC2B2_AE35));
+    mixed >> 25
+}
+
+/// Whether two names are the same. Names are short: up to 16 bytes they
+/// are compared as two overlapping words each, without a call to compare
+/// memory.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| -> u64 {
+        let mut word = [0u8; 8];
+        if let Some(part) = bytes.get(at..at + 8) {
+            word.copy_from_slice(part);
+        }
+        u64::from_le_bytes(word)
+    };
+    let half = |bytes: &[u8], at: usize| -> u32 {
+        let mut word = [0u8; 4];
+        if let Some(part) = bytes.get(at..at + 4) {
+            word.copy_from_slice(part);
+        }
+        u32::from_le_bytes(word)
+    };
+    let n = a.len();
+    if (8..=16).contains(&n) {
+        word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+    } else if (4..8).contains(&n) {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a == b
     }
 }
 
@@ -429,6 +497,34 @@ mod tests {
             scalar.to_string(),
             "invalid type: integer `5`, expected struct Closed"
         );
+    }
+
+    #[test]
+    fn every_name_is_found_and_unnamed_keys_are_not() {
+        let names: &'static [&'static str] = &[
+            "ID",
+            "TITLE",
+            "a",
+            "",
+            "UF_CRM_1",
+            "PHONE",
+            "x_\u{e9}t\u{e9}",
+            "DATE_CREATE_LONG_NAME",
+        ];
+        let key = |guess| super::Key {
+            names,
+            filter: super::name_filter(names),
+            guess,
+            keep: true,
+        };
+        for guess in 0..=names.len() {
+            for (at, name) in names.iter().enumerate() {
+                assert_eq!(key(guess).find(name), Some(at), "{name}");
+            }
+            for other in ["id", "UF_CRM_2", "TITL", "TITLES", "b", "x_et\u{e9}"] {
+                assert_eq!(key(guess).find(other), None, "{other}");
+            }
+        }
     }
 
     #[test]
