@@ -48,7 +48,9 @@ struct Page {
 /// Each item is decoded from its own JSON text, as the portal sent it,
 /// when it is handed out: straight into `T`, never through a
 /// [`Value`] tree unless `T` is one. `Box<serde_json::value::RawValue>`
-/// items keep that text as it is (to write it out unchanged).
+/// items keep that text as it is (to write it out unchanged); the ID the
+/// client read from an item is then [`Progress::last_id`] right after it
+/// (every item of an export by ID has one).
 pub struct Items<T> {
     job: Job,
     /// The one-cursor traversal's next start.
