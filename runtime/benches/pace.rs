@@ -14,11 +14,16 @@
 //!
 //! Last, the client's CPU for an export of 20,000 leads of about 1.2 KB
 //! each (`select: ["*"]`, no latency; the emulator on threads of its own,
-//! the client's threads' CPU read from `/proc/self/task/*/schedstat`)
-//! against a bare `serde_json` parse of the same answers' bytes.
+//! the client's threads' CPU read from `/proc/self/task/*/schedstat` once
+//! they are idle) against a bare `serde_json` parse of the same answers'
+//! bytes into `Value`s, with items as `Value`, typed, and as raw JSON
+//! (`Box<RawValue>`, what is written to a file as it came). The four run
+//! in rounds, back to back, in a rotating order; each figure is the median
+//! of the rounds' ratios to that round's parse.
 //!
 //! `cargo bench -p bitrix24 --bench pace` (`-- --test`: 1,000 leads, quick;
-//! `BENCH_ONLY=export`: the exports alone; `BENCH_ONLY=cpu`: the CPU alone)
+//! `BENCH_ONLY=export`: the exports alone; `BENCH_ONLY=cpu`: the CPU alone;
+//! `B24_BENCH_RUNS`: rounds of the CPU measure, 5)
 
 use std::time::{Duration, Instant};
 
@@ -247,13 +252,44 @@ fn threads_cpu(prefix: &str) -> Duration {
     Duration::from_nanos(total)
 }
 
+/// CPU time of the calling thread, exact (`schedstat` lags a running
+/// thread by up to a scheduler tick).
+#[cfg(unix)]
+fn own_cpu() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for the call to write.
+    let failed = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) } != 0;
+    if failed {
+        return Duration::ZERO;
+    }
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
 /// CPU time (on-CPU nanoseconds) of the calling thread.
+#[cfg(not(unix))]
 fn own_cpu() -> Duration {
     let ns = std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
         .and_then(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
         .unwrap_or(0);
     Duration::from_nanos(ns)
+}
+
+/// The middle of `values`.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// How the CPU measure's export hands out items.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Value,
+    Typed,
+    Raw,
 }
 
 /// A lead of about 1.2 KB as `select: ["*"]` returns it.
@@ -346,19 +382,20 @@ fn export_cpu(leads: usize) {
         bodies
     });
     let bytes: usize = bodies.iter().map(String::len).sum();
-    let rounds = 3;
+    let rounds: usize = std::env::var("B24_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(1);
     // On-CPU time of this thread, as the client's is measured.
-    let parse = (0..rounds)
-        .map(|_| {
-            let before = own_cpu();
-            for body in &bodies {
-                let value: Value = serde_json::from_str(body).unwrap();
-                std::hint::black_box(value);
-            }
-            own_cpu() - before
-        })
-        .min()
-        .unwrap();
+    let parse = || {
+        let before = own_cpu();
+        for body in &bodies {
+            let value: Value = serde_json::from_str(body).unwrap();
+            std::hint::black_box(value);
+        }
+        own_cpu() - before
+    };
     #[derive(serde::Deserialize)]
     #[allow(dead_code)]
     struct Lead {
@@ -369,54 +406,80 @@ fn export_cpu(leads: usize) {
         #[serde(rename = "COMMENTS")]
         comments: Option<String>,
     }
-    let measure = |typed: bool| {
-        (0..rounds)
-            .map(|_| {
-                let client = client.clone();
-                let params = params.clone();
-                let before = threads_cpu("client");
-                let started = Instant::now();
-                let seen = client_runtime.block_on(client_runtime.spawn(async move {
-                    let spec = ListSpec::new("ID");
-                    let options = ExportOptions::default();
-                    let mut seen = 0usize;
-                    if typed {
-                        let mut stream =
-                            client.export_raw::<Lead>("crm.lead.list", params, spec, options);
-                        while let Some(item) = stream.next().await {
-                            std::hint::black_box(item.unwrap());
-                            seen += 1;
-                        }
-                    } else {
-                        let mut stream =
-                            client.export_raw::<Value>("crm.lead.list", params, spec, options);
-                        while let Some(item) = stream.next().await {
-                            std::hint::black_box(item.unwrap());
-                            seen += 1;
-                        }
-                    }
-                    seen
-                }));
-                assert_eq!(seen.unwrap(), leads);
-                (threads_cpu("client") - before, started.elapsed())
-            })
-            .min()
-            .unwrap()
+    async fn drain<T: serde::de::DeserializeOwned>(mut stream: bitrix24::Items<T>) -> usize {
+        let mut seen = 0;
+        while let Some(item) = stream.next().await {
+            std::hint::black_box(item.unwrap());
+            seen += 1;
+        }
+        seen
+    }
+    let export = |mode: Mode| {
+        let client = client.clone();
+        let params = params.clone();
+        let before = threads_cpu("client");
+        let started = Instant::now();
+        let seen = client_runtime.block_on(client_runtime.spawn(async move {
+            let spec = ListSpec::new("ID");
+            let options = ExportOptions::default();
+            let method = "crm.lead.list";
+            match mode {
+                Mode::Value => {
+                    drain(client.export_raw::<Value>(method, params, spec, options)).await
+                }
+                Mode::Typed => {
+                    drain(client.export_raw::<Lead>(method, params, spec, options)).await
+                }
+                Mode::Raw => {
+                    let stream = client.export_raw::<Box<serde_json::value::RawValue>>(
+                        method, params, spec, options,
+                    );
+                    drain(stream).await
+                }
+            }
+        }));
+        assert_eq!(seen.unwrap(), leads);
+        (threads_cpu("client") - before, started.elapsed())
     };
-    let (raw_cpu, raw_wall) = measure(false);
-    let (typed_cpu, typed_wall) = measure(true);
+    let modes = [Mode::Value, Mode::Typed, Mode::Raw];
+    let (mut parses, mut ratios, mut walls) =
+        (Vec::new(), vec![Vec::new(); 3], vec![Vec::new(); 3]);
+    for round in 0..rounds {
+        // A rotating order, so no job always runs first or after the same one.
+        let mut cpu = [Duration::ZERO; 3];
+        let mut parsed = Duration::ZERO;
+        for step in 0..4 {
+            match (round + step) % 4 {
+                3 => parsed = parse(),
+                at => {
+                    let (time, wall) = export(modes[at]);
+                    cpu[at] = time;
+                    walls[at].push(wall.as_secs_f64());
+                }
+            }
+        }
+        parses.push(parsed.as_secs_f64());
+        for (at, time) in cpu.iter().enumerate() {
+            ratios[at].push(time.as_secs_f64() / parsed.as_secs_f64());
+        }
+    }
+    let parse = median(parses);
+    let shown = |at: usize| {
+        format!(
+            "client CPU {:.2}x the parse (wall {:.3} s)",
+            median(ratios[at].clone()),
+            median(walls[at].clone())
+        )
+    };
     println!(
-        "export CPU, {leads} leads ({:.1} MB in {} answers), best of {rounds}: bare serde_json parse {:.3} s | \
-         export as Value: client CPU {:.3} s ({:.2}x the parse), wall {:.3} s | typed: client CPU {:.3} s ({:.2}x), wall {:.3} s",
+        "export CPU, {leads} leads ({:.1} MB in {} answers), medians of {rounds} rounds: bare serde_json parse {:.3} s | \
+         export as Value: {} | typed: {} | raw JSON: {}",
         bytes as f64 / 1e6,
         bodies.len(),
-        parse.as_secs_f64(),
-        raw_cpu.as_secs_f64(),
-        raw_cpu.as_secs_f64() / parse.as_secs_f64(),
-        raw_wall.as_secs_f64(),
-        typed_cpu.as_secs_f64(),
-        typed_cpu.as_secs_f64() / parse.as_secs_f64(),
-        typed_wall.as_secs_f64(),
+        parse,
+        shown(0),
+        shown(1),
+        shown(2),
     );
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::client::{Client, Spec};
-use crate::envelope::Envelope;
+use crate::envelope::Answer;
 use crate::error::{CallError, TransportError, TransportKind};
 use crate::limit::inflight::Outcome;
 use crate::payload::{Payload, Wire};
@@ -56,7 +56,7 @@ impl Client {
         spec: &Spec<'_>,
         payload: Payload,
         also_wait_for: &[&str],
-    ) -> (Result<Envelope, CallError>, u32) {
+    ) -> (Result<Answer, CallError>, u32) {
         let mut run = Run {
             attempts: 0,
             retries: 0,
@@ -81,7 +81,7 @@ impl Client {
         payload: Payload,
         also_wait_for: &[&str],
         run: &mut Run,
-    ) -> Result<Envelope, CallError> {
+    ) -> Result<Answer, CallError> {
         let shared = self.shared();
         let policy = shared.retry;
         let timeout = self.inner().timeout;
@@ -140,11 +140,11 @@ impl Client {
             });
             permit.settle(load(&attempt, started.elapsed()));
             let error = match attempt {
-                Attempt::Answer(Ok(envelope)) => {
-                    if let Some(time) = &envelope.time {
+                Attempt::Answer(Ok(answer)) => {
+                    if let Some(time) = &answer.time {
                         shared.operating.record(spec.method, time);
                     }
-                    return Ok(envelope);
+                    return Ok(answer);
                 }
                 Attempt::Answer(Err(error)) => error,
                 Attempt::TooLarge(error) => {

@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::auth::{Credentials, OAuth};
 use crate::body::DEFAULT_MAX_BODY;
-use crate::envelope::Envelope;
+use crate::envelope::{Answer, Envelope};
 use crate::error::{CallError, Error};
 use crate::limit::inflight::InFlight;
 use crate::limit::{self, Bucket, Operating, RateLimit};
@@ -380,8 +380,8 @@ impl Client {
             retry: P::RETRY,
             idempotent: options.idempotent,
         };
-        let envelope = self.execute(&spec, body, &[]).await?;
-        crate::decode::decode_envelope::<P>(envelope).map_err(P::Error::from)
+        let answer = self.execute(&spec, body, &[]).await?;
+        crate::decode::decode_answer::<P>(&answer).map_err(P::Error::from)
     }
 
     /// Calls any method by name with JSON parameters and returns the envelope.
@@ -405,6 +405,24 @@ impl Client {
         params: Value,
         options: CallOptions,
     ) -> Result<Envelope, CallError> {
+        let answer = self
+            .call_answer(method, api, retry, params, options)
+            .await?;
+        let redactor = &self.inner.shared.redactor;
+        answer
+            .into_envelope()
+            .map_err(|error| redactor.error(error))
+    }
+
+    /// [`Client::call_raw_with`], the answer left as text.
+    pub(crate) async fn call_answer(
+        &self,
+        method: &str,
+        api: ApiVersion,
+        retry: Retry,
+        params: Value,
+        options: CallOptions,
+    ) -> Result<Answer, CallError> {
         let spec = Spec {
             method,
             api,
@@ -421,7 +439,7 @@ impl Client {
         spec: &Spec<'_>,
         payload: Payload,
         also_wait_for: &[&str],
-    ) -> Result<Envelope, CallError> {
+    ) -> Result<Answer, CallError> {
         let span = tracing::debug_span!(
             "bitrix24.call",
             method = spec.method,
@@ -438,9 +456,8 @@ impl Client {
             .await;
         let (envelope_or_error, retries) = outcome;
         let redactor = &self.inner.shared.redactor;
-        let envelope_or_error = envelope_or_error
-            .map(|envelope| redactor.envelope(envelope))
-            .map_err(|error| redactor.error(error));
+        // Answers are masked where they are shown (`Answer::shown`).
+        let envelope_or_error = envelope_or_error.map_err(|error| redactor.error(error));
         span.record("retries", retries);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Some(operating) = self.inner.shared.operating.operating(spec.method) {

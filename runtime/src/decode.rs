@@ -6,7 +6,7 @@
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde_json::{Map, Value};
 
-use crate::envelope::{self, Envelope};
+use crate::envelope::{self, Answer};
 use crate::error::{CallError, DecodeError};
 use crate::Call;
 
@@ -25,20 +25,30 @@ use crate::Call;
 /// assert!(ok);
 /// ```
 pub fn decode_response<P: Call>(status: u16, body: &str) -> Result<P::Output, P::Error> {
-    envelope::read(status, body.to_string())
-        .and_then(decode_envelope::<P>)
+    envelope::read_answer(status, body.to_string(), None)
+        .and_then(|answer| decode_answer::<P>(&answer))
         .map_err(P::Error::from)
 }
 
-/// The typed `result` of an envelope already read.
-pub(crate) fn decode_envelope<P: Call>(envelope: Envelope) -> Result<P::Output, CallError> {
-    P::decode(envelope.result).map_err(|e| {
-        CallError::Decode(DecodeError {
-            message: e.to_string(),
-            status: envelope.status,
-            body: envelope.body,
-        })
-    })
+/// The typed `result` of an answer already read, decoded from its text.
+pub(crate) fn decode_answer<P: Call>(answer: &Answer) -> Result<P::Output, CallError> {
+    P::decode_text(answer.result()).map_err(|e| answer.decode_error(message(&e)))
+}
+
+/// What went wrong in a decode, without serde_json's position: the
+/// position is within the decoded slice (an item, a `result`), not within
+/// the body an error shows, and messages read the same whether a value was
+/// decoded from text or from a parsed [`Value`].
+pub(crate) fn message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    if error.line() == 0 {
+        return text;
+    }
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&position) {
+        Some(message) => message.to_string(),
+        None => text,
+    }
 }
 
 /// Reads request JSON (say, a page's example or a saved job) into a method's

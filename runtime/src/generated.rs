@@ -70,6 +70,16 @@ macro_rules! __method {
             ) -> ::core::result::Result<Output, $crate::__private::serde_json::Error> {
                 $crate::wire::$decode::deserialize(result)
             }
+
+            #[inline]
+            fn decode_text(
+                result: &str,
+            ) -> ::core::result::Result<Output, $crate::__private::serde_json::Error> {
+                let mut text = $crate::__private::serde_json::Deserializer::from_str(result);
+                let output = $crate::wire::$decode::deserialize(&mut text)?;
+                text.end()?;
+                ::core::result::Result::Ok(output)
+            }
         }
 
         $(
@@ -119,12 +129,15 @@ macro_rules! __method {
 /// (custom `UF_...` fields). Attributes other than the doc (say
 /// `#[deprecated]`) may precede the struct's doc.
 ///
-/// `Serialize` and `Deserialize` are not derived: each is one small
-/// function that reads or writes a JSON object field by field through
-/// [`wire::record`](crate::wire::record), whose functions are generic only
-/// over a field's type, so a crate of thousands of fields compiles one copy
-/// of them per field type (see that module for the exact behaviour, which
-/// is serde's derive with `with`, `default`, `skip_serializing_if` and
+/// `Serialize` and `Deserialize` are not derived. Reading is
+/// [`wire::record::Record`](crate::wire::record::Record): the table of wire
+/// names and which fields are required, and `fill`, which reads field `i`
+/// straight from the deserializer into its slot with its helper; the
+/// visitor, key matching and checks are written once in
+/// [`wire::record`](crate::wire::record). Writing is one small function
+/// that writes a JSON object field by field through functions generic only
+/// over a field's type (see that module for the exact behaviour, which is
+/// serde's derive with `with`, `default`, `skip_serializing_if` and
 /// `flatten`). The optional and required forms are two optional groups
 /// rather than one marker so that `Option<...>` is written here, not by
 /// the generator for every optional field.
@@ -165,33 +178,56 @@ macro_rules! __record {
 
         #[automatically_derived]
         #[allow(deprecated)]
+        impl $crate::wire::record::Record for $name {
+            const NAME: &'static str = ::core::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+            const REQUIRED: &'static [bool] = &[$(
+                $({ let _ = ::core::stringify!($optional); false })?
+                $({ let _ = ::core::stringify!($required); true })?
+            ),*];
+            const OPEN: bool = false $(|| { let _ = ::core::stringify!($rest); true })?;
+
+            // `#[inline]`: compiled where a decode needs it, not for every
+            // struct of the crate. Field `i` is the `i`-th test; the chain
+            // of constant comparisons compiles to a jump.
+            #[inline]
+            #[allow(unused_assignments, unused_mut, unused_variables)]
+            fn fill<'de, S: $crate::wire::record::Source<'de>>(
+                &mut self,
+                at: usize,
+                source: S,
+            ) -> ::core::result::Result<bool, S::Error> {
+                let mut field = 0usize;
+                $(
+                    if at == field {
+                        return source.read::<_, $crate::wire::$helper::Reader>(&mut self.$field);
+                    }
+                    field += 1;
+                )*
+                ::core::result::Result::Ok(false)
+            }
+
+            #[inline]
+            fn rest(
+                &mut self,
+            ) -> ::core::option::Option<
+                &mut ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    $crate::__private::serde_json::Value,
+                >,
+            > {
+                ::core::option::Option::None $(.or(::core::option::Option::Some(&mut self.$rest)))?
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(deprecated)]
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                // `#[inline]`: compiled where a decode needs it, not for
-                // every struct of the crate (a nested fn is its own item).
-                #[inline]
-                #[allow(unused_mut, unused_variables)]
-                fn read(
-                    mut map: $crate::wire::record::Fields,
-                ) -> ::core::result::Result<$name, $crate::__private::serde_json::Error> {
-                    ::core::result::Result::Ok($name {
-                        $(
-                            $field: $( $crate::wire::record::optional::<$optional> )?
-                                $( $crate::wire::record::required::<$required> )?
-                                (&mut map, $wire, $crate::wire::$helper::deserialize)?,
-                        )*
-                        $( $rest: $crate::wire::record::rest(map), )?
-                    })
-                }
-                let map = $crate::wire::record::object(
-                    deserializer,
-                    ::core::stringify!($name),
-                    &[$($wire),*],
-                    &[$(::core::stringify!($rest))?],
-                )?;
-                $crate::wire::record::finish::<_, D>(read(map))
+                $crate::wire::record::read(deserializer)
             }
         }
 

@@ -105,6 +105,7 @@ mod oauth;
 mod payload;
 mod portal;
 pub mod query;
+mod raw;
 mod redact;
 mod retry;
 mod token_file;
@@ -193,6 +194,14 @@ pub trait Call: serde::Serialize + Send + Sync {
 
     /// Reads `result` into the typed output.
     fn decode(result: serde_json::Value) -> Result<Self::Output, serde_json::Error>;
+
+    /// Reads `result` from its JSON text into the typed output: what
+    /// [`Call::decode`] gives for the parsed value, without parsing it into
+    /// a [`serde_json::Value`] first (generated methods decode straight from
+    /// the text). The client decodes every answer this way.
+    fn decode_text(result: &str) -> Result<Self::Output, serde_json::Error> {
+        Self::decode(serde_json::from_str(result)?)
+    }
 }
 
 #[doc(hidden)]

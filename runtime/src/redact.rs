@@ -5,7 +5,6 @@
 
 use std::sync::RwLock;
 
-use crate::envelope::Envelope;
 use crate::error::CallError;
 
 /// What stands in for a secret.
@@ -75,12 +74,6 @@ impl Redactor {
             }
         }
         error
-    }
-
-    /// The envelope with its raw body masked (the parsed `result` is data, kept as sent).
-    pub(crate) fn envelope(&self, mut envelope: Envelope) -> Envelope {
-        self.in_place(&mut envelope.body);
-        envelope
     }
 }
 

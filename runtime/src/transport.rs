@@ -18,7 +18,7 @@ const MAX_REDIRECTS: usize = 5;
 pub(crate) enum Attempt {
     /// The portal answered (with a result or an error), or the answer was
     /// refused before anything more was sent (a redirect elsewhere).
-    Answer(Result<crate::Envelope, CallError>),
+    Answer(Result<crate::envelope::Answer, CallError>),
     /// An answer came whose body passed the client's ceiling.
     TooLarge(TransportError),
     /// The request never left: the connection could not be made.
@@ -84,7 +84,11 @@ impl Client {
                 }
             }
             return match body::read(response, inner.shared.max_body).await {
-                Ok(text) => Attempt::Answer(envelope::read(status, text)),
+                Ok(text) => Attempt::Answer(envelope::read_answer(
+                    status,
+                    text,
+                    Some(&inner.shared.redactor),
+                )),
                 Err(BodyFailure::TooLarge(error)) => Attempt::TooLarge(error),
                 Err(BodyFailure::Cut(error)) => Attempt::NoAnswer(error),
             };

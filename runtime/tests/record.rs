@@ -111,6 +111,27 @@ fn same_on_the_wire(input: Value) {
         }
         (got, expected) => panic!("{input}: {got:?} but by hand {expected:?}"),
     }
+    same_from_text::<Record, by_hand::Record>(&input.to_string());
+}
+
+/// Reads `text` (JSON as it comes on the wire, not a `Value`) into both
+/// structs: the same values, or the same error, position included.
+fn same_from_text<A, B>(text: &str)
+where
+    A: serde::de::DeserializeOwned + std::fmt::Debug,
+    B: serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let macro_made = serde_json::from_str::<A>(text);
+    let by_hand = serde_json::from_str::<B>(text);
+    match (macro_made, by_hand) {
+        (Ok(record), Ok(expected)) => {
+            assert_eq!(format!("{record:?}"), format!("{expected:?}"), "{text}")
+        }
+        (Err(error), Err(expected)) => {
+            assert_eq!(error.to_string(), expected.to_string(), "{text}")
+        }
+        (got, expected) => panic!("{text}: {got:?} but by hand {expected:?}"),
+    }
 }
 
 #[test]
@@ -163,6 +184,57 @@ fn a_struct_without_a_map_of_other_keys_reads_as_the_derive_did() {
                 assert_eq!(error.to_string(), expected.to_string(), "{input}")
             }
             (got, expected) => panic!("{input}: {got:?} but by hand {expected:?}"),
+        }
+        same_from_text::<Inner, by_hand::Inner>(&input.to_string());
+    }
+}
+
+bitrix24::__record! {
+    " A required field and an optional one, without a map of other keys." Pair {
+        " Required." "A" a: i64 = int;
+        " Optional." "B" b?: i64 = opt_int;
+    }
+}
+
+mod pair_by_hand {
+    #[derive(Debug, ::bitrix24::__private::serde::Deserialize)]
+    #[serde(crate = "::bitrix24::__private::serde")]
+    #[allow(dead_code)]
+    pub struct Pair {
+        #[serde(rename = "A", with = "::bitrix24::wire::int")]
+        pub a: i64,
+        #[serde(
+            rename = "B",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none",
+            with = "::bitrix24::wire::opt_int"
+        )]
+        pub b: ::core::option::Option<i64>,
+    }
+}
+
+#[test]
+fn arrays_too_short_for_the_required_fields_and_repeated_keys_fail_as_the_derive_did() {
+    for text in [
+        "[]",
+        "[1]",
+        "[\"2\", \"3\"]",
+        "[1, 2, 3]",
+        "{\"B\": 2}",
+        "{\"A\": 1, \"A\": 2}",
+        "{\"A\": 1, \"B\": \"x\"}",
+        "{\"A\": {\"a\": 1}, \"C\": [1]}",
+        "{\"a\": 1}",
+        "  {\"A\": \"1\"}  ",
+    ] {
+        same_from_text::<Pair, pair_by_hand::Pair>(text);
+        let value: Result<Value, _> = serde_json::from_str(text);
+        if let Ok(value) = value {
+            let macro_made =
+                serde_json::from_value::<Pair>(value.clone()).map_err(|e| e.to_string());
+            let by_hand =
+                serde_json::from_value::<pair_by_hand::Pair>(value).map_err(|e| e.to_string());
+            assert_eq!(format!("{macro_made:?}"), format!("{by_hand:?}"), "{text}");
         }
     }
 }

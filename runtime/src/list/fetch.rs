@@ -1,14 +1,17 @@
 //! One request of a traversal: a page by `start`, a chain of pages by ID
 //! inside a `batch` (within a range of IDs when one is given), and the probe
 //! of a traversal by ranges (its first page and the highest ID). Every
-//! answer is taken apart by moving its values, never by copying them.
+//! answer is taken apart as text: its items stay slices of its body, each
+//! with its ID, and are decoded only when handed out.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::spec::{ListSpec, NotAList};
+use super::spec::{Item, ListSpec, NotAList};
+use crate::batch::parts;
 use crate::client::{CallOptions, Client, Spec};
+use crate::envelope::Answer;
 use crate::error::{CallError, DecodeError};
 use crate::payload::Payload;
 use crate::{query, ApiVersion, Retry};
@@ -28,7 +31,7 @@ pub(super) struct Job {
 
 /// One page by `start`.
 pub(super) struct Offset {
-    pub(super) items: Vec<Value>,
+    pub(super) items: Vec<Item>,
     /// Where the next page starts; `None` at the end.
     pub(super) next: Option<u64>,
     pub(super) total: Option<u64>,
@@ -38,7 +41,7 @@ pub(super) struct Offset {
 #[derive(Debug)]
 pub(super) struct Walk {
     /// New items, in ID order, each above the bound asked after.
-    pub(super) items: Vec<Value>,
+    pub(super) items: Vec<Item>,
     /// The ID to go on after: the last item's, or the bound asked after.
     pub(super) last_id: i64,
     /// The range (or the list) has no more items.
@@ -65,9 +68,9 @@ pub(super) async fn offset(job: Job, start: u64) -> Result<Offset, CallError> {
     if let Value::Object(map) = &mut params {
         map.insert("start".into(), Value::from(start));
     }
-    let envelope = job
+    let answer = job
         .client
-        .call_raw_with(
+        .call_answer(
             &job.method,
             job.api,
             Retry::Read,
@@ -75,14 +78,17 @@ pub(super) async fn offset(job: Job, start: u64) -> Result<Offset, CallError> {
             CallOptions::default(),
         )
         .await?;
-    let (status, next, total) = (envelope.status, envelope.next, envelope.total);
-    let items = job.spec.items(envelope.result).map_err(|wrong| {
-        CallError::Decode(DecodeError {
-            message: format!("{}, found {}", wrong.message, wrong.value),
-            status,
-            body: envelope.body,
-        })
-    })?;
+    let (next, total) = (answer.next, answer.total);
+    let items = job
+        .spec
+        .items(answer.body(), answer.result())
+        .map_err(|wrong| {
+            answer.decode_error(format!(
+                "{}, found {}",
+                wrong.message,
+                crate::body::excerpt(&wrong.value)
+            ))
+        })?;
     // A `next` that does not move forward would loop.
     let next = next.filter(|n| *n > start && !items.is_empty());
     Ok(Offset { items, next, total })
@@ -103,9 +109,9 @@ pub(super) async fn by_id(
     let pages = pages.clamp(1, crate::MAX_BATCH);
     let (results, requests) = if job.api == ApiVersion::V3 {
         let page = page_params(&job, Value::from(after), until, "ASC");
-        let envelope = job
+        let answer = job
             .client
-            .call_raw_with(
+            .call_answer(
                 &job.method,
                 job.api,
                 Retry::Read,
@@ -113,7 +119,7 @@ pub(super) async fn by_id(
                 CallOptions::default(),
             )
             .await?;
-        (vec![Ok(envelope.result)], 1)
+        (vec![Ok(job.spec.items(answer.body(), answer.result()))], 1)
     } else {
         let last = job.spec.page_size.saturating_sub(1);
         let commands = (0..pages)
@@ -140,35 +146,34 @@ pub(super) async fn by_id(
         requests,
     };
     for (page, outcome) in results.into_iter().enumerate() {
-        let result = match outcome {
-            Ok(result) => result,
+        let items = match outcome {
+            Ok(items) => items.map_err(not_a_list)?,
             Err(error) if page == 0 => return Err(error),
             // A later page failed: go on from the last ID next time.
             Err(_) => break,
         };
-        if !take_page(&job.spec, result, page, until, &mut walk)? {
+        if !take_page(&job.spec, items, page, until, &mut walk)? {
             break;
         }
     }
     Ok(walk)
 }
 
-/// Reads one page into `walk`; whether the next page of the chain counts.
+/// Reads one page's items into `walk`; whether the next page of the chain counts.
 fn take_page(
     spec: &ListSpec,
-    result: Value,
+    got: Vec<Item>,
     page: usize,
     until: Option<i64>,
     walk: &mut Walk,
 ) -> Result<bool, CallError> {
-    let got = spec.items(result).map_err(not_a_list)?;
     let full = got.len() >= spec.page_size;
     let (mut fresh, mut previous) = (0, i64::MIN);
     for item in got {
-        let Some(id) = spec.id(&item) else {
+        let Some(id) = item.id else {
             return Err(unusable(
                 format!("an item has no `{}`", spec.id_field),
-                &item,
+                item.text(),
             ));
         };
         if id <= previous {
@@ -177,7 +182,7 @@ fn take_page(
                     "the items are not ordered by `{}`: use paging by start",
                     spec.id_field
                 ),
-                &item,
+                item.text(),
             ));
         }
         previous = id;
@@ -202,7 +207,7 @@ fn take_page(
                     "the portal ignored the `>{}` filter: use paging by start",
                     spec.id_field
                 ),
-                &Value::Null,
+                "null",
             ));
         }
         return Ok(false);
@@ -239,18 +244,20 @@ pub(super) async fn probe(job: Job, after: i64) -> Result<Probe, CallError> {
         finished: false,
         requests,
     };
-    take_page(&job.spec, first?, 0, None, &mut walk)?;
+    take_page(&job.spec, first?.map_err(not_a_list)?, 0, None, &mut walk)?;
     let low = walk
         .items
         .first()
-        .and_then(|item| job.spec.id(item))
+        .and_then(|item| item.id)
         .map(|id| (id, walk.items.len()));
     let high = match top {
-        Some(Ok(result)) => job.spec.items(result).ok().and_then(|items| {
-            let ids: Vec<i64> = items.iter().filter_map(|i| job.spec.id(i)).collect();
-            let (max, min) = (ids.iter().max()?, ids.iter().min()?);
-            Some((*max, *min, ids.len()))
-        }),
+        Some(Ok(Ok(items))) => {
+            let ids: Vec<i64> = items.iter().filter_map(|i| i.id).collect();
+            match (ids.iter().max(), ids.iter().min()) {
+                (Some(max), Some(min)) => Some((*max, *min, ids.len())),
+                _ => None,
+            }
+        }
         _ => None,
     };
     Ok(Probe {
@@ -260,14 +267,18 @@ pub(super) async fn probe(job: Job, after: i64) -> Result<Probe, CallError> {
     })
 }
 
-/// Sends list commands in one `batch` and gives each command's `result`,
-/// in order, up to the first that has none. The first command refused
-/// before it ran (the method's time budget, the rate limit) is asked again
-/// after the client's wait, up to its retry limit.
+/// What one command of a `batch` of pages gave: its items (or what was
+/// wrong with its `result`), or its error.
+type PageOutcome = Result<Result<Vec<Item>, NotAList>, CallError>;
+
+/// Sends list commands in one `batch` and gives each command's items, in
+/// order, up to the first that has neither a result nor an error. The first
+/// command refused before it ran (the method's time budget, the rate limit)
+/// is asked again after the client's wait, up to its retry limit.
 async fn run_pages(
     job: &Job,
     commands: Vec<(String, Value)>,
-) -> Result<(Vec<Result<Value, CallError>>, u64), CallError> {
+) -> Result<(Vec<PageOutcome>, u64), CallError> {
     let client = &job.client;
     let shared = client.shared();
     let cmd: Vec<(String, String)> = commands
@@ -295,9 +306,9 @@ async fn run_pages(
             halt: false,
             cmd: cmd.clone(),
         };
-        let envelope = client.execute(&spec, payload, &[&job.method]).await?;
+        let answer = client.execute(&spec, payload, &[&job.method]).await?;
         requests += 1;
-        let outcomes = read_batch(client, &job.method, &commands, envelope)?;
+        let outcomes = read_batch(job, &commands, &answer)?;
         // The first page refused before it ran: wait (the client holds the
         // method until its budget allows) and ask again.
         let refused = matches!(outcomes.first(), Some(Err(CallError::Api(api)))
@@ -310,47 +321,31 @@ async fn run_pages(
     }
 }
 
-/// A `batch` answer's results, moved out in the commands' order, up to the
-/// first command with neither a result nor an error. Each command's `time`
-/// feeds the method's time budget.
+/// A `batch` answer's pages, each read into its items, in the commands'
+/// order, up to the first command with neither a result nor an error. Each
+/// command's `time` feeds the method's time budget.
 fn read_batch(
-    client: &Client,
-    method: &str,
+    job: &Job,
     commands: &[(String, Value)],
-    envelope: crate::Envelope,
-) -> Result<Vec<Result<Value, CallError>>, CallError> {
-    let shared = client.shared();
-    let mut parts = match envelope.result {
-        Value::Object(parts)
-            if parts.contains_key("result") || parts.contains_key("result_error") =>
-        {
-            parts
-        }
-        _ => {
-            return Err(CallError::Decode(DecodeError {
-                message: format!(
-                    "the `batch` answer holds no `result` nor `result_error`; it starts `{}`",
-                    crate::body::excerpt(&envelope.body)
-                ),
-                status: envelope.status,
-                body: envelope.body,
-            }))
-        }
+    answer: &Answer,
+) -> Result<Vec<PageOutcome>, CallError> {
+    let shared = job.client.shared();
+    let method = &*job.method;
+    let Some(parts) = parts::read(answer.result()) else {
+        return Err(answer.decode_error(format!(
+            "the `batch` answer holds no `result` nor `result_error`; it starts `{}`",
+            crate::body::excerpt(&answer.shown(answer.body()))
+        )));
     };
-    let mut part = |key: &str| match parts.remove(key) {
-        Some(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    let (mut results, errors, times) = (part("result"), part("result_error"), part("result_time"));
     for (name, _) in commands {
-        if let Some(time) = times.get(name) {
-            shared.operating.record(method, time);
+        if let Some(time) = parts.time(name) {
+            shared.operating.record(method, &time);
         }
     }
     let mut outcomes = Vec::with_capacity(commands.len());
     for (name, _) in commands {
-        if let Some(error) = errors.get(name) {
-            let api = crate::batch::command_error(error);
+        if let Some(error) = parts.error(name) {
+            let api = crate::batch::command_error(&error);
             if api.code == "OPERATION_TIME_LIMIT" {
                 shared
                     .operating
@@ -359,8 +354,8 @@ fn read_batch(
             outcomes.push(Err(shared.redactor.error(CallError::Api(api))));
             continue;
         }
-        match results.remove(name) {
-            Some(result) => outcomes.push(Ok(result)),
+        match parts.result(name) {
+            Some(result) => outcomes.push(Ok(job.spec.items(answer.body(), result))),
             None => break,
         }
     }
@@ -420,13 +415,13 @@ fn not_a_list(wrong: NotAList) -> CallError {
         format!(
             "{}, found {}",
             wrong.message,
-            crate::body::excerpt(&wrong.value.to_string())
+            crate::body::excerpt(&wrong.value)
         ),
         &wrong.value,
     )
 }
 
-fn unusable(message: String, body: &Value) -> CallError {
+fn unusable(message: String, body: &str) -> CallError {
     CallError::Decode(DecodeError {
         message,
         status: 200,

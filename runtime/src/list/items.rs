@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::fetch::{self, Job, Offset, Walk};
 use super::options::{Checkpoint, Progress};
 use super::ranges::Ranges;
-use super::spec::ListSpec;
+use super::spec::{Item, ListSpec};
 use crate::auth::BoxFuture;
 use crate::client::Client;
 use crate::error::{CallError, DecodeError};
@@ -34,7 +34,7 @@ const MAX_STALLS: u32 = 3;
 
 /// One answer of a one-cursor traversal.
 struct Page {
-    items: Vec<Value>,
+    items: Vec<Item>,
     /// Where the next page starts; `None` at the end.
     next: Option<Cursor>,
     total: Option<u64>,
@@ -44,13 +44,21 @@ struct Page {
 /// A stream of a list method's items (`Result<T, CallError>`). The stream
 /// ends after the last item, or after the first error; an export resumes
 /// from [`Items::checkpoint`]. Dropping it stops every request it started.
+///
+/// Each item is decoded from its own JSON text, as the portal sent it,
+/// when it is handed out: straight into `T`, never through a
+/// [`Value`] tree unless `T` is one. `Box<serde_json::value::RawValue>`
+/// items keep that text as it is (to write it out unchanged); the ID the
+/// client read from an item is then [`Progress::last_id`] right after it
+/// (every item of an export by ID has one).
 pub struct Items<T> {
     job: Job,
     /// The one-cursor traversal's next start.
     cursor: Option<Cursor>,
     /// The traversal by ranges, when the export has more than one.
     ranges: Option<Box<Ranges>>,
-    buffer: VecDeque<Value>,
+    /// Items fetched, not yet handed out: each decoded from its text when it is.
+    buffer: VecDeque<Item>,
     pending: Option<BoxFuture<'static, Result<Page, CallError>>>,
     failed: Option<CallError>,
     /// Answers in a row that brought no item and did not end the traversal.
@@ -234,15 +242,15 @@ impl<T: DeserializeOwned> Stream for Items<T> {
         loop {
             if let Some(item) = this.buffer.pop_front() {
                 this.progress.items += 1;
-                if let Some(id) = this.job.spec.id(&item) {
+                if let Some(id) = item.id {
                     this.progress.last_id = Some(id);
                 }
-                let redactor = &this.job.client.shared().redactor;
-                let decoded = T::deserialize(&item).map_err(|e| {
+                let decoded = serde_json::from_str::<T>(item.text()).map_err(|e| {
+                    let redactor = &this.job.client.shared().redactor;
                     redactor.error(CallError::Decode(DecodeError {
-                        message: e.to_string(),
+                        message: crate::decode::message(&e),
                         status: 200,
-                        body: item.to_string(),
+                        body: item.text().to_string(),
                     }))
                 });
                 return Poll::Ready(Some(decoded));

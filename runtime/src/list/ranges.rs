@@ -21,10 +21,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use serde_json::Value;
 use tokio::task::JoinHandle;
 
 use super::fetch::{self, Job, Probe, Walk};
+use super::spec::Item;
 use crate::error::{CallError, DecodeError};
 
 /// Answers in a row that may bring nothing new before a range fails.
@@ -41,7 +41,7 @@ const MIN_DENSITY: f64 = 1e-30;
 /// What the ranges handed out since the last step.
 pub(super) struct Step {
     /// Items in ID order, following those of earlier steps.
-    pub(super) items: Vec<Value>,
+    pub(super) items: Vec<Item>,
     /// Requests that ended since the last step.
     pub(super) requests: u64,
 }
@@ -59,7 +59,7 @@ pub(super) struct Ranges {
     /// Ranges in ID order; the first is the one handed out.
     ranges: VecDeque<Range>,
     /// Items to hand out before any range's.
-    ready: Vec<Value>,
+    ready: Vec<Item>,
     requests: u64,
     failed: Option<CallError>,
 }
@@ -84,7 +84,7 @@ struct Range {
     /// The upper bound (inclusive); `None` for the last range.
     end: Option<i64>,
     /// Fetched, not yet handed out.
-    items: Vec<Value>,
+    items: Vec<Item>,
     fetched: u64,
     finished: bool,
     stalls: u32,
@@ -226,7 +226,7 @@ impl Ranges {
 
     /// The items that can go out in ID order: the probe's, then the lowest
     /// range's, and each next range's once every range below has ended.
-    fn hand_out(&mut self) -> Vec<Value> {
+    fn hand_out(&mut self) -> Vec<Item> {
         let mut items = std::mem::take(&mut self.ready);
         while let Some(lowest) = self.ranges.front_mut() {
             if items.is_empty() {

@@ -1,9 +1,13 @@
 //! What the runtime must know about a list method: where its items are and
-//! which field holds their ID.
+//! which field holds their ID; and [`Item`], one item as it came.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
+use crate::raw::{self, Shape};
 use crate::Call;
 
 /// What the runtime must know about a list method, from its page.
@@ -22,10 +26,36 @@ pub struct ListSpec {
     pub page_size: usize,
 }
 
-/// A `result` that holds no list of items: what was wrong, and the value.
+/// A `result` that holds no list of items: what was wrong, and the value's text.
 pub(super) struct NotAList {
     pub(super) message: String,
-    pub(super) value: Value,
+    pub(super) value: String,
+}
+
+/// One item of a list as it came: its JSON text within its answer's body
+/// (which it shares with the other items of that answer), and its ID.
+#[derive(Clone)]
+pub(super) struct Item {
+    body: Arc<String>,
+    span: Range<usize>,
+    /// The ID field's value, when it holds an integer.
+    pub(super) id: Option<i64>,
+}
+
+impl Item {
+    /// The item's JSON text.
+    pub(super) fn text(&self) -> &str {
+        self.body.get(self.span.clone()).unwrap_or("null")
+    }
+}
+
+impl fmt::Debug for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Item")
+            .field("id", &self.id)
+            .field("bytes", &self.span.len())
+            .finish()
+    }
 }
 
 impl ListSpec {
@@ -58,39 +88,50 @@ impl ListSpec {
         self
     }
 
-    /// The items of one page's `result`, moved out of it (nothing is copied).
-    pub(super) fn items(&self, result: Value) -> Result<Vec<Value>, NotAList> {
+    /// The items of one page's `result` (`result`, a slice of `body`),
+    /// each as its slice of `body` with its ID.
+    pub(super) fn items(&self, body: &Arc<String>, result: &str) -> Result<Vec<Item>, NotAList> {
+        let not_a_list = |message: String, value: &str| NotAList {
+            message,
+            value: value.to_string(),
+        };
         let inner = match &self.items_key {
             None => result,
-            Some(key) => match result {
-                Value::Object(mut map) => map.remove(key).unwrap_or(Value::Array(Vec::new())),
-                Value::Array(a) if a.is_empty() => Value::Array(a),
-                other => {
-                    return Err(NotAList {
-                        message: format!("expected an object with `{key}`"),
-                        value: other,
-                    })
+            Some(key) => match raw::shape(result) {
+                Ok(Shape::Object(members)) => raw::member(&members, key).unwrap_or("[]"),
+                Ok(Shape::Array(items)) if items.is_empty() => "[]",
+                _ => {
+                    return Err(not_a_list(
+                        format!("expected an object with `{key}`"),
+                        result,
+                    ))
                 }
             },
         };
-        match inner {
-            Value::Array(items) => Ok(items),
+        let texts = match raw::shape(inner) {
+            Ok(Shape::Array(items)) => items,
             // Some portals send an empty list as `{}`, or a keyed object of items.
-            Value::Object(map) => Ok(map.into_iter().map(|(_, v)| v).collect()),
-            Value::Null => Ok(Vec::new()),
-            other => Err(NotAList {
-                message: "expected a list of items".into(),
-                value: other,
-            }),
-        }
+            Ok(Shape::Object(members)) => members.into_iter().map(|(_, v)| v).collect(),
+            Ok(Shape::Null) => Vec::new(),
+            _ => return Err(not_a_list("expected a list of items".into(), inner)),
+        };
+        texts
+            .into_iter()
+            .map(|text| {
+                let span = raw::span(body, text)
+                    .ok_or_else(|| not_a_list("an item outside its answer".into(), text))?;
+                Ok(Item {
+                    id: self.id(text),
+                    body: body.clone(),
+                    span,
+                })
+            })
+            .collect()
     }
 
     /// An item's ID: a number or numeric text.
-    pub(super) fn id(&self, item: &Value) -> Option<i64> {
-        let value = item.get(&self.id_field)?;
-        value
-            .as_i64()
-            .or_else(|| value.as_str()?.trim().parse().ok())
+    pub(super) fn id(&self, item: &str) -> Option<i64> {
+        raw::id(item, &self.id_field)
     }
 }
 
@@ -119,21 +160,46 @@ pub trait ListMethod: Call {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn items_are_found_bare_or_wrapped_and_ids_read_leniently() {
+        let items = |spec: &ListSpec, text: &str| {
+            let body = Arc::new(text.to_string());
+            spec.items(&body, &body.clone()).map(|items| {
+                items
+                    .iter()
+                    .map(|i| (i.text().to_string(), i.id))
+                    .collect::<Vec<_>>()
+            })
+        };
         let bare = ListSpec::new("ID");
-        assert_eq!(bare.items(json!([{"ID": "3"}])).ok().unwrap().len(), 1);
-        assert_eq!(bare.id(&json!({"ID": "3"})), Some(3));
+        assert_eq!(
+            items(&bare, r#"[{"ID": "3"}]"#).ok().unwrap(),
+            vec![(r#"{"ID": "3"}"#.to_string(), Some(3))]
+        );
+        assert_eq!(bare.id(r#"{"ID": "3"}"#), Some(3));
         let tasks = ListSpec::new("id").items_in("tasks");
-        let wrapped = tasks.items(json!({"tasks": [{"id": 4}, {"id": 5}]}));
-        assert_eq!(wrapped.ok().unwrap().len(), 2);
-        assert_eq!(tasks.items(json!([])).ok().unwrap().len(), 0);
-        assert_eq!(tasks.id(&json!({"id": 4})), Some(4));
-        let Err(wrong) = bare.items(json!(5)) else {
+        let wrapped = items(&tasks, r#"{"tasks": [{"id": 4}, {"id": 5}]}"#)
+            .ok()
+            .unwrap();
+        assert_eq!(
+            wrapped.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+            vec![Some(4), Some(5)]
+        );
+        assert_eq!(items(&tasks, "[]").ok().unwrap().len(), 0);
+        assert_eq!(items(&tasks, r#"{"other": 1}"#).ok().unwrap().len(), 0);
+        assert_eq!(
+            items(&bare, r#"{"7": {"ID": 7}, "8": {"ID": 8}}"#)
+                .ok()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(items(&bare, "null").ok().unwrap().len(), 0);
+        let Err(wrong) = items(&bare, "5") else {
             panic!("a number is not a list")
         };
-        assert_eq!(wrong.value, json!(5));
+        assert_eq!(wrong.value, "5");
+        assert!(items(&tasks, "[1]").is_err());
     }
 }

@@ -7,6 +7,8 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use super::record::Helper;
+
 /// An object keyed by data: `{"17": {...}, "23": {...}}`, `{"TITLE": {...}}`.
 pub type Map<T> = BTreeMap<String, T>;
 
@@ -54,6 +56,15 @@ pub mod map {
     ) -> Result<Map<T>, D::Error> {
         entries(Value::deserialize(deserializer)?).map_err(D::Error::custom)
     }
+    /// This helper, for a struct's table of fields.
+    #[doc(hidden)]
+    pub enum Reader {}
+    impl<T: DeserializeOwned> Helper<Map<T>> for Reader {
+        #[inline]
+        fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Map<T>, D::Error> {
+            deserialize(deserializer)
+        }
+    }
 }
 
 /// `opt_map`: an optional keyed object; null reads as `None`.
@@ -75,6 +86,15 @@ pub mod opt_map {
             return Ok(None);
         }
         entries(value).map(Some).map_err(D::Error::custom)
+    }
+    /// This helper, for a struct's table of fields.
+    #[doc(hidden)]
+    pub enum Reader {}
+    impl<T: DeserializeOwned> Helper<Option<Map<T>>> for Reader {
+        #[inline]
+        fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Map<T>>, D::Error> {
+            deserialize(deserializer)
+        }
     }
 }
 

@@ -3,189 +3,398 @@
 //! A derived `Deserialize`/`Serialize` is a visitor and a field enum per
 //! struct, with a `with` adapter per field: thousands of lines of Rust per
 //! scope, each type-checked, borrow-checked and compiled. `__record!`
-//! instead writes two small functions per struct that read and write a JSON
-//! object field by field through the functions here. These are generic
-//! only over a field's type and its wire helper, so the compiler makes one
-//! copy per field *type* in a crate, not one per field.
+//! instead implements [`Record`] for each struct (a table of wire names,
+//! which fields are required, and a `fill` that reads field `i` into its
+//! slot with its wire helper) and one small function per direction; the
+//! visitor, the key matching and the checks are written once, here,
+//! generic over the struct and the deserializer only.
+//!
+//! Each field is read straight from the deserializer into its typed slot,
+//! as the derive's `with` adapter did: no field is gathered into a
+//! [`Value`] first (only the map of other keys holds values as they are).
 //!
 //! The behaviour is that of the derive they replace (`#[serde(with = ...)]`
 //! per field, `default` and `skip_serializing_if = "Option::is_none"` for
 //! optional fields, `flatten` for the map of unnamed keys):
-//! - an object is read key by key into a slot per field; a missing
-//!   required field is an error (``missing field `ID` ``), a missing
-//!   optional one is `None`, a key given twice is an error, unnamed keys go
-//!   to the struct's map of other keys or are ignored when it has none;
+//! - an object is read key by key, each named field with its helper as its
+//!   key comes; a missing required field is an error (``missing field `ID` ``),
+//!   a missing optional one is `None`, a key given twice is an error,
+//!   unnamed keys go to the struct's map of other keys or are ignored when
+//!   it has none;
 //! - a struct without such a map is also read from an array, by position
-//!   (as serde reads a struct from a sequence); `[]` is then a struct of
-//!   missing fields;
+//!   (as serde reads a struct from a sequence): a missing optional field is
+//!   `None`, a missing required one an error (`invalid length 0, expected
+//!   struct X with 2 elements`);
 //! - a field's lenient reading is its wire helper's, with the helper's
 //!   error (`expected an integer, found "abc"`), as the derive gave it;
 //! - fields are written in declaration order, then the other keys; `None`
 //!   is not written.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::de::{
+    DeserializeSeed, Error as _, Expected, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor,
+};
 use serde::ser::Error as _;
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// A JSON object being read into, or written from, a struct.
+/// A JSON object being written from a struct.
 pub type Object = Map<String, Value>;
-
-/// A wire helper's `deserialize` for a JSON value.
-pub type Read<T> = fn(Value) -> Result<T, serde_json::Error>;
 
 /// A wire helper's `serialize` into a JSON value.
 pub type Write<T> = fn(&T, serde_json::value::Serializer) -> Result<Value, serde_json::Error>;
 
-/// The fields of a struct being read: the value of each named field in
-/// declaration order (taken one after the other by [`required`] and
-/// [`optional`], in the order the struct literal names them) and the keys
-/// no field names.
-#[derive(Debug)]
-pub struct Fields {
-    names: &'static [&'static str],
-    slots: Vec<Option<Value>>,
-    next: usize,
-    rest: BTreeMap<String, Value>,
+/// A wire helper as a type: what its `deserialize` reads a field of type
+/// `T` with. Each helper module has one (`wire::opt_int::Reader`).
+pub trait Helper<T> {
+    /// Reads the field's value from `deserializer`.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error>;
 }
 
-impl Fields {
-    /// The value of the next field, which is `wire`.
-    fn take(&mut self, wire: &'static str) -> Option<Value> {
-        let at = self.next;
-        self.next += 1;
-        debug_assert_eq!(self.names.get(at), Some(&wire), "fields taken out of order");
-        self.slots.get_mut(at).and_then(Option::take)
+/// A struct declared with `__record!`: its table of fields and how each is
+/// read. Every field's type has a default, which stands until its key comes.
+pub trait Record: Default {
+    /// The struct's name, for messages (`expected struct Lead`).
+    const NAME: &'static str;
+    /// The fields' wire names, in declaration order.
+    const FIELDS: &'static [&'static str];
+    /// Whether each field (in the same order) is required.
+    const REQUIRED: &'static [bool];
+    /// Whether the struct keeps the keys no field names (`.. rest`); such a
+    /// struct is read from an object only.
+    const OPEN: bool;
+    /// A filter of the fields' names, made at compile time: a key whose bit
+    /// is clear names no field, so most unnamed keys (`UF_...`) are told
+    /// apart without comparing them with every name.
+    const FILTER: u128 = name_filter(Self::FIELDS);
+    /// Reads field `at` from `source` into its slot with the field's
+    /// helper; `false` when `at` is no field or the source has no more values.
+    fn fill<'de, S: Source<'de>>(&mut self, at: usize, source: S) -> Result<bool, S::Error>;
+    /// The map of other keys, when the struct keeps them.
+    fn rest(&mut self) -> Option<&mut BTreeMap<String, Value>>;
+}
+
+/// Where [`Record::fill`] reads a field's value from: the value of an
+/// object's key, or the next element of an array.
+pub trait Source<'de> {
+    /// The deserializer's error.
+    type Error: serde::de::Error;
+    /// Reads the next value with helper `H` into `slot`; `false` when there
+    /// is none (an array's end).
+    fn read<T, H: Helper<T>>(self, slot: &mut T) -> Result<bool, Self::Error>;
+}
+
+/// The value of the key just read.
+pub struct MapValue<'a, A>(&'a mut A);
+
+impl<'de, A: MapAccess<'de>> Source<'de> for MapValue<'_, A> {
+    type Error = A::Error;
+    #[inline]
+    fn read<T, H: Helper<T>>(self, slot: &mut T) -> Result<bool, A::Error> {
+        *slot = self.0.next_value_seed(Slot::<T, H>(PhantomData))?;
+        Ok(true)
     }
 }
 
-/// Reads the fields of a struct, as serde's derive asks for them:
-/// `deserialize_struct` with the field names (`names`, in order, which
-/// callers such as [`read_params`](crate::read_params) probe, and by which
-/// an array is read by position), or `deserialize_map` when the struct keeps
-/// other keys (`rest` names that map), which reads from an object only.
-pub fn object<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    name: &'static str,
-    names: &'static [&'static str],
-    rest: &[&'static str],
-) -> Result<Fields, D::Error> {
-    let visitor = FieldsVisitor {
-        name,
-        names,
-        open: !rest.is_empty(),
-    };
-    if visitor.open {
-        deserializer.deserialize_map(visitor)
-    } else {
-        deserializer.deserialize_struct(name, names, visitor)
-    }
-}
+/// The next element of an array.
+pub struct SeqElement<'a, A>(&'a mut A);
 
-/// Sorts a struct's object into its fields' slots and the other keys.
-struct FieldsVisitor {
-    name: &'static str,
-    names: &'static [&'static str],
-    /// The struct keeps other keys (and so is not read from an array).
-    open: bool,
-}
-
-impl FieldsVisitor {
-    fn fields(&self) -> Fields {
-        Fields {
-            names: self.names,
-            slots: vec![None; self.names.len()],
-            next: 0,
-            rest: BTreeMap::new(),
+impl<'de, A: SeqAccess<'de>> Source<'de> for SeqElement<'_, A> {
+    type Error = A::Error;
+    #[inline]
+    fn read<T, H: Helper<T>>(self, slot: &mut T) -> Result<bool, A::Error> {
+        match self.0.next_element_seed(Slot::<T, H>(PhantomData))? {
+            Some(value) => {
+                *slot = value;
+                Ok(true)
+            }
+            None => Ok(false),
         }
     }
 }
 
-impl<'de> Visitor<'de> for FieldsVisitor {
-    type Value = Fields;
+/// A field's value read by its helper, as a seed.
+struct Slot<T, H>(PhantomData<fn() -> (T, H)>);
 
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "struct {}", self.name)
+impl<'de, T, H: Helper<T>> DeserializeSeed<'de> for Slot<T, H> {
+    type Value = T;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        H::read(deserializer)
+    }
+}
+
+/// Reads a struct as serde's derive asks for it: `deserialize_struct` with
+/// the field names (which callers such as [`read_params`](crate::read_params)
+/// probe, and by which an array is read by position), or `deserialize_map`
+/// when the struct keeps other keys, which reads from an object only.
+pub fn read<'de, R: Record, D: Deserializer<'de>>(deserializer: D) -> Result<R, D::Error> {
+    let visitor = RecordVisitor::<R>(PhantomData);
+    if R::OPEN {
+        deserializer.deserialize_map(visitor)
+    } else {
+        deserializer.deserialize_struct(R::NAME, R::FIELDS, visitor)
+    }
+}
+
+struct RecordVisitor<R>(PhantomData<fn() -> R>);
+
+impl<'de, R: Record> Visitor<'de> for RecordVisitor<R> {
+    type Value = R;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", R::NAME)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
-        let mut fields = self.fields();
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<R, A::Error> {
+        let mut record = R::default();
+        let mut seen = Seen::new(R::FIELDS.len());
         // Portals send fields in the order the page lists them, which is the
         // struct's: the field after the last one found is tried first.
-        let mut guess = 0;
-        while let Some(key) = access.next_key::<String>()? {
-            let at = match self.names.get(guess) {
-                Some(name) if *name == key => Some(guess),
-                _ => self.names.iter().position(|name| *name == key),
-            };
-            if let Some(at) = at {
-                guess = at + 1;
-            }
-            match at {
-                Some(at) if fields.slots[at].is_some() => {
-                    return Err(A::Error::duplicate_field(self.names[at]));
+        let mut key = Key {
+            names: R::FIELDS,
+            filter: R::FILTER,
+            guess: 0,
+            keep: R::OPEN,
+        };
+        while let Some(found) = access.next_key_seed(key)? {
+            match found {
+                Found::Field(at) => {
+                    key.guess = at + 1;
+                    if !seen.insert(at) {
+                        return Err(A::Error::duplicate_field(R::FIELDS[at]));
+                    }
+                    record.fill(at, MapValue(&mut access))?;
                 }
-                Some(at) => fields.slots[at] = Some(access.next_value()?),
-                None if self.open => {
-                    let value = access.next_value()?;
-                    fields.rest.insert(key, value);
+                Found::Other(name) => {
+                    let value: Value = access.next_value()?;
+                    if let Some(rest) = record.rest() {
+                        rest.insert(name, value);
+                    }
                 }
-                None => {
+                Found::Ignored => {
                     access.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(fields)
+        let missing = R::REQUIRED
+            .iter()
+            .zip(R::FIELDS)
+            .enumerate()
+            .find(|(at, (required, _))| **required && !seen.contains(*at));
+        match missing {
+            Some((_, (_, name))) => Err(A::Error::missing_field(name)),
+            None => Ok(record),
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
-        if self.open {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<R, A::Error> {
+        if R::OPEN {
             return Err(A::Error::invalid_type(Unexpected::Seq, &self));
         }
-        let mut fields = self.fields();
-        for slot in fields.slots.iter_mut() {
-            match access.next_element::<Value>()? {
-                Some(value) => *slot = Some(value),
-                None => break,
+        let mut record = R::default();
+        let mut ended = false;
+        for (at, required) in R::REQUIRED.iter().enumerate() {
+            ended = ended || !record.fill(at, SeqElement(&mut access))?;
+            if ended && *required {
+                return Err(A::Error::invalid_length(at, &Length::<R>(PhantomData)));
             }
         }
         // Elements beyond the fields: the deserializer reports them
         // (serde_json: "invalid length N, expected fewer elements in array").
-        Ok(fields)
+        Ok(record)
     }
 }
 
-/// Takes the next field, which is required, and reads it with its helper.
-pub fn required<T>(
-    fields: &mut Fields,
-    wire: &'static str,
-    read: Read<T>,
-) -> Result<T, serde_json::Error> {
-    match fields.take(wire) {
-        Some(value) => read(value),
-        None => Err(serde_json::Error::missing_field(wire)),
+/// What an array read as struct `R` should have held: `struct R with N elements`.
+struct Length<R>(PhantomData<fn() -> R>);
+
+impl<R: Record> Expected for Length<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = R::FIELDS.len();
+        let plural = if n == 1 { "" } else { "s" };
+        write!(f, "struct {} with {n} element{plural}", R::NAME)
     }
 }
 
-/// Takes the next field, which is optional: `None` when the key is
-/// missing, else what its helper reads (which may be `None` for a blank
-/// value).
-pub fn optional<T>(
-    fields: &mut Fields,
-    wire: &'static str,
-    read: Read<Option<T>>,
-) -> Result<Option<T>, serde_json::Error> {
-    match fields.take(wire) {
-        Some(value) => read(value),
-        None => Ok(None),
+/// The fields read so far.
+enum Seen {
+    /// Up to 128 fields: a bit each.
+    Few(u128),
+    /// More.
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(fields: usize) -> Seen {
+        if fields <= 128 {
+            Seen::Few(0)
+        } else {
+            Seen::Many(vec![false; fields])
+        }
+    }
+
+    /// Marks field `at`; `false` when it was already read.
+    fn insert(&mut self, at: usize) -> bool {
+        match self {
+            Seen::Few(bits) => {
+                let bit = 1u128 << (at % 128);
+                let fresh = *bits & bit == 0;
+                *bits |= bit;
+                fresh
+            }
+            Seen::Many(flags) => match flags.get_mut(at) {
+                Some(flag) => !std::mem::replace(flag, true),
+                None => true,
+            },
+        }
+    }
+
+    fn contains(&self, at: usize) -> bool {
+        match self {
+            Seen::Few(bits) => at < 128 && *bits & (1u128 << at) != 0,
+            Seen::Many(flags) => flags.get(at).copied().unwrap_or(false),
+        }
     }
 }
 
-/// The keys no field took, as the struct's map of other keys.
-pub fn rest(fields: Fields) -> BTreeMap<String, Value> {
-    fields.rest
+/// A key of the object being read: a field's index, another key to keep,
+/// or one to skip. Matched without copying the key unless it is kept.
+#[derive(Clone, Copy)]
+struct Key {
+    names: &'static [&'static str],
+    /// [`Record::FILTER`].
+    filter: u128,
+    /// The field tried first.
+    guess: usize,
+    /// Keys that name no field are kept (the struct has a map of them).
+    keep: bool,
+}
+
+enum Found {
+    Field(usize),
+    Other(String),
+    Ignored,
+}
+
+impl Key {
+    #[inline(always)]
+    fn find(&self, key: &str) -> Option<usize> {
+        let key = key.as_bytes();
+        if let Some(name) = self.names.get(self.guess) {
+            if same(name.as_bytes(), key) {
+                return Some(self.guess);
+            }
+        }
+        if self.filter & (1 << name_bit(key)) == 0 {
+            return None;
+        }
+        // Length and first byte first: most names differ in one of them.
+        let first = key.first();
+        self.names.iter().position(|name| {
+            let name = name.as_bytes();
+            name.len() == key.len() && name.first() == first && same(name, key)
+        })
+    }
+}
+
+/// The filter of `names` ([`Record::FILTER`]): the bit of each name set.
+pub const fn name_filter(names: &[&str]) -> u128 {
+    let mut filter = 0u128;
+    let mut at = 0;
+    while at < names.len() {
+        filter |= 1 << name_bit(names[at].as_bytes());
+        at += 1;
+    }
+    filter
+}
+
+/// A name's bit in a filter: a mix of its length and its first and last bytes.
+#[inline(always)]
+const fn name_bit(name: &[u8]) -> u32 {
+    let (first, last) = match (name.first(), name.last()) {
+        (Some(first), Some(last)) => (*first as u32, *last as u32),
+        _ => (0, 0),
+    };
+    let mixed = (name.len() as u32)
+        .wrapping_mul(0x9E37_79B1)
+        .wrapping_add(first.wrapping_mul(0x85EB_CA6B))
+        .wrapping_add(last.wrapping_mul(0xC2B2_AE35));
+    mixed >> 25
+}
+
+/// Whether two names are the same. Names are short: up to 16 bytes they
+/// are compared as two overlapping words each, without a call to compare
+/// memory.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| -> u64 {
+        let mut word = [0u8; 8];
+        if let Some(part) = bytes.get(at..at + 8) {
+            word.copy_from_slice(part);
+        }
+        u64::from_le_bytes(word)
+    };
+    let half = |bytes: &[u8], at: usize| -> u32 {
+        let mut word = [0u8; 4];
+        if let Some(part) = bytes.get(at..at + 4) {
+            word.copy_from_slice(part);
+        }
+        u32::from_le_bytes(word)
+    };
+    let n = a.len();
+    if (8..=16).contains(&n) {
+        word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+    } else if (4..8).contains(&n) {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a == b
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Found;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Found;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Found, E> {
+        Ok(match self.find(key) {
+            Some(at) => Found::Field(at),
+            None if self.keep => Found::Other(key.to_owned()),
+            None => Found::Ignored,
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Found, E> {
+        Ok(match self.find(&key) {
+            Some(at) => Found::Field(at),
+            None if self.keep => Found::Other(key),
+            None => Found::Ignored,
+        })
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Found, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) if self.keep => Ok(Found::Other(String::from_utf8_lossy(key).into_owned())),
+            Err(_) => Ok(Found::Ignored),
+        }
+    }
 }
 
 /// Writes a required field.
@@ -216,13 +425,6 @@ pub fn put_some<T>(
 /// Writes the struct's other keys after its fields.
 pub fn put_rest(map: &mut Object, rest: &BTreeMap<String, Value>) {
     map.extend(rest.iter().map(|(k, v)| (k.clone(), v.clone())));
-}
-
-/// Ends reading a struct: the error, if any, in the deserializer's type.
-pub fn finish<'de, T, D: Deserializer<'de>>(
-    read: Result<T, serde_json::Error>,
-) -> Result<T, D::Error> {
-    read.map_err(D::Error::custom)
 }
 
 /// Ends writing a struct: the object it was written to, serialized.
@@ -295,6 +497,34 @@ mod tests {
             scalar.to_string(),
             "invalid type: integer `5`, expected struct Closed"
         );
+    }
+
+    #[test]
+    fn every_name_is_found_and_unnamed_keys_are_not() {
+        let names: &'static [&'static str] = &[
+            "ID",
+            "TITLE",
+            "a",
+            "",
+            "UF_CRM_1",
+            "PHONE",
+            "x_\u{e9}t\u{e9}",
+            "DATE_CREATE_LONG_NAME",
+        ];
+        let key = |guess| super::Key {
+            names,
+            filter: super::name_filter(names),
+            guess,
+            keep: true,
+        };
+        for guess in 0..=names.len() {
+            for (at, name) in names.iter().enumerate() {
+                assert_eq!(key(guess).find(name), Some(at), "{name}");
+            }
+            for other in ["id", "UF_CRM_2", "TITL", "TITLES", "b", "x_et\u{e9}"] {
+                assert_eq!(key(guess).find(other), None, "{other}");
+            }
+        }
     }
 
     #[test]
