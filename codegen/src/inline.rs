@@ -206,6 +206,30 @@ pub fn plain_collapsed(text: &str) -> String {
     }
 }
 
+/// [`plain_collapsed`], and whether [`plain`] read markup in `text`. Every
+/// markup it reads (a code span, bold, a link, an escape, a tag) shortens
+/// the text, so a plain text as long as `text` is `text` itself: telling
+/// costs no second look at the bytes.
+pub fn plain_collapsed_marked(text: &str) -> (String, bool) {
+    let plain = plain(text);
+    let marked = plain.len() != text.len();
+    if is_collapsed(&plain) {
+        (plain, marked)
+    } else {
+        (collapse(&plain), marked)
+    }
+}
+
+/// `text` with runs of whitespace made one space, trimmed: [`collapse`],
+/// with the copy as it is when there is nothing to collapse.
+pub fn collapsed(text: &str) -> String {
+    if is_collapsed(text) {
+        text.to_string()
+    } else {
+        collapse(text)
+    }
+}
+
 /// Whether [`collapse`] would give `text` back unchanged.
 fn is_collapsed(text: &str) -> bool {
     let mut after_space = true;
@@ -255,6 +279,27 @@ mod tests {
         );
         assert_eq!(plain("a < b and x<y"), "a < b and x<y");
         assert_eq!(plain("[{#T}](./x.md)"), "");
+    }
+
+    #[test]
+    fn markup_is_told_by_the_plain_text_being_shorter() {
+        for (text, marked) in [
+            ("plain words, a < b, x_y, 2 * 3", false),
+            ("[not a link] and *one*", false),
+            ("a lone ` backtick", true),
+            ("`code`", true),
+            ("**bold**", true),
+            ("[a link](x.md)", true),
+            ("a\\_b", true),
+            ("line<br>break", true),
+            ("![image](x.png)", true),
+            ("NAME^*^", true),
+        ] {
+            assert_eq!(plain_collapsed_marked(text).1, marked, "{text:?}");
+            assert_eq!(plain_collapsed_marked(text).0, plain_collapsed(text));
+        }
+        assert_eq!(collapsed(" a  b "), "a b");
+        assert_eq!(collapsed("a b"), "a b");
     }
 
     #[test]

@@ -119,6 +119,27 @@ impl<'b> Links<'b> {
         self.problems.borrow().clone()
     }
 
+    /// The folder of the file `text` (a slice of a line) was read from,
+    /// relative to the page's folder ([`super::prose::offset`]): the page
+    /// itself or an include of it, or a linked dictionary. `None` for the
+    /// page's own folder and for text of no file this page read.
+    pub fn offset_of(&self, text: &str) -> Option<String> {
+        let source = self.source?;
+        let at = text.as_ptr() as usize;
+        let within = |t: &str| {
+            let start = t.as_ptr() as usize;
+            (start..=start + t.len()).contains(&at)
+        };
+        if source.texts.iter().any(|t| within(t)) {
+            return super::prose::offset_in(source, text);
+        }
+        let docs = self.docs.borrow();
+        let doc = docs
+            .iter()
+            .find(|doc| doc.source.texts.first().is_some_and(|t| within(t)))?;
+        super::prose::offset(source.files.first()?, &doc.path)
+    }
+
     /// The linked files that were read.
     pub fn read(&self) -> Vec<PathBuf> {
         self.docs.borrow().iter().map(|d| d.path.clone()).collect()

@@ -15,6 +15,7 @@ mod guard;
 mod linked;
 mod names;
 mod outcome;
+pub mod prose;
 mod reconcile;
 mod result;
 mod rows;
@@ -179,6 +180,8 @@ fn read_method(
         scope: page.scope.clone(),
         who_can_execute: page.who_can_execute.clone(),
         description: page.description.clone(),
+        markdown: page.markdown.clone(),
+        page: prose::page_path(source),
         params,
         result,
         errors,

@@ -1,6 +1,7 @@
 //! The page's frame: title, scope, who may call, introduction, and the
 //! second-level sections of both page generations.
 
+use super::prose::{self, Prose};
 use crate::blocks::Block;
 use crate::inline;
 use crate::source::Source;
@@ -46,6 +47,8 @@ pub struct Page<'b> {
     pub headings: Vec<(usize, String)>,
     /// Introduction paragraphs before the first section.
     pub description: String,
+    /// Their Markdown, when they have markup ([`super::prose`]).
+    pub markdown: Option<String>,
     /// Second-level sections in order.
     pub sections: Vec<Section<'b>>,
     /// What a deprecation note in the introduction says, if there is one.
@@ -150,7 +153,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     };
     let mut current: Option<(SectionKind, usize)> = None;
     let mut intro_done = false;
-    let mut description = Vec::new();
+    let mut description = Prose::new();
     for (index, block) in blocks.iter().enumerate() {
         if let Block::Heading { level, text, .. } = block {
             page.headings
@@ -182,7 +185,17 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                         .is_some_and(|p| in_note.get(p.at) == Some(&true)) =>
             {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
-                description.push(inline::plain_collapsed(&text.join(" ")));
+                let text = text.join(" ");
+                // A paragraph of an include (rare) has links relative to the
+                // include's folder: rebased onto the page's before reading.
+                let offset = match lines.first() {
+                    Some(first) if text.contains("](") => prose::offset_in(source, first.text),
+                    _ => None,
+                };
+                match offset {
+                    Some(offset) => description.push("\n\n", "", &prose::rebase(&text, &offset)),
+                    None => description.push("\n\n", "", &text),
+                }
             }
             _ => {}
         }
@@ -194,7 +207,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
             start,
         });
     }
-    page.description = description.join("\n\n");
+    (page.description, page.markdown) = description.finish();
     page
 }
 
