@@ -45,7 +45,8 @@ impl BoundPages {
 /// What a doc's links are resolved against.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DocLinks<'a> {
-    /// The page the text is from, under its docs root (`Method::page`).
+    /// The page the text is from, under its docs root (`Method::page`,
+    /// which a URL holds as it is).
     pub page: Option<&'a str>,
     /// The pages bound in the same tree, when the text's page is bound in one.
     pub bound: Option<&'a BoundPages>,
@@ -73,126 +74,181 @@ impl<'a> DocLinks<'a> {
     /// written as a link destination may hold it; `None` when it leads
     /// nowhere rustdoc can follow.
     pub fn resolve(&self, dest: &str) -> Option<String> {
+        let mut out = String::new();
+        self.write(dest, &mut out).then_some(out)
+    }
+
+    /// [`DocLinks::resolve`], appended to `out`; `false`, with `out` as it
+    /// was, when the link leads nowhere.
+    pub fn write(&self, dest: &str, out: &mut String) -> bool {
+        let start = out.len();
         let dest = dest.trim();
+        let written = self.write_unencoded(dest, out);
+        if !written {
+            out.truncate(start);
+        } else if dest.bytes().any(|b| ENCODE[usize::from(b)]) {
+            // The site and the page's path (`Method::page`) need no encoding.
+            let url = out.split_off(start);
+            encode_into(&url, out);
+        }
+        written
+    }
+
+    fn write_unencoded(&self, dest: &str, out: &mut String) -> bool {
         if dest.is_empty() {
-            return None;
+            return false;
         }
         if let Some(scheme) = prose::scheme(dest) {
             let web = ["http", "https", "mailto"]
                 .iter()
                 .any(|s| scheme.eq_ignore_ascii_case(s));
-            return web.then(|| encoded(dest));
+            if web {
+                out.push_str(dest);
+            }
+            return web;
         }
         if dest.starts_with("//") {
-            return Some(encoded(&format!("https:{dest}")));
+            out.push_str("https:");
+            out.push_str(dest);
+            return true;
         }
-        let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
-        let path = path.split('?').next().unwrap_or(path);
-        let under_root = if path.is_empty() {
-            self.page?.to_string()
-        } else if let Some(from_root) = path.strip_prefix('/') {
-            joined("", from_root)?
-        } else {
-            let page = self.page?;
-            joined(page.rsplit_once('/').map_or("", |(dir, _)| dir), path)?
+        let bytes = dest.as_bytes();
+        let (path, anchor) = match memchr::memchr2(b'#', b'?', bytes) {
+            None => (dest, ""),
+            Some(k) => {
+                let anchor = memchr::memchr(b'#', &bytes[k..]).map_or("", |a| &dest[k + a + 1..]);
+                (&dest[..k], anchor)
+            }
         };
-        let page = page_of(&under_root);
-        if let Some(module) = self.bound.and_then(|b| b.module(&page)) {
-            return Some(intra_doc(self.scope, module));
-        }
-        let mut url = String::with_capacity(SITE.len() + page.len() + anchor.len() + 6);
-        url.push_str(SITE);
-        match page.strip_suffix(".md") {
-            Some(stem) => {
-                url.push_str(stem);
-                url.push_str(".html");
-            }
-            None => url.push_str(&under_root),
-        }
-        if !anchor.is_empty() {
-            url.push('#');
-            url.push_str(anchor);
-        }
-        Some(encoded(&url))
-    }
-}
-
-/// `dir` and the relative `path` joined, `.` and `..` resolved, as a path
-/// under the docs root; `None` when it climbs above the root.
-fn joined(dir: &str, path: &str) -> Option<String> {
-    let mut segments: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    let last = path.split('/').count() - 1;
-    let mut trailing_slash = false;
-    for (k, segment) in path.split('/').enumerate() {
-        match segment {
-            "" | "." => trailing_slash = k == last,
-            ".." => {
-                segments.pop()?;
-                trailing_slash = k == last;
-            }
-            other => {
-                segments.push(other);
-                trailing_slash = false;
-            }
-        }
-    }
-    let mut joined = segments.join("/");
-    if trailing_slash && !joined.is_empty() {
-        joined.push('/');
-    }
-    Some(joined)
-}
-
-/// The page a path under the root names: `.html` read as the `.md` it is
-/// published from, a folder as its `index.md`.
-fn page_of(under_root: &str) -> String {
-    if let Some(stem) = under_root.strip_suffix(".html") {
-        format!("{stem}.md")
-    } else if under_root.is_empty() || under_root.ends_with('/') {
-        format!("{under_root}index.md")
-    } else {
-        under_root.to_string()
-    }
-}
-
-/// The intra-doc destination of the module `target` from the module
-/// `scope` (both from the tree's top): up by `super` to their common
-/// ancestor, then down. `mod@` says a module is meant, never a function or
-/// a type of the same name.
-fn intra_doc(scope: &[String], target: &[String]) -> String {
-    let common = scope.iter().zip(target).take_while(|(a, b)| a == b).count();
-    let ups = scope.len() - common;
-    let mut path = String::from("mod@");
-    let mut segments: Vec<&str> = if ups == 0 {
-        vec!["self"]
-    } else {
-        vec!["super"; ups]
-    };
-    segments.extend(target[common..].iter().map(String::as_str));
-    path.push_str(&segments.join("::"));
-    path
-}
-
-/// `url` as a link destination holds it: what would end it or read as
-/// markup (spaces, parentheses, angle brackets, quotes, backslashes,
-/// controls) percent-encoded.
-fn encoded(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        match c {
-            ' ' | '(' | ')' | '<' | '>' | '"' | '\\' | '`' | '[' | ']' => {
-                out.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_control() => {
-                let mut bytes = [0; 4];
-                for b in c.encode_utf8(&mut bytes).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
+        // The site's URL, built in place: the path under the root first.
+        out.reserve(SITE.len() + self.page.map_or(0, str::len) + dest.len() + 8);
+        out.push_str(SITE);
+        let root = out.len();
+        match (path.strip_prefix('/'), self.page) {
+            (Some(from_root), _) => {
+                if !push_path(out, root, from_root) {
+                    return false;
                 }
             }
-            c => out.push(c),
+            (None, None) => return false,
+            (None, Some(page)) if path.is_empty() => out.push_str(page),
+            (None, Some(page)) => {
+                let dir = memchr::memrchr(b'/', page.as_bytes()).map_or("", |k| &page[..k]);
+                out.push_str(dir);
+                if !push_path(out, root, path) {
+                    return false;
+                }
+            }
+        }
+        if out.len() == root || out.ends_with('/') {
+            out.push_str("index.md");
+        } else if out.ends_with(".html") {
+            out.truncate(out.len() - ".html".len());
+            out.push_str(".md");
+        }
+        if let Some(module) = self.bound.and_then(|b| b.module(&out[root..])) {
+            out.truncate(root - SITE.len());
+            intra_doc(self.scope, module, out);
+            return true;
+        }
+        if out.ends_with(".md") {
+            out.truncate(out.len() - ".md".len());
+            out.push_str(".html");
+        }
+        if !anchor.is_empty() {
+            out.push('#');
+            out.push_str(anchor);
+        }
+        true
+    }
+}
+
+/// Appends the relative `path` to `url`, whose part after `root` is a
+/// folder under the docs root: `.` and `..` resolved, `/` between
+/// segments. `false` when it climbs above the root.
+fn push_path(url: &mut String, root: usize, path: &str) -> bool {
+    let mut rest = path;
+    loop {
+        let (segment, more) = match memchr::memchr(b'/', rest.as_bytes()) {
+            Some(k) => (&rest[..k], Some(&rest[k + 1..])),
+            None => (rest, None),
+        };
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if url.len() == root {
+                    return false;
+                }
+                let parent =
+                    memchr::memrchr(b'/', &url.as_bytes()[root..]).map_or(root, |k| root + k);
+                url.truncate(parent);
+            }
+            name => {
+                if url.len() > root {
+                    url.push('/');
+                }
+                url.push_str(name);
+            }
+        }
+        match more {
+            Some(more) => rest = more,
+            None => break,
         }
     }
-    out
+    if path.ends_with('/') && url.len() > root {
+        url.push('/');
+    }
+    true
+}
+
+/// Appends the intra-doc destination of the module `target` from the
+/// module `scope` (both from the tree's top): up by `super` to their
+/// common ancestor, then down. `mod@` says a module is meant, never a
+/// function or a type of the same name.
+fn intra_doc(scope: &[String], target: &[String], out: &mut String) {
+    let common = scope.iter().zip(target).take_while(|(a, b)| a == b).count();
+    out.push_str("mod@");
+    let ups = scope.len() - common;
+    if ups == 0 {
+        out.push_str("self");
+    }
+    for k in 0..ups {
+        out.push_str(if k == 0 { "super" } else { "::super" });
+    }
+    for segment in &target[common..] {
+        out.push_str("::");
+        out.push_str(segment);
+    }
+}
+
+/// Bytes a link destination may not hold as they are: what would end it
+/// or read as markup (spaces, parentheses, angle brackets, quotes,
+/// backslashes, brackets) and controls.
+static ENCODE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7f] = true;
+    let special = b" ()<>\"\\`[]";
+    let mut k = 0;
+    while k < special.len() {
+        table[special[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
+/// Appends `url` with the bytes of [`ENCODE`] percent-encoded.
+fn encode_into(url: &str, out: &mut String) {
+    for c in url.chars() {
+        match u8::try_from(c) {
+            Ok(b) if ENCODE[usize::from(b)] => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -22,8 +22,13 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
         Some(_) => Vec::new(),
         None => blocks::scan(&cell.lines),
     };
-    // Lines joined by `\n`, as the plain text always was.
-    let mut prose = Prose::new();
+    // Lines joined by `\n`, as the plain text always was; the strings are
+    // made as large as the cell once (most cells of more than a line have
+    // paragraphs and lists, pushed one by one).
+    let mut prose = match one_prose_line {
+        Some(_) => Prose::new(),
+        None => Prose::with_capacity(cell.lines.iter().map(|p| p.text.len() + 1).sum()),
+    };
     let origin = Origin::new(cell, context);
     if let Some(line) = one_prose_line {
         prose.push("\n", "", line);
@@ -182,7 +187,7 @@ impl<'c> Origin<'c> {
     /// folder (an include, a linked dictionary).
     fn rebase(&self, markdown: Option<String>) -> Option<String> {
         let markdown = markdown?;
-        if !markdown.contains("](") {
+        if !prose::has_link(&markdown) {
             return Some(markdown);
         }
         let offset = self.offset.get_or_init(|| {

@@ -18,6 +18,8 @@ use crate::source::Source;
 /// A description being read, a line at a time.
 #[derive(Debug, Default)]
 pub struct Prose {
+    /// How many bytes the whole text is expected to take (0: unknown).
+    capacity: usize,
     /// The plain text: lines joined by their separators.
     plain: String,
     /// The Markdown, from the first line with markup on; the lines before
@@ -33,26 +35,46 @@ impl Prose {
         Prose::default()
     }
 
+    /// An empty description of about `capacity` bytes (its source's
+    /// length): its strings are made that large once, not grown line by line.
+    pub fn with_capacity(capacity: usize) -> Prose {
+        Prose {
+            capacity,
+            ..Prose::default()
+        }
+    }
+
     /// Appends `prefix` and `text`'s plain text as a line, after
     /// `separator` when it is not the first; `text` is Markdown.
     pub fn push(&mut self, separator: &str, prefix: &str, text: &str) {
         let (plain, marked) = inline::plain_collapsed_marked(text);
+        // A fence opens a code block (rustdoc would run it as a doctest):
+        // only a `~~~` one can be in text without markup.
+        let marked = marked || trimmed_start(text).starts_with("~~~");
         let start = self.plain.len();
-        if self.lines > 0 {
+        let first = self.lines == 0;
+        if !first {
             self.plain.push_str(separator);
         }
         self.lines += 1;
-        if self.plain.is_empty() && prefix.is_empty() {
+        if first && prefix.is_empty() && self.capacity <= plain.len() {
             // The first line is the whole text so far: moved, not copied.
             self.plain = plain;
         } else {
+            if first {
+                self.plain
+                    .reserve(self.capacity.max(prefix.len() + plain.len()));
+            }
             self.plain.push_str(prefix);
             self.plain.push_str(&plain);
         }
         if marked {
-            let markdown = self
-                .markdown
-                .get_or_insert_with(|| self.plain[..start].to_string());
+            let markdown = self.markdown.get_or_insert_with(|| {
+                let needed = start + separator.len() + prefix.len() + text.len();
+                let mut markdown = String::with_capacity(needed.max(self.capacity));
+                markdown.push_str(&self.plain[..start]);
+                markdown
+            });
             if self.lines > 1 {
                 markdown.push_str(separator);
             }
@@ -76,15 +98,56 @@ pub fn of(text: &str) -> (String, Option<String>) {
     prose.finish()
 }
 
-/// Appends `text` with its whitespace collapsed, as the plain text is,
-/// without the `^*^` marks of required names.
+/// Appends `text` as one line of Markdown: trimmed (four spaces would
+/// open a code block), its line breaks made spaces (a line of a list item
+/// would end the item), without the `^*^` marks of required names, and a
+/// fence at its start escaped (a code block rustdoc would run as a
+/// doctest). Markdown needs no more: runs of spaces read as one. No line
+/// of a description's Markdown can open a code block, so the docs need
+/// not look for one.
 fn push_source(text: &str, out: &mut String) {
-    let collapsed = inline::collapsed(text);
-    if collapsed.contains("^*^") {
-        out.push_str(&collapsed.replace("^*^", ""));
-    } else {
-        out.push_str(&collapsed);
+    let text = trimmed_start(text);
+    let text = match text.as_bytes().last() {
+        Some(b) if b.is_ascii_whitespace() || *b >= 0x80 => text.trim_end(),
+        _ => text,
+    };
+    if is_fence(text) {
+        out.push('\\');
     }
+    if memchr::memchr3(b'\n', b'\r', b'^', text.as_bytes()).is_none() {
+        out.push_str(text);
+    } else {
+        out.push_str(&inline::collapse(text).replace("^*^", ""));
+    }
+}
+
+/// `text` without leading whitespace (looked for only when it starts with some).
+fn trimmed_start(text: &str) -> &str {
+    match text.as_bytes().first() {
+        Some(b) if b.is_ascii_whitespace() || *b >= 0x80 => text.trim_start(),
+        _ => text,
+    }
+}
+
+/// Whether a line starting with `text` opens a fenced code block: three
+/// or more `~`, or three or more backticks with none in the rest of the
+/// line (```` ```[a]``` ```` is a code span).
+fn is_fence(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(&b'~') => bytes.starts_with(b"~~~"),
+        Some(&b'`') => {
+            let run = bytes.iter().take_while(|&&b| b == b'`').count();
+            run >= 3 && memchr::memchr(b'`', &bytes[run..]).is_none()
+        }
+        _ => false,
+    }
+}
+
+/// Whether `markdown` may hold a link (a `](`): a look at each `]`.
+pub fn has_link(markdown: &str) -> bool {
+    let bytes = markdown.as_bytes();
+    memchr::memchr_iter(b']', bytes).any(|k| bytes.get(k + 1) == Some(&b'('))
 }
 
 /// Whether a link destination names a place of its own (`https:`,
@@ -97,13 +160,15 @@ pub fn is_absolute(dest: &str) -> bool {
 /// The scheme of a URL (`https` of `https://...`), when `dest` has one: a
 /// letter and then letters, digits, `+`, `-` or `.` up to a `:`.
 pub fn scheme(dest: &str) -> Option<&str> {
-    let colon = dest.find(':')?;
-    let name = &dest[..colon];
-    let mut bytes = name.bytes();
-    let first = bytes.next()?;
-    (first.is_ascii_alphabetic()
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
-    .then_some(name)
+    let bytes = dest.as_bytes();
+    if !bytes.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    // Most destinations are paths: the first byte no scheme has ends the look.
+    let colon = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))?;
+    (bytes[colon] == b':').then_some(&dest[..colon])
 }
 
 /// `markdown` with `offset` (a folder relative to the page's, ending in
@@ -192,23 +257,76 @@ pub fn offset_in(source: &Source, text: &str) -> Option<String> {
 pub fn page_path(source: &Source) -> Option<String> {
     if let (Some(root), Some(real)) = (&source.root, source.real.first()) {
         if let Ok(under) = real.strip_prefix(&root.path) {
-            let under = under.to_str()?;
-            return Some(if std::path::MAIN_SEPARATOR == '/' {
-                under.to_string()
-            } else {
-                under.replace(std::path::MAIN_SEPARATOR, "/")
-            });
+            return Some(url_path(
+                &under.to_str()?.replace(std::path::MAIN_SEPARATOR, "/"),
+            ));
         }
     }
-    let page = source.files.first()?.to_str()?;
-    let page = page.replace(std::path::MAIN_SEPARATOR, "/");
-    let page = crate::source::normalize(Path::new(&page));
-    let page = page.to_str()?;
-    if let Some(rest) = page.strip_prefix("api-reference/") {
-        return Some(format!("api-reference/{rest}"));
+    let page = source.files.first()?;
+    // Normalized only when it has `.` or `..` segments to resolve.
+    let text = page.to_str()?;
+    let bytes = text.as_bytes();
+    let dotted = memchr::memchr_iter(b'.', bytes).any(|k| k == 0 || bytes[k - 1] == b'/');
+    let normal;
+    let text = if dotted {
+        normal = crate::source::normalize(page);
+        normal.to_str()?
+    } else {
+        text
+    };
+    let slashed;
+    let text = if std::path::MAIN_SEPARATOR == '/' {
+        text
+    } else {
+        slashed = text.replace(std::path::MAIN_SEPARATOR, "/");
+        &slashed
+    };
+    let at = match text.strip_prefix("api-reference/") {
+        Some(_) => 0,
+        None => {
+            memchr::memrchr_iter(b'/', text.as_bytes())
+                .find(|&k| text[k..].starts_with("/api-reference/"))?
+                + 1
+        }
+    };
+    Some(url_path(&text[at..]))
+}
+
+/// Bytes a URL's path may not hold as they are in a link destination:
+/// spaces, parentheses, brackets, quotes, backslashes, controls.
+static NOT_URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b <= 0x20 {
+        table[b] = true;
+        b += 1;
     }
-    let at = page.rfind("/api-reference/")?;
-    Some(page[at + 1..].to_string())
+    table[0x7f] = true;
+    let special = b"()<>\"\\`[]";
+    let mut k = 0;
+    while k < special.len() {
+        table[special[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
+/// A path as a URL holds it: the bytes a link destination may not hold
+/// (spaces, parentheses, brackets, quotes, controls) percent-encoded, so
+/// that the docs can put it in a link as it is.
+fn url_path(path: &str) -> String {
+    let bad = |b: u8| NOT_URL[usize::from(b)];
+    if !path.bytes().any(bad) {
+        return path.to_string();
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        match u8::try_from(c) {
+            Ok(b) if bad(b) => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -235,6 +353,13 @@ mod tests {
             )
         );
         assert_eq!(of(""), (String::new(), None));
+        for kept in ["a [b]", "<ID>", "see https://x.y"] {
+            assert_eq!(of(kept).1.as_deref(), Some(kept), "{kept:?}");
+        }
+        assert_eq!(of("a < b: c").1, None);
+        assert_eq!(of("```a```, `b`").1.as_deref(), Some("```a```, `b`"));
+        assert_eq!(of("``` fence").1.as_deref(), Some("\\``` fence"));
+        assert_eq!(of(" ~~~ ").1.as_deref(), Some("\\~~~"));
         assert_eq!(of("`Y`"), ("Y".to_string(), Some("`Y`".to_string())));
     }
 
@@ -283,5 +408,10 @@ mod tests {
         assert_eq!(page_path(&source).as_deref(), Some("api-reference/x.md"));
         let source = Source::from_text("page.md", "# T", |_| None);
         assert_eq!(page_path(&source), None);
+        let source = Source::from_text("api-reference/a (b).md", "# T", |_| None);
+        assert_eq!(
+            page_path(&source).as_deref(),
+            Some("api-reference/a%20%28b%29.md")
+        );
     }
 }

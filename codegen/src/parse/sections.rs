@@ -189,7 +189,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                 // A paragraph of an include (rare) has links relative to the
                 // include's folder: rebased onto the page's before reading.
                 let offset = match lines.first() {
-                    Some(first) if text.contains("](") => prose::offset_in(source, first.text),
+                    Some(first) if prose::has_link(&text) => prose::offset_in(source, first.text),
                     _ => None,
                 };
                 match offset {
