@@ -48,9 +48,9 @@ impl Prose {
     /// `separator` when it is not the first; `text` is Markdown.
     pub fn push(&mut self, separator: &str, prefix: &str, text: &str) {
         let (plain, marked) = inline::plain_collapsed_marked(text);
-        // A fence opens a code block (rustdoc would run it as a doctest):
-        // only a `~~~` one can be in text without markup.
-        let marked = marked || trimmed_start(text).starts_with("~~~");
+        // A line that opens a code block (rustdoc would run it as a
+        // doctest) is Markdown to be written with care.
+        let marked = marked || opens_code(trimmed_start(text));
         let start = self.plain.len();
         let first = self.lines == 0;
         if !first {
@@ -111,13 +111,62 @@ fn push_source(text: &str, out: &mut String) {
         Some(b) if b.is_ascii_whitespace() || *b >= 0x80 => text.trim_end(),
         _ => text,
     };
-    if is_fence(text) {
-        out.push('\\');
-    }
-    if memchr::memchr3(b'\n', b'\r', b'^', text.as_bytes()).is_none() {
+    if opens_code(text) {
+        // Spaces made one (no indented code after a list's marker), and
+        // the fence escaped where the line's content starts.
+        let line = inline::collapse(text).replace("^*^", "");
+        let (at, _) = content_start(line.as_bytes());
+        out.push_str(&line[..at]);
+        if is_fence(&line[at..]) {
+            out.push('\\');
+        }
+        out.push_str(&line[at..]);
+    } else if memchr::memchr3(b'\n', b'\r', b'^', text.as_bytes()).is_none() {
         out.push_str(text);
     } else {
         out.push_str(&inline::collapse(text).replace("^*^", ""));
+    }
+}
+
+/// Whether a line (trimmed at its start) opens a code block: a fence
+/// where its content starts, after the markers of lists and quotes that
+/// may open it (`- `, `1. `, `> `), or content indented by spaces after a
+/// marker (`-     code`). Only the line's start is looked at.
+fn opens_code(line: &str) -> bool {
+    let (at, spaced) = content_start(line.as_bytes());
+    spaced || is_fence(&line[at..])
+}
+
+/// Where a line's content starts after the markers of lists and quotes
+/// that open it, and whether more than one space follows a marker there.
+fn content_start(bytes: &[u8]) -> (usize, bool) {
+    let mut at = 0;
+    let mut spaced = false;
+    loop {
+        let marker = match bytes.get(at) {
+            Some(b'>') => 1,
+            Some(b'-' | b'*' | b'+') if matches!(bytes.get(at + 1), Some(b' ') | None) => 1,
+            Some(b'0'..=b'9') => {
+                let digits = bytes[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let after = bytes.get(at + digits);
+                let spaced_after = matches!(bytes.get(at + digits + 1), Some(b' ') | None);
+                match after {
+                    Some(b'.' | b')') if digits <= 9 && spaced_after => digits + 1,
+                    _ => return (at, spaced),
+                }
+            }
+            _ => return (at, spaced),
+        };
+        at += marker;
+        let spaces = bytes[at..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        spaced |= spaces > 1;
+        at += spaces;
     }
 }
 
@@ -129,19 +178,39 @@ fn trimmed_start(text: &str) -> &str {
     }
 }
 
-/// Whether a line starting with `text` opens a fenced code block: three
-/// or more `~`, or three or more backticks with none in the rest of the
-/// line (```` ```[a]``` ```` is a code span).
-fn is_fence(text: &str) -> bool {
+/// `text` with a `\\` before every fence where a line's content starts
+/// ([`opens_code`]): Markdown whose lines open no code block. Borrowed
+/// when no line does.
+pub fn without_fences(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
-    match bytes.first() {
-        Some(&b'~') => bytes.starts_with(b"~~~"),
-        Some(&b'`') => {
-            let run = bytes.iter().take_while(|&&b| b == b'`').count();
-            run >= 3 && memchr::memchr(b'`', &bytes[run..]).is_none()
-        }
-        _ => false,
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|k| k + 1));
+    let fence_at = |start: usize| {
+        let line = &text[start..];
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let (at, _) = content_start(line[indent..].as_bytes());
+        is_fence(&line[indent + at..]).then_some(start + indent + at)
+    };
+    let fences: Vec<usize> = starts.filter_map(fence_at).collect();
+    if fences.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len() + fences.len());
+    let mut copied = 0;
+    for at in fences {
+        out.push_str(&text[copied..at]);
+        out.push('\\');
+        copied = at;
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether a line starting with `text` may open a fenced code block:
+/// three `~` or backticks. (A backtick fence whose line has more
+/// backticks opens none, but the docs may drop some of them, an image's
+/// or a tag's neighbours: such a line is escaped all the same.)
+fn is_fence(text: &str) -> bool {
+    text.starts_with("```") || text.starts_with("~~~")
 }
 
 /// Whether `markdown` may hold a link (a `](`): a look at each `]`.
@@ -357,9 +426,14 @@ mod tests {
             assert_eq!(of(kept).1.as_deref(), Some(kept), "{kept:?}");
         }
         assert_eq!(of("a < b: c").1, None);
-        assert_eq!(of("```a```, `b`").1.as_deref(), Some("```a```, `b`"));
+        assert_eq!(of("```a```, `b`").1.as_deref(), Some("\\```a```, `b`"));
         assert_eq!(of("``` fence").1.as_deref(), Some("\\``` fence"));
         assert_eq!(of(" ~~~ ").1.as_deref(), Some("\\~~~"));
+        assert_eq!(of("- ~~~ x").1.as_deref(), Some("- \\~~~ x"));
+        assert_eq!(of("> 1.  `a`").1.as_deref(), Some("> 1. `a`"));
+        assert_eq!(of("- a - ~~~").1, None);
+        assert_eq!(without_fences("a\n  - ```x\n~~~"), "a\n  - \\```x\n\\~~~");
+        assert_eq!(without_fences("a ```"), "a ```");
         assert_eq!(of("`Y`"), ("Y".to_string(), Some("`Y`".to_string())));
     }
 

@@ -12,17 +12,15 @@
 //! every event's source range is copied but for links, images, HTML, code
 //! blocks and the text that needs escapes.
 
+mod read;
 mod simple;
 mod text;
 
 use std::borrow::Cow;
-use std::ops::Range;
-
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 pub use super::links::DocLinks;
+pub use read::render;
 pub use text::escaped;
-use text::{push_html, push_text};
 
 /// Texts longer than this are not read as Markdown: their brackets and
 /// tag-like text are escaped, their links not followed. No description of
@@ -56,6 +54,16 @@ pub fn doc_text<'t>(
         }
         Reading::Full => Cow::Owned(render(text, links)),
     }
+}
+
+/// The path without a Markdown parser alone ([`simple`]): what
+/// [`doc_text`] writes for a text whose brackets are all plain inline
+/// links; `None` for any other text. Where it gives a text, [`render`]
+/// gives the same but for tags (each writes them its own safe way): the
+/// tests compare the two.
+pub fn render_simple(text: &str, links: &DocLinks<'_>) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 96);
+    simple::render(text, links, &mut out).then_some(out)
 }
 
 /// What a text needs before rustdoc reads it.
@@ -92,151 +100,26 @@ fn reading(text: &str) -> Reading {
     }
 }
 
-/// A link being written: what it leads to, and where its label starts.
-struct OpenLink {
-    /// The new destination; `None`: the label is written as text.
-    dest: Option<String>,
-    /// Where the label's text starts in the output.
-    label_at: usize,
-    /// The source range of the whole link.
-    range: Range<usize>,
-}
-
-/// Reads `text` as Markdown and writes it back for rustdoc (see the module doc).
-pub fn render(text: &str, links: &DocLinks<'_>) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    // Source before `copied` is written; a gap up to the next event is
-    // markup (emphasis marks, list markers, code spans) and is copied.
-    let mut copied = 0;
-    let mut open: Vec<OpenLink> = Vec::new();
-    // Inside an image, an autolink or a code block: (the kind, its end).
-    let mut skip: Option<(TagEnd, usize)> = None;
-    let mut code: Option<String> = None;
-    for (event, range) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
-        if let Some((end, at)) = &skip {
-            if matches!(&event, Event::End(e) if e == end) {
-                copied = copied.max(*at);
-                skip = None;
-            }
-            continue;
-        }
-        if let Some(body) = &mut code {
-            match event {
-                Event::Text(t) => body.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    fence(body, &mut out);
-                    copied = range.end;
-                    code = None;
-                }
-                _ => {}
-            }
-            continue;
-        }
-        match event {
-            Event::Text(_) => {
-                copy_gap(text, &mut copied, range.start, &mut out);
-                let from = copied.max(range.start);
-                // A text after `\` starts with the character it escapes.
-                let escaped = text[..from]
-                    .bytes()
-                    .rev()
-                    .take_while(|&b| b == b'\\')
-                    .count()
-                    % 2
-                    == 1;
-                push_text(&text[from..range.end], escaped, !open.is_empty(), &mut out);
-                copied = copied.max(range.end);
-            }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                copy_gap(text, &mut copied, range.start, &mut out);
-                push_html(&text[copied.max(range.start)..range.end], &mut out);
-                copied = copied.max(range.end);
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                copy_gap(text, &mut copied, range.start, &mut out);
-                code = Some(String::new());
-            }
-            Event::Start(Tag::Image { .. }) => {
-                copy_gap(text, &mut copied, range.start, &mut out);
-                skip = Some((TagEnd::Image, range.end));
-            }
-            Event::Start(Tag::Link {
-                link_type: LinkType::Autolink | LinkType::Email,
-                ..
-            }) => {
-                // `<https://...>` is already what rustdoc wants.
-                copy_gap(text, &mut copied, range.end, &mut out);
-                skip = Some((TagEnd::Link, range.end));
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                copy_gap(text, &mut copied, range.start, &mut out);
-                let dest = links.resolve(&dest_url);
-                if dest.is_some() {
-                    out.push('[');
-                }
-                open.push(OpenLink {
-                    dest,
-                    label_at: out.len(),
-                    range: range.clone(),
-                });
-                copied = copied.max(range.start + 1);
-            }
-            Event::End(TagEnd::Link) => {
-                let Some(link) = open.pop() else { continue };
-                close_link(text, link, &mut copied, &mut out);
-            }
-            _ => {}
-        }
-    }
-    if let Some(body) = &code {
-        fence(body, &mut out);
-        copied = text.len();
-    }
-    copy_gap(text, &mut copied, text.len(), &mut out);
-    out
-}
-
-/// Copies the source from `copied` up to `to`, when it is ahead.
-fn copy_gap(text: &str, copied: &mut usize, to: usize, out: &mut String) {
-    if to > *copied {
-        out.push_str(&text[*copied..to]);
-        *copied = to;
-    }
-}
-
-/// Ends a link: the marks closing its label are copied, then its
-/// destination ([`link_written`]); its `](...)` in the source is passed over.
-fn close_link(text: &str, link: OpenLink, copied: &mut usize, out: &mut String) {
-    let end = link.range.end.min(text.len());
-    let close = memchr::memchr(b']', &text.as_bytes()[(*copied).min(end)..end])
-        .map_or(end, |k| *copied + k);
-    copy_gap(text, copied, close, out);
-    *copied = (*copied).max(end);
-    if link.dest.is_some() {
-        // The label as written out, now closed.
-        let label = out.split_off(link.label_at);
-        out.pop();
-        link_written(&label, link.dest.as_deref(), out);
-    }
-}
-
 /// Writes a link: `[label](dest)`; the label alone when the link leads
-/// nowhere; nothing when the label is empty (an image dropped). `{#T}`,
-/// which the site fills with the linked page's title, becomes the page's
-/// file name.
-fn link_written(label: &str, dest: Option<&str>, out: &mut String) {
+/// nowhere. A label that is empty (an image dropped) or `{#T}` (which the
+/// site fills with the linked page's title) becomes the name of the file
+/// the page's destination (`written`) names: nothing written may vanish,
+/// or what follows would start the line (a fence, a code block).
+fn link_written(label: &str, dest: Option<&str>, written: &str, out: &mut String) {
+    let titled = matches!(label.trim(), "" | "{#T}");
     let Some(dest) = dest else {
-        out.push_str(label);
+        match titled {
+            true => text::push_literal(title_of(written), out),
+            false => out.push_str(label),
+        }
         return;
     };
-    let label = match label.trim() {
-        "" => return,
-        "{#T}" => title_of(dest),
-        _ => label,
-    };
-    out.reserve(label.len() + dest.len() + 4);
-    out.push('[');
-    out.push_str(label);
+    out.reserve(label.len() + dest.len() + 5);
+    open_link(out);
+    match titled {
+        true => text::push_literal(title_of(written), out),
+        false => out.push_str(label),
+    }
     out.push_str("](");
     out.push_str(dest);
     out.push(')');
@@ -245,68 +128,63 @@ fn link_written(label: &str, dest: Option<&str>, out: &mut String) {
 /// [`link_written`] for a link whose destination is still to resolve:
 /// written straight into `out`, no string of its own.
 fn write_link(label: &str, dest: &str, links: &DocLinks<'_>, out: &mut String) {
-    let trimmed = label.trim();
-    let titled = trimmed == "{#T}";
-    if trimmed.is_empty() {
-        return;
-    }
-    let at = out.len();
-    out.push('[');
-    if !titled {
-        out.push_str(label);
-    }
+    let titled = matches!(label.trim(), "" | "{#T}");
+    let write_label = |out: &mut String| match titled {
+        true => text::push_literal(title_of(dest), out),
+        false => out.push_str(label),
+    };
+    let start = out.len();
+    open_link(out);
+    let at = out.len() - 1;
+    write_label(out);
     out.push_str("](");
-    let dest_at = out.len();
     if !links.write(dest, out) {
+        // Leads nowhere: its label; at a line's start, in brackets
+        // (escaped), or its label would start the line.
         out.truncate(at);
-        if !titled {
-            out.push_str(label);
+        let bracketed = !text::mid_line(&out[..start]);
+        if bracketed {
+            out.push_str("\\[");
+        }
+        write_label(out);
+        if bracketed {
+            out.push_str("\\]");
         }
         return;
     }
     out.push(')');
-    if titled {
-        let title = title_of(&out[dest_at..out.len() - 1]).to_string();
-        out.insert_str(at + 1, &title);
-    }
 }
 
-/// What a `{#T}` label says: the linked page's file name, or the module.
+/// Writes a link's `[`, after escaping a `!` just before it (left there
+/// by a tag or an image dropped): `![` would make the link an image.
+fn open_link(out: &mut String) {
+    if out.ends_with('!') {
+        let slashes = out[..out.len() - 1]
+            .bytes()
+            .rev()
+            .take_while(|&b| b == b'\\')
+            .count();
+        if slashes % 2 == 0 {
+            out.insert(out.len() - 1, '\\');
+        }
+    }
+    out.push('[');
+}
+
+/// What a `{#T}` label says: the name of the file the page's link
+/// destination names (`crm-lead-list` of `../crm-lead-list.md#x`).
 fn title_of(dest: &str) -> &str {
-    let path = dest.split('#').next().unwrap_or(dest);
-    let name = path.rsplit(['/', ':']).next().unwrap_or(path);
-    let name = name.strip_suffix(".html").unwrap_or(name);
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = name
+        .strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".html"))
+        .unwrap_or(name);
     if name.is_empty() {
         "the page"
     } else {
         name
     }
-}
-
-/// A code block as rustdoc shows it and never runs: fenced as `text`.
-fn fence(body: &str, out: &mut String) {
-    let ticks = longest_run(body, b'`').max(2) + 1;
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out.extend(std::iter::repeat('`').take(ticks));
-    out.push_str("text\n");
-    out.push_str(body);
-    if !body.ends_with('\n') {
-        out.push('\n');
-    }
-    out.extend(std::iter::repeat('`').take(ticks));
-    out.push('\n');
-}
-
-/// The longest run of `byte` in `text`.
-fn longest_run(text: &str, byte: u8) -> usize {
-    let (mut longest, mut run) = (0, 0);
-    for &b in text.as_bytes() {
-        run = if b == byte { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    longest
 }
 
 #[cfg(test)]

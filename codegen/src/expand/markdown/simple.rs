@@ -25,13 +25,21 @@ pub fn render(text: &str, links: &DocLinks<'_>, out: &mut String) -> bool {
             return false;
         }
         if bytes[k] == b'<' {
-            let Some(tag_end) = tag_at(bytes, k) else {
-                k += 1;
-                continue;
-            };
-            out.push_str(&text[copied..k]);
-            push_html(&text[k..tag_end], out);
-            k = tag_end;
+            if !copy_text(text, copied, k, out) {
+                return false;
+            }
+            match tag_at(bytes, k) {
+                Some(tag_end) => {
+                    push_html(&text[k..tag_end], out);
+                    k = tag_end;
+                }
+                None => {
+                    // Text: escaped, so that no `>` met later (once a tag
+                    // between them is dropped) makes a tag or link of it.
+                    out.push_str("\\<");
+                    k += 1;
+                }
+            }
             copied = k;
             continue;
         }
@@ -48,14 +56,23 @@ pub fn render(text: &str, links: &DocLinks<'_>, out: &mut String) -> bool {
         let Some((label_end, dest_end)) = link_at(bytes, k) else {
             return false;
         };
-        out.push_str(&text[copied..k]);
+        if !copy_text(text, copied, k, out) {
+            return false;
+        }
         let (label, dest) = (&text[k + 1..label_end], &text[label_end + 2..dest_end]);
         write_link(label, dest, links, out);
         k = dest_end + 1;
         copied = k;
     }
-    out.push_str(&text[copied..]);
-    true
+    copy_text(text, copied, text.len(), out)
+}
+
+/// Copies the text between links and tags; `false` when it has a `]`,
+/// which closes no link there (the reader's path escapes it).
+fn copy_text(text: &str, from: usize, to: usize, out: &mut String) -> bool {
+    let between = &text[from..to];
+    out.push_str(between);
+    memchr::memchr(b']', between.as_bytes()).is_none()
 }
 
 /// For a `<` at `at` that may open a tag (a letter, `/`, `!` or `?`

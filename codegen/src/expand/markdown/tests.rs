@@ -27,10 +27,13 @@ fn links_lead_to_the_site_or_stay_on_the_web() {
         doc("[site](https://example.com/x) <https://example.com/y>"),
         "[site](https://example.com/x) <https://example.com/y>"
     );
+    // Links that lead nowhere are their labels (in escaped brackets where
+    // a line starts, or the label would start it).
     assert_eq!(
         doc("[up](../../../../../x.md) [js](javascript:x())"),
-        "up js"
+        "\\[up\\] js"
     );
+    assert_eq!(doc("a [up](../../../../../x.md)"), "a up");
     assert_eq!(
         doc("[{#T}](./crm-lead-list.md)"),
         "[crm-lead-list](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html)"
@@ -66,7 +69,7 @@ fn what_rustdoc_would_misread_is_escaped() {
     assert_eq!(doc("a \\[b\\] `[c]`"), "a \\[b\\] `[c]`");
     assert_eq!(
         doc("the <ID> of <string> and a < b"),
-        "the \\<ID> of \\<string> and a < b"
+        "the \\<ID> of \\<string> and a \\< b"
     );
     assert_eq!(
         doc("x<br>y <b>bold</b> <span class=\"a\">z</span>"),
@@ -86,14 +89,25 @@ fn what_rustdoc_would_misread_is_escaped() {
 }
 
 #[test]
-fn images_are_dropped_and_code_blocks_never_run() {
-    assert_eq!(doc("a ![pic](_images/x.png) b"), "a  b");
-    assert_eq!(doc("[![pic](x.png)](y.md) c"), " c");
+fn images_become_links_and_code_blocks_never_run() {
+    assert_eq!(
+        doc("a ![pic](_images/x.png) b"),
+        "a [pic](https://apidocs.bitrix24.com/api-reference/crm/leads/_images/x.png) b"
+    );
+    assert_eq!(
+        doc("[![](x.png)](crm-lead-list.md) c"),
+        "[image](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html) c"
+    );
+    // A fence is text; an indented block is shown as `text`, never run.
     assert_eq!(
         doc("x\n```\nfn main() {}\n```"),
-        "x\n```text\nfn main() {}\n```\n"
+        "x\n\\`\\`\\`\nfn main() {}\n\\`\\`\\`"
     );
-    assert_eq!(doc("~~~\nunclosed"), "```text\nunclosed\n```\n");
+    assert_eq!(doc("~~~\nunclosed"), "\\~~~\nunclosed");
+    assert_eq!(
+        doc("x\n\n    fn main() {}"),
+        "x\n\n```text\nfn main() {}\n```\n"
+    );
 }
 
 #[test]
