@@ -208,7 +208,7 @@ pub fn api_tree_select(
     let mut tokens: TokenStream = root
         .children
         .iter()
-        .map(|(name, node)| emit(name, node, &[name.clone()], &note, &bound))
+        .map(|(name, node)| emit(name, node, std::slice::from_ref(name), &note, &bound))
         .collect();
     if !events.by_module.is_empty() {
         tokens.extend(emit_events(&events_module, &events, shown, &note, &bound));

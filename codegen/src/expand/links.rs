@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::parse::prose;
+use crate::parse::origin;
 
 /// The public documentation site. A page `api-reference/crm/x.md` of the
 /// docs repository is published at `SITE` + `api-reference/crm/x.html`: the
@@ -86,7 +86,7 @@ impl<'a> DocLinks<'a> {
         let written = self.write_unencoded(dest, out);
         if !written {
             out.truncate(start);
-        } else if dest.bytes().any(|b| ENCODE[usize::from(b)]) {
+        } else if dest.bytes().any(|b| origin::NOT_URL[usize::from(b)]) {
             // The site and the page's path (`Method::page`) need no encoding.
             let url = out.split_off(start);
             encode_into(&url, out);
@@ -98,7 +98,7 @@ impl<'a> DocLinks<'a> {
         if dest.is_empty() {
             return false;
         }
-        if let Some(scheme) = prose::scheme(dest) {
+        if let Some(scheme) = origin::scheme(dest) {
             let web = ["http", "https", "mailto"]
                 .iter()
                 .any(|s| scheme.eq_ignore_ascii_case(s));
@@ -221,31 +221,11 @@ fn intra_doc(scope: &[String], target: &[String], out: &mut String) {
     }
 }
 
-/// Bytes a link destination may not hold as they are: what would end it
-/// or read as markup (spaces, parentheses, angle brackets, quotes,
-/// backslashes, brackets) and controls.
-static ENCODE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[0x7f] = true;
-    let special = b" ()<>\"\\`[]";
-    let mut k = 0;
-    while k < special.len() {
-        table[special[k] as usize] = true;
-        k += 1;
-    }
-    table
-};
-
-/// Appends `url` with the bytes of [`ENCODE`] percent-encoded.
+/// Appends `url` with the bytes of [`origin::NOT_URL`] percent-encoded.
 fn encode_into(url: &str, out: &mut String) {
     for c in url.chars() {
         match u8::try_from(c) {
-            Ok(b) if ENCODE[usize::from(b)] => out.push_str(&format!("%{b:02X}")),
+            Ok(b) if origin::NOT_URL[usize::from(b)] => out.push_str(&format!("%{b:02X}")),
             _ => out.push(c),
         }
     }

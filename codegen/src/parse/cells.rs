@@ -5,6 +5,7 @@ use super::anchors::{link_members, written_scalar};
 use super::columns::is_header;
 use super::context::{Context, MAX_DEPTH};
 use super::names::field_name;
+use super::origin;
 use super::prose::{self, Prose};
 use crate::blocks::{self, Block, Cell};
 use crate::inline;
@@ -29,7 +30,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
         Some(_) => Prose::new(),
         None => Prose::with_capacity(cell.lines.iter().map(|p| p.text.len() + 1).sum()),
     };
-    let origin = Origin::new(cell, context);
+    let folder = Folder::new(cell, context);
     if let Some(line) = one_prose_line {
         prose.push("\n", "", line);
     }
@@ -46,7 +47,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
                     .iter()
                     .filter(|l| l.starts_with('`') && !l.starts_with("```"))
                     .filter_map(|l| enum_value(l))
-                    .map(|v| origin.value(v))
+                    .map(|v| folder.value(v))
                     .collect();
                 if values.len() >= 2 && field.values.is_empty() {
                     field.values = values;
@@ -58,14 +59,14 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
                 if depth < MAX_DEPTH && top_items.iter().all(|i| is_member_item(&i.text)) {
                     for item in top_items {
                         if let Some(mut member) = member_from_item(item) {
-                            member.markdown = origin.rebase(member.markdown);
+                            member.markdown = folder.rebase(member.markdown);
                             field.fields.push(member);
                         }
                     }
                 } else {
                     for item in &top_items {
                         if let Some(value) = enum_value(&item.text) {
-                            field.values.push(origin.value(value));
+                            field.values.push(folder.value(value));
                         }
                     }
                 }
@@ -110,7 +111,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
                         field.values.push(EnumValue {
                             value,
                             description,
-                            markdown: origin.rebase(markdown),
+                            markdown: folder.rebase(markdown),
                         });
                     }
                 }
@@ -120,7 +121,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
     }
     let (description, markdown) = prose.finish();
     field.description = description;
-    field.markdown = origin.rebase(markdown);
+    field.markdown = folder.rebase(markdown);
     // The cell's text is only worth joining when a link may give members.
     if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(field) {
         link_members(&cell.text(), field, context, depth, false);
@@ -167,15 +168,15 @@ fn member_from_item(item: &blocks::Item) -> Option<Field> {
 /// Where a cell was read from, for the links of its Markdown: the folder
 /// of its file relative to the page's, looked up once, when a text of the
 /// cell first has a link.
-struct Origin<'c> {
+struct Folder<'c> {
     cell: &'c Cell<'c>,
     context: &'c Context<'c>,
     offset: std::cell::OnceCell<Option<String>>,
 }
 
-impl<'c> Origin<'c> {
-    fn new(cell: &'c Cell<'c>, context: &'c Context<'c>) -> Origin<'c> {
-        Origin {
+impl<'c> Folder<'c> {
+    fn new(cell: &'c Cell<'c>, context: &'c Context<'c>) -> Folder<'c> {
+        Folder {
             cell,
             context,
             offset: std::cell::OnceCell::new(),
@@ -183,7 +184,7 @@ impl<'c> Origin<'c> {
     }
 
     /// `markdown` with its relative links rebased onto the page's folder
-    /// ([`prose::rebase`]) when the cell was read from a file in another
+    /// ([`origin::rebase`]) when the cell was read from a file in another
     /// folder (an include, a linked dictionary).
     fn rebase(&self, markdown: Option<String>) -> Option<String> {
         let markdown = markdown?;
@@ -195,7 +196,7 @@ impl<'c> Origin<'c> {
             self.context.links.offset_of(first.text)
         });
         match offset {
-            Some(offset) => Some(prose::rebase(&markdown, offset)),
+            Some(offset) => Some(origin::rebase(&markdown, offset)),
             None => Some(markdown),
         }
     }

@@ -140,7 +140,7 @@ pub fn parse_event(
         scope: page.scope.clone(),
         description: page.description.clone(),
         markdown: page.markdown.clone(),
-        page: super::prose::page_path(source),
+        page: super::origin::page_path(source),
         data: if data_is_object {
             carrier.fields
         } else {

@@ -124,7 +124,7 @@ impl<'b> Links<'b> {
     }
 
     /// The folder of the file `text` (a slice of a line) was read from,
-    /// relative to the page's folder ([`super::prose::offset`]): the page
+    /// relative to the page's folder ([`super::origin::offset`]): the page
     /// itself or an include of it, or a linked dictionary. `None` for the
     /// page's own folder and for text of no file this page read.
     pub fn offset_of(&self, text: &str) -> Option<String> {
@@ -153,7 +153,7 @@ impl<'b> Links<'b> {
         if let Some((_, offset)) = offsets.iter().find(|(k, _)| *k == key) {
             return offset.clone();
         }
-        let offset = super::prose::offset(source.files.first()?, path);
+        let offset = super::origin::offset(source.files.first()?, path);
         offsets.push((key, offset.clone()));
         offset
     }

@@ -14,6 +14,7 @@ mod fields_pages;
 mod guard;
 mod linked;
 mod names;
+pub mod origin;
 mod outcome;
 pub mod prose;
 mod reconcile;
@@ -181,7 +182,7 @@ fn read_method(
         who_can_execute: page.who_can_execute.clone(),
         description: page.description.clone(),
         markdown: page.markdown.clone(),
-        page: prose::page_path(source),
+        page: origin::page_path(source),
         params,
         result,
         errors,

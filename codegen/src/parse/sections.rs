@@ -1,6 +1,7 @@
 //! The page's frame: title, scope, who may call, introduction, and the
 //! second-level sections of both page generations.
 
+use super::origin;
 use super::prose::{self, Prose};
 use crate::blocks::Block;
 use crate::inline;
@@ -189,11 +190,11 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                 // A paragraph of an include (rare) has links relative to the
                 // include's folder: rebased onto the page's before reading.
                 let offset = match lines.first() {
-                    Some(first) if prose::has_link(&text) => prose::offset_in(source, first.text),
+                    Some(first) if prose::has_link(&text) => origin::offset_in(source, first.text),
                     _ => None,
                 };
                 match offset {
-                    Some(offset) => description.push("\n\n", "", &prose::rebase(&text, &offset)),
+                    Some(offset) => description.push("\n\n", "", &origin::rebase(&text, &offset)),
                     None => description.push("\n\n", "", &text),
                 }
             }

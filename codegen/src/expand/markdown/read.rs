@@ -236,13 +236,13 @@ fn fence(body: &str, out: &mut String) {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
-    out.extend(std::iter::repeat_n('`', ticks));
+    out.extend(std::iter::repeat('`').take(ticks));
     out.push_str("text\n");
     out.push_str(body);
     if !body.ends_with('\n') {
         out.push('\n');
     }
-    out.extend(std::iter::repeat_n('`', ticks));
+    out.extend(std::iter::repeat('`').take(ticks));
     out.push('\n');
 }
 

@@ -235,7 +235,7 @@ const HTML_ELEMENTS: &[&str] = &[
 /// run on into those after it (`next`, `None` when unknown), which would
 /// pair the code spans differently.
 pub fn apart(out: &mut String, next: Option<u8>) {
-    if out.ends_with('`') && next.is_none_or(|b| b == b'`') {
+    if out.ends_with('`') && next.map_or(true, |b| b == b'`') {
         out.push(' ');
     }
 }
