@@ -18,61 +18,63 @@ pub fn render(text: &str, links: &DocLinks<'_>, out: &mut String) -> bool {
     let bytes = text.as_bytes();
     let mut copied = 0;
     let mut k = 0;
-    while let Some(found) = memchr::memchr3(b'[', b'`', b'<', &bytes[k..]) {
-        k += found;
+    // The next `<` (rare: looked for again only once passed), beside the
+    // brackets and backticks, which `memchr3` finds.
+    let mut next_tag = memchr::memchr(b'<', bytes).unwrap_or(bytes.len());
+    loop {
+        if next_tag < k {
+            next_tag = memchr::memchr(b'<', &bytes[k..]).map_or(bytes.len(), |n| k + n);
+        }
+        let found = memchr::memchr3(b'[', b']', b'`', &bytes[k..next_tag]).map(|n| k + n);
+        k = match found {
+            Some(at) => at,
+            None if next_tag < bytes.len() => next_tag,
+            None => break,
+        };
         let before = k.checked_sub(1).map(|p| bytes[p]);
         if before == Some(b'\\') {
             return false;
         }
-        if bytes[k] == b'<' {
-            if !copy_text(text, copied, k, out) {
-                return false;
-            }
-            match tag_at(bytes, k) {
-                Some(tag_end) => {
-                    push_html(&text[k..tag_end], out);
-                    k = tag_end;
+        match bytes[k] {
+            b'<' => {
+                out.push_str(&text[copied..k]);
+                match tag_at(bytes, k) {
+                    Some(tag_end) => {
+                        push_html(&text[k..tag_end], out);
+                        k = tag_end;
+                    }
+                    None => {
+                        // Text: escaped, so that no `>` met later (once a
+                        // tag between them is dropped) makes a tag of it.
+                        out.push_str("\\<");
+                        k += 1;
+                    }
                 }
-                None => {
-                    // Text: escaped, so that no `>` met later (once a tag
-                    // between them is dropped) makes a tag or link of it.
-                    out.push_str("\\<");
-                    k += 1;
-                }
+                copied = k;
             }
-            copied = k;
-            continue;
-        }
-        if bytes[k] == b'`' {
-            match code_span_end(bytes, k) {
+            b'`' => match code_span_end(bytes, k) {
                 Some(end) => k = end,
                 None => return false,
+            },
+            // A `]` that closes no link: the reader's path escapes it.
+            b']' => return false,
+            _ => {
+                if before == Some(b'!') {
+                    return false;
+                }
+                let Some((label_end, dest_end)) = link_at(bytes, k) else {
+                    return false;
+                };
+                out.push_str(&text[copied..k]);
+                let (label, dest) = (&text[k + 1..label_end], &text[label_end + 2..dest_end]);
+                write_link(label, dest, links, out);
+                k = dest_end + 1;
+                copied = k;
             }
-            continue;
         }
-        if before == Some(b'!') {
-            return false;
-        }
-        let Some((label_end, dest_end)) = link_at(bytes, k) else {
-            return false;
-        };
-        if !copy_text(text, copied, k, out) {
-            return false;
-        }
-        let (label, dest) = (&text[k + 1..label_end], &text[label_end + 2..dest_end]);
-        write_link(label, dest, links, out);
-        k = dest_end + 1;
-        copied = k;
     }
-    copy_text(text, copied, text.len(), out)
-}
-
-/// Copies the text between links and tags; `false` when it has a `]`,
-/// which closes no link there (the reader's path escapes it).
-fn copy_text(text: &str, from: usize, to: usize, out: &mut String) -> bool {
-    let between = &text[from..to];
-    out.push_str(between);
-    memchr::memchr(b']', between.as_bytes()).is_none()
+    out.push_str(&text[copied..]);
+    true
 }
 
 /// For a `<` at `at` that may open a tag (a letter, `/`, `!` or `?`
