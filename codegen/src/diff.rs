@@ -144,6 +144,8 @@ mod tests {
             scope: Vec::new(),
             who_can_execute: None,
             description: String::new(),
+            markdown: None,
+            page: None,
             params,
             result: ResultSpec {
                 ty: None,
@@ -192,6 +194,7 @@ mod tests {
         new.errors.push(ErrorCode {
             code: "NOT_FOUND".into(),
             description: String::new(),
+            markdown: None,
             status: None,
         });
         new.deprecated = Some("use demo.thing.create".into());

@@ -52,11 +52,12 @@ pub fn first_bold(text: &str) -> Option<&str> {
 }
 
 /// The bytes [`plain`] treats specially, as a table: one load per byte of
-/// the prose between them.
+/// the prose between them (`:` for the `://` of a URL, which it keeps but
+/// tells of).
 static MARKUP: [bool; 256] = {
     let mut table = [false; 256];
     let mut k = 0;
-    let bytes = b"\\`*_^![<{";
+    let bytes = b"\\`*_^![<{:";
     while k < bytes.len() {
         table[bytes[k] as usize] = true;
         k += 1;
@@ -71,13 +72,22 @@ const MAX_LINK_NESTING: usize = 32;
 /// Markdown/HTML inline markup removed: links keep their text, code keeps its
 /// content, emphasis and `^*^` marks vanish, `<br>` becomes a line break.
 pub fn plain(text: &str) -> String {
+    plain_telling(text).0
+}
+
+/// [`plain`], and whether it kept text rustdoc would read as markup: a
+/// bracket, a tag-like `<`, a URL (`://`).
+fn plain_telling(text: &str) -> (String, bool) {
     let mut out = String::with_capacity(text.len());
-    plain_into(text, 0, text.len(), &mut Marks::new(text), 0, &mut out);
-    out
+    let mut kept = false;
+    let marks = &mut Marks::new(text);
+    plain_into(text, 0, text.len(), marks, 0, &mut out, &mut kept);
+    (out, kept)
 }
 
 /// [`plain`] of `text[from..end]`, appended to `out`; `marks` are those of
 /// the whole `text`, so a label's own links are found without a new search.
+/// `kept` is set when it keeps a bracket, a tag-like `<` or a URL.
 fn plain_into(
     text: &str,
     from: usize,
@@ -85,6 +95,7 @@ fn plain_into(
     marks: &mut Marks<'_>,
     nesting: usize,
     out: &mut String,
+    kept: &mut bool,
 ) {
     let mut at = from;
     loop {
@@ -141,7 +152,7 @@ fn plain_into(
             '[' => match link_end(marks, at, end) {
                 Some((label_end, next)) => {
                     if nesting < MAX_LINK_NESTING {
-                        plain_into(text, at + 1, label_end, marks, nesting + 1, out);
+                        plain_into(text, at + 1, label_end, marks, nesting + 1, out, kept);
                     } else {
                         out.push_str(&text[at + 1..label_end]);
                     }
@@ -149,6 +160,7 @@ fn plain_into(
                 }
                 None => {
                     out.push('[');
+                    *kept = true;
                     at += 1;
                 }
             },
@@ -171,7 +183,14 @@ fn plain_into(
                         continue;
                     }
                 }
+                *kept |=
+                    rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
                 out.push('<');
+                at += 1;
+            }
+            ':' => {
+                *kept |= rest.starts_with("://");
+                out.push(':');
                 at += 1;
             }
             '{' if rest.starts_with("{#T}") => at += 4,
@@ -203,6 +222,22 @@ pub fn plain_collapsed(text: &str) -> String {
         plain
     } else {
         collapse(&plain)
+    }
+}
+
+/// [`plain_collapsed`], and whether `text` is more than its plain text to
+/// rustdoc: it has markup [`plain`] read (every markup it reads, a code
+/// span, bold, a link, an escape, a tag, shortens the text, so a plain
+/// text as long as `text` is `text` itself), or text it kept that rustdoc
+/// would read as markup (a bracket, a tag-like `<`, a URL). Telling costs
+/// no second look at the bytes.
+pub fn plain_collapsed_marked(text: &str) -> (String, bool) {
+    let (plain, kept) = plain_telling(text);
+    let marked = kept || plain.len() != text.len();
+    if is_collapsed(&plain) {
+        (plain, marked)
+    } else {
+        (collapse(&plain), marked)
     }
 }
 
@@ -255,6 +290,28 @@ mod tests {
         );
         assert_eq!(plain("a < b and x<y"), "a < b and x<y");
         assert_eq!(plain("[{#T}](./x.md)"), "");
+    }
+
+    #[test]
+    fn markup_is_told_by_the_plain_text_being_shorter() {
+        for (text, marked) in [
+            ("plain words, a < b, x_y, 2 * 3, a: b", false),
+            ("*one* or _two_", false),
+            ("[not a link]", true),
+            ("<ID> is kept", true),
+            ("see https://example.com", true),
+            ("a lone ` backtick", true),
+            ("`code`", true),
+            ("**bold**", true),
+            ("[a link](x.md)", true),
+            ("a\\_b", true),
+            ("line<br>break", true),
+            ("![image](x.png)", true),
+            ("NAME^*^", true),
+        ] {
+            assert_eq!(plain_collapsed_marked(text).1, marked, "{text:?}");
+            assert_eq!(plain_collapsed_marked(text).0, plain_collapsed(text));
+        }
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub struct Method {
     pub who_can_execute: Option<String>,
     /// The page's introduction.
     pub description: String,
+    /// The description as the page writes it, in Markdown (links relative
+    /// to the page), when it has markup [`Method::description`] dropped;
+    /// `None` when the plain text is the whole of it. The docs render it
+    /// (`expand::markdown`); rules that read words read the plain text.
+    #[serde(skip)]
+    pub markdown: Option<String>,
+    /// The page's path under its docs root, `/`-separated
+    /// (`api-reference/crm/leads/crm-lead-add.md`), when it is known: what
+    /// the docs' links resolve against and where the page is published.
+    #[serde(skip)]
+    pub page: Option<String>,
     /// Request parameters in page order.
     pub params: Vec<Field>,
     /// What `result` holds on success.
@@ -45,6 +56,8 @@ impl Method {
             scope: Vec::new(),
             who_can_execute: None,
             description: String::new(),
+            markdown: None,
+            page: None,
             params: Vec::new(),
             result: ResultSpec {
                 ty: None,
@@ -75,6 +88,17 @@ pub struct Event {
     pub scope: Vec<String>,
     /// The page's introduction.
     pub description: String,
+    /// The description as the page writes it, in Markdown (links relative
+    /// to the page), when it has markup [`Event::description`] dropped;
+    /// `None` when the plain text is the whole of it. The docs render it
+    /// (`expand::markdown`); rules that read words read the plain text.
+    #[serde(skip)]
+    pub markdown: Option<String>,
+    /// The page's path under its docs root, `/`-separated
+    /// (`api-reference/crm/leads/crm-lead-add.md`), when it is known: what
+    /// the docs' links resolve against and where the page is published.
+    #[serde(skip)]
+    pub page: Option<String>,
     /// Members of `data`, as the page's table (or, without one, its
     /// example) shows them.
     pub data: Vec<Field>,
@@ -95,6 +119,12 @@ pub struct Field {
     pub required: bool,
     /// The page's description, as plain text.
     pub description: String,
+    /// The description as the page writes it, in Markdown (links relative
+    /// to the page), when it has markup [`Field::description`] dropped;
+    /// `None` when the plain text is the whole of it. The docs render it
+    /// (`expand::markdown`); rules that read words read the plain text.
+    #[serde(skip)]
+    pub markdown: Option<String>,
     /// Nested members, for objects and arrays of objects.
     pub fields: Vec<Field>,
     /// Allowed values the page lists, for enumerations.
@@ -119,6 +149,12 @@ pub struct EnumValue {
     pub value: String,
     /// What it means.
     pub description: String,
+    /// The description as the page writes it, in Markdown (links relative
+    /// to the page), when it has markup [`EnumValue::description`] dropped;
+    /// `None` when the plain text is the whole of it. The docs render it
+    /// (`expand::markdown`); rules that read words read the plain text.
+    #[serde(skip)]
+    pub markdown: Option<String>,
 }
 
 /// The Rust-facing type of a field, decided from the page.
@@ -219,6 +255,12 @@ pub struct ErrorCode {
     pub code: String,
     /// What it means.
     pub description: String,
+    /// The description as the page writes it, in Markdown (links relative
+    /// to the page), when it has markup [`ErrorCode::description`] dropped;
+    /// `None` when the plain text is the whole of it. The docs render it
+    /// (`expand::markdown`); rules that read words read the plain text.
+    #[serde(skip)]
+    pub markdown: Option<String>,
     /// HTTP status, when the page gives one for this code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -232,6 +274,7 @@ impl Field {
             ty: None,
             required: false,
             description: String::new(),
+            markdown: None,
             fields: Vec::new(),
             values: Vec::new(),
             kind,

@@ -36,6 +36,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::expand::event::{self as event_expand, Variant};
+use crate::expand::links::{BoundPages, DocLinks};
 use crate::model::{Event, Method};
 use crate::naming;
 use crate::PageError;
@@ -194,15 +195,23 @@ pub fn api_tree_select(
     let mut seen = std::collections::HashSet::new();
     read.retain(|f| seen.insert(f.clone()));
     let note = skipped_note(&skipped);
+    let taken: Vec<&str> = root.children.keys().map(String::as_str).collect();
+    let events_module = naming::Names::with(&taken).claim("events");
+    // Every page bound here, so that links between them are intra-doc links.
+    let mut bound = BoundPages::new();
+    bound_pages(&root, &mut Vec::new(), &mut bound);
+    for (module, (event, _)) in &events.by_module {
+        if let Some(page) = &event.page {
+            bound.insert(page, vec![events_module.clone(), module.clone()]);
+        }
+    }
     let mut tokens: TokenStream = root
         .children
         .iter()
-        .map(|(name, node)| emit(name, node, &[name.as_str()], &note))
+        .map(|(name, node)| emit(name, node, std::slice::from_ref(name), &note, &bound))
         .collect();
     if !events.by_module.is_empty() {
-        let taken: Vec<&str> = root.children.keys().map(String::as_str).collect();
-        let module = naming::Names::with(&taken).claim("events");
-        tokens.extend(emit_events(&module, &events, shown, &note));
+        tokens.extend(emit_events(&events_module, &events, shown, &note, &bound));
     }
     let mut unmatched = unmatched_globs(&select.methods, &method_names, false, shown);
     unmatched.extend(unmatched_globs(&select.events, &event_codes, true, shown));
@@ -307,8 +316,26 @@ fn bind_event(
     Ok(())
 }
 
+/// Records the page of every method under `node` (at `path`) in `bound`.
+fn bound_pages(node: &Node, path: &mut Vec<String>, bound: &mut BoundPages) {
+    if let Some(page) = node.method.as_ref().and_then(|m| m.page.as_deref()) {
+        bound.insert(page, path.clone());
+    }
+    for (name, child) in &node.children {
+        path.push(name.clone());
+        bound_pages(child, path, bound);
+        path.pop();
+    }
+}
+
 /// `pub mod events { pub enum Event; impl EventSet; pub mod on_...; }`.
-fn emit_events(module: &str, events: &Events, shown: &str, note: &str) -> TokenStream {
+fn emit_events(
+    module: &str,
+    events: &Events,
+    shown: &str,
+    note: &str,
+    bound: &BoundPages,
+) -> TokenStream {
     let ident = format_ident!("{}", module);
     let mut names = naming::Names::with(&["Other"]);
     let claimed: Vec<(String, &String, &Event)> = events
@@ -331,10 +358,16 @@ fn emit_events(module: &str, events: &Events, shown: &str, note: &str) -> TokenS
         })
         .collect();
     let enumeration = event_expand::event_enum(&variants, shown);
-    let modules = events
-        .by_module
-        .values()
-        .map(|(event, _)| event_expand::event_module(event));
+    let scope = [module.to_string()];
+    let modules = events.by_module.iter().map(|(name, (event, _))| {
+        let links = DocLinks {
+            page: event.page.as_deref(),
+            bound: Some(bound),
+            scope: &scope,
+        };
+        let inside = [module.to_string(), name.clone()];
+        event_expand::event_module_in(event, &links, links.in_scope(&inside))
+    });
     let doc = format!(
         " Events under `{shown}`: a module per event (`EVENT`, `Data`, `Payload`) and \
          [`Event`], all of them as one enum.{note}"
@@ -369,22 +402,31 @@ fn skipped_note(skipped: &[String]) -> String {
     note
 }
 
-fn emit(name: &str, node: &Node, path: &[&str], note: &str) -> TokenStream {
+fn emit(name: &str, node: &Node, path: &[String], note: &str, bound: &BoundPages) -> TokenStream {
     let ident = format_ident!("{}", name);
     let children: Vec<TokenStream> = node
         .children
         .iter()
         .map(|(child, sub)| {
             let mut sub_path = path.to_vec();
-            sub_path.push(child);
-            emit(child, sub, &sub_path, "")
+            sub_path.push(child.clone());
+            emit(child, sub, &sub_path, "", bound)
         })
         .collect();
     let (doc, body) = match &node.method {
-        Some(method) => (
-            crate::expand::module_doc(method),
-            crate::expand::module_body(method),
-        ),
+        Some(method) => {
+            // A module's outer doc is read in its parent's scope; its items in its own.
+            let links = DocLinks {
+                page: method.page.as_deref(),
+                bound: Some(bound),
+                scope: path,
+            };
+            let parent = links.in_scope(&path[..path.len() - 1]);
+            (
+                crate::expand::module_doc_in(method, &parent),
+                crate::expand::module_body_in(method, links),
+            )
+        }
         None => (
             format!(" Methods under `{}`.", path.join(".")),
             TokenStream::new(),

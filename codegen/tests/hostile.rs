@@ -394,6 +394,10 @@ fn bad_bytes_are_located_and_bom_and_cr_are_text() {
     ] {
         let path = tree.path(&format!("docs/api-reference/demo/{name}"));
         std::fs::write(&path, variant).unwrap();
-        assert_eq!(load(&path).unwrap().method, good, "{name}");
+        let mut method = load(&path).unwrap().method;
+        // Where the page is is all that may differ.
+        assert_eq!(method.page, Some(format!("api-reference/demo/{name}")));
+        method.page.clone_from(&good.page);
+        assert_eq!(method, good, "{name}");
     }
 }

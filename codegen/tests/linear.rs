@@ -1,7 +1,7 @@
 //! Reading and generating cost linear time in the page's size, also for the
 //! shapes that used to cost quadratic time: blank lines inside a list
-//! (27.8 s for 200k), `[` that never close in a cell (9.4 s for 200k), and
-//! their kin. Each case is timed at n and 2n in this process; twice the
+//! (27.8 s for 200k), `[` that never close in a cell (9.4 s for 200k), a
+//! run of `\\` read for the docs (0.8 s for 50k), and their kin. Each case is timed at n and 2n in this process; twice the
 //! input must take at most ~2.5 times as long (a quadratic case takes 4x).
 //! Times are the best of a few runs, and a case is measured again before it
 //! fails, so a busy machine does not fail the test.
@@ -88,6 +88,23 @@ fn cases() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
         (
             "lines that are all `{%`",
             Box::new(|n| page(&"{% note %}\n".repeat(n / 4))),
+        ),
+        // The docs' Markdown: links without a parser, and with one.
+        (
+            "links in a cell",
+            Box::new(|n| cell(&"[`a`](b.md) ".repeat(n / 12))),
+        ),
+        (
+            "links and a URL in a cell",
+            Box::new(|n| cell(&format!("https://e.com {}", "[a](b.md) ".repeat(n / 10)))),
+        ),
+        (
+            "`\\` runs and a URL in a cell",
+            Box::new(|n| cell(&format!("https://e.com {}", "\\".repeat(n)))),
+        ),
+        (
+            "tags in a cell",
+            Box::new(|n| cell(&"<b>x</b>".repeat(n / 8))),
         ),
     ]
 }

@@ -14,9 +14,9 @@ pub mod crm_lead_contact_items_set {
     }
     ::bitrix24::__record! {
         " Parameters of `crm.lead.contact.items.set`." Params {
-        " Identifier of the lead. The lead identifier can be obtained using the get lead list method\n\n Required; page type: `integer`."
+        " Identifier of the lead. The lead identifier can be obtained using the [get lead list method](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html)\n\n Required; page type: `integer`."
         "id" id : i64 = int;
-        " A set of contacts represented as an array of objects with the following fields:\n - CONTACT_ID — identifier of the contact\n - SORT — sorting index\n - IS_PRIMARY — primary contact flag\n\n Required; page type: `object`."
+        " A set of contacts represented as an array of objects with the following fields:\n - **CONTACT_ID** — identifier of the contact\n - **SORT** — sorting index\n - **IS_PRIMARY** — primary contact flag\n\n Required; page type: `object`."
         "items" items : ::std::vec::Vec < Items > = list; }
     }
     ::bitrix24::__record! {

@@ -4,15 +4,15 @@ Binds the event `ONCRMLEADADD`.
 
 Scope: `crm`.
 
-Fixture page. The portal raises ONCRMLEADADD once a lead has been saved for the first time.*/
+Fixture page. The portal raises `ONCRMLEADADD` once a lead has been saved for the first time.*/
 #[allow(clippy::all, non_camel_case_types, dead_code)]
 pub mod on_crm_lead_add {
     /// The event's code, as sent in `event` and given to `event.bind`.
     pub const EVENT: &str = "ONCRMLEADADD";
     ::bitrix24::__record! {
         "What `data` holds in `ONCRMLEADADD`." Data {
-        " The saved lead, see below\n\n page type: `object`." "FIELDS" fields ? : Fields
-        = opt; ..extra }
+        " The saved lead, see [below](https://apidocs.bitrix24.com/fixtures/lead-events/on-crm-lead-add.html#fields)\n\n page type: `object`."
+        "FIELDS" fields ? : Fields = opt; ..extra }
     }
     ::bitrix24::__record! {
         " Members of `FIELDS`." Fields {

@@ -15,7 +15,8 @@ pub mod fixture_task_update {
     ::bitrix24::__record! {
         " Parameters of `fixture.task.update`." Params {
         " Identifier of the task\n\n Required; page type: `integer`." "taskId" task_id :
-        i64 = int; " The values to change, see below\n\n Required; page type: `object`."
+        i64 = int;
+        " The values to change, see [below](https://apidocs.bitrix24.com/fixtures/task-update.html#fields)\n\n Required; page type: `object`."
         "fields" fields : Fields = plain; }
     }
     ::bitrix24::__open_enum! {
@@ -25,13 +26,13 @@ pub mod fixture_task_update {
     ::bitrix24::__record! {
         " Members of `fields`." Fields { " New title\n\n page type: `string`." "TITLE"
         title ? : ::std::string::String = opt_string;
-        " Priority of the task:\n - 0 — low\n - 1 — normal\n - 2 — high\n\n page type: `string`."
+        " Priority of the task:\n - `0` — low\n - `1` — normal\n - `2` — high\n\n page type: `string`."
         "PRIORITY" priority ? : Priority = opt;
         " When the task is due\n\n page type: `datetime`." "DEADLINE" deadline ? :
         ::bitrix24::wire::DateTime = opt_datetime;
         " Tags to set\n\n page type: `string[]`." "TAGS" tags ? : ::std::vec::Vec <
         ::std::string::String > = opt_vec_string;
-        " Whether the responsible person may move the deadline, Y or N\n\n page type: `char`."
+        " Whether the responsible person may move the deadline, `Y` or `N`\n\n page type: `char`."
         "ALLOW_CHANGE_DEADLINE" allow_change_deadline ? : bool = opt_yn; }
     }
     ::bitrix24::__record! {

@@ -71,3 +71,14 @@ fn event_fixture_expansion() {
         "on-crm-lead-add.rs",
     );
 }
+
+#[test]
+fn doc_links_tree_expansion() {
+    // A tree whose pages link each other (intra-doc links to their
+    // modules), a page that is no method (linked on the site) and the web.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = "fixtures/doc-links";
+    let bound = bitrix24_codegen::api_tree(&root.join(dir), dir).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((bound.methods, bound.events), (2, 1), "{:?}", bound.skipped);
+    compare(dir, "doc-links.rs", bitrix24_codegen::pretty(bound.tokens));
+}

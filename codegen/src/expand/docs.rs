@@ -2,6 +2,8 @@
 
 use proc_macro2::Literal;
 
+use super::links::DocLinks;
+use super::markdown::doc_text;
 use crate::model::{Field, Kind, Method, ResultSpec};
 
 /// A string literal for a doc attribute, the same token `Literal::string`
@@ -78,8 +80,15 @@ static NOT_PLAIN: [bool; 256] = {
     table
 };
 
-/// The module doc: title, method, scope, who may call it, introduction.
+/// The module doc: title, method, scope, who may call it, introduction,
+/// its links resolved from the page alone ([`module_doc_in`] for a tree).
 pub fn module_doc(method: &Method) -> String {
+    module_doc_in(method, &DocLinks::page(method.page.as_deref()))
+}
+
+/// [`module_doc`] with the links resolved as `links` says (in the scope
+/// of the module's parent, where rustdoc reads a module's outer doc).
+pub fn module_doc_in(method: &Method, links: &DocLinks<'_>) -> String {
     // Written straight into one string, which the introduction dominates.
     let mut doc = String::with_capacity(method.description.len() * 9 / 8 + 256);
     doc.push(' ');
@@ -106,7 +115,8 @@ pub fn module_doc(method: &Method) -> String {
     }
     if !method.description.is_empty() {
         doc.push_str("\n\n");
-        indent_into(&method.description, &mut doc);
+        let text = doc_text(&method.description, method.markdown.as_deref(), links);
+        indent_into(&text, &mut doc);
     }
     doc
 }
@@ -140,11 +150,12 @@ pub fn enum_doc(field: &Field) -> String {
 }
 
 /// A field's doc: its description, the type as written, whether required.
-pub fn field_doc(field: &Field) -> String {
+pub fn field_doc(field: &Field, links: &DocLinks<'_>) -> String {
     // Written straight into one string: there is one per field of the corpus.
     let mut doc = String::with_capacity(field.description.len() + 64);
     if !field.description.is_empty() {
-        indent_into(&field.description, &mut doc);
+        let text = doc_text(&field.description, field.markdown.as_deref(), links);
+        indent_into(&text, &mut doc);
     } else {
         doc.push_str(" `");
         doc.push_str(&field.name);

@@ -3,6 +3,8 @@
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
+use super::links::DocLinks;
+use super::markdown::doc_text;
 use super::punct;
 
 use crate::model::Method;
@@ -13,7 +15,7 @@ const FIXED: &[&str] = &["System", "Api", "Transport", "Decode", "OutcomeUnknown
 
 /// The `Error` enum: the page's codes, handed to the runtime's
 /// `__method_error!`, which writes the fixed variants and the impls.
-pub fn error_enum(method: &Method) -> TokenStream {
+pub fn error_enum(method: &Method, links: &DocLinks<'_>) -> TokenStream {
     let mut names = Names::with(FIXED);
     // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
     let mut variants = Vec::with_capacity(method.errors.len() * 5);
@@ -32,7 +34,11 @@ pub fn error_enum(method: &Method) -> TokenStream {
             doc.push_str("`.");
         } else {
             doc.push_str("`: ");
-            doc.push_str(&error.description);
+            doc.push_str(&doc_text(
+                &error.description,
+                error.markdown.as_deref(),
+                links,
+            ));
         }
         // `"doc" Variant = "CODE",` as tokens: `quote!` would escape `code`
         // char by char where `docs::literal` copies it.

@@ -5,6 +5,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::links::DocLinks;
+use super::markdown::doc_text;
 use super::types::{Owner, TypeSet};
 use super::{docs, ident};
 use crate::model::Event;
@@ -55,12 +57,20 @@ pub fn spelled(event: &Event) -> String {
     out
 }
 
-/// `pub mod on_crm_lead_add { pub const EVENT; struct Data; type Payload }`.
+/// `pub mod on_crm_lead_add { pub const EVENT; struct Data; type Payload }`,
+/// its docs' links resolved from the page alone.
 pub fn event_module(event: &Event) -> TokenStream {
+    let links = DocLinks::page(event.page.as_deref());
+    event_module_in(event, &links, links)
+}
+
+/// [`event_module`] with the module doc's links resolved as `doc` says
+/// (in the parent's scope) and its items' as `items` does (in its own).
+pub fn event_module_in(event: &Event, doc: &DocLinks<'_>, items: DocLinks<'_>) -> TokenStream {
     let module = ident(&module_name(event));
     let code = Literal::string(&event.code);
-    let doc = docs::literal(&module_doc(event));
-    let mut types = TypeSet::new(&["Data", "Payload", "EVENT"]);
+    let doc = docs::literal(&module_doc(event, doc));
+    let mut types = TypeSet::new(&["Data", "Payload", "EVENT"], items);
     let data = if !event.data_is_object {
         quote! {
             /// `data` as sent: the page shows no object here (an id, a list).
@@ -94,14 +104,18 @@ pub fn event_module(event: &Event) -> TokenStream {
     }
 }
 
-fn module_doc(event: &Event) -> String {
+fn module_doc(event: &Event, links: &DocLinks<'_>) -> String {
     let mut doc = format!("{}\n\nBinds the event `{}`.", event.title, event.code);
     if !event.scope.is_empty() {
         doc.push_str(&format!("\n\nScope: `{}`.", event.scope.join("`, `")));
     }
     if !event.description.is_empty() {
         doc.push_str("\n\n");
-        doc.push_str(&event.description);
+        doc.push_str(&doc_text(
+            &event.description,
+            event.markdown.as_deref(),
+            links,
+        ));
     }
     doc
 }
@@ -211,6 +225,8 @@ mod tests {
             title: format!("Event {name}"),
             scope: Vec::new(),
             description: String::new(),
+            markdown: None,
+            page: None,
             data: Vec::new(),
             data_is_object: true,
         }

@@ -11,6 +11,8 @@
 mod docs;
 mod errors;
 pub mod event;
+pub mod links;
+pub mod markdown;
 mod types;
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -18,7 +20,8 @@ use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, To
 use crate::model::{Kind, Method};
 use crate::naming;
 
-pub use docs::module_doc;
+pub use docs::{module_doc, module_doc_in};
+use links::DocLinks;
 use types::{Owner, TypeSet};
 
 /// An identifier as `format_ident!` makes it (`r#` for raw ones), without
@@ -191,9 +194,16 @@ pub fn module_name(method: &str) -> String {
 
 /// The items inside a method's module: `__method!` with what the page says
 /// of the call (the runtime writes `METHOD`, the `Call` and `ListMethod`
-/// impls and `call`), then the structs, enums and the `Error` enum.
+/// impls and `call`), then the structs, enums and the `Error` enum. The
+/// docs' links are resolved from the page alone ([`module_body_in`] for a tree).
 pub fn module_body(method: &Method) -> TokenStream {
-    let mut set = TypeSet::new(&["Params", "Output", "Error", "METHOD", "call"]);
+    module_body_in(method, DocLinks::page(method.page.as_deref()))
+}
+
+/// [`module_body`] with the docs' links resolved as `links` says (in the
+/// scope of the module itself).
+pub fn module_body_in(method: &Method, links: DocLinks<'_>) -> TokenStream {
+    let mut set = TypeSet::new(&["Params", "Output", "Error", "METHOD", "call"], links);
     let params = set.structure_with(
         deprecated(method),
         "Params",
@@ -249,7 +259,7 @@ pub fn module_body(method: &Method) -> TokenStream {
         ]);
     }
     let items = set.into_items();
-    let error = errors::error_enum(method);
+    let error = errors::error_enum(method, &links);
     let mut body = invoke("__method", spec);
     // The parts are moved in rather than interpolated, which would copy them.
     body.extend(params);

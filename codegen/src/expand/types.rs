@@ -3,6 +3,8 @@
 
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 
+use super::links::DocLinks;
+use super::markdown::doc_text;
 use super::{docs, punct};
 use crate::model::{BoolWire, Field, Kind, ResultSpec};
 use crate::naming::{self, Names};
@@ -49,17 +51,20 @@ impl Plan {
 }
 
 /// The named types of one module, in the order they were first needed.
-pub struct TypeSet {
+pub struct TypeSet<'l> {
+    /// What the docs' links resolve against (in the module's scope).
+    links: DocLinks<'l>,
     names: Names,
     items: Vec<TokenStream>,
     /// Element types of the list members planned so far, by wire name.
     pub elements: Vec<(String, Vec<TokenTree>)>,
 }
 
-impl TypeSet {
-    /// A set where `reserved` names are taken.
-    pub fn new(reserved: &[&str]) -> TypeSet {
+impl<'l> TypeSet<'l> {
+    /// A set where `reserved` names are taken, its docs' links resolved by `links`.
+    pub fn new(reserved: &[&str], links: DocLinks<'l>) -> TypeSet<'l> {
         TypeSet {
+            links,
             names: Names::with(reserved),
             items: Vec::new(),
             elements: Vec::new(),
@@ -181,7 +186,10 @@ impl TypeSet {
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
-        out.push(TokenTree::Literal(docs::literal(&docs::field_doc(field))));
+        out.push(TokenTree::Literal(docs::literal(&docs::field_doc(
+            field,
+            &self.links,
+        ))));
         // Always written: the macro reads and writes the field by this name.
         out.push(TokenTree::Literal(docs::literal(&field.name)));
         out.push(TokenTree::Ident(super::ident(&name)));
@@ -228,7 +236,7 @@ impl TypeSet {
             Kind::Object => Plan::path(&["bitrix24", "wire", "Object"], Some("object")),
             Kind::Enum if !field.values.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
-                self.items.push(open_enum(&name, field));
+                self.items.push(open_enum(&name, field, &self.links));
                 Plan::named(&name, None)
             }
             Kind::Enum => Plan::path(STRING, Some("string")),
@@ -377,7 +385,7 @@ fn is_pattern(name: &str) -> bool {
 }
 
 /// An enum of the listed values that still carries values the page did not list.
-fn open_enum(name: &str, field: &Field) -> TokenStream {
+fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
     let ident = super::ident(name);
     let mut variants = Names::with(&["Other"]);
     // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
@@ -397,7 +405,11 @@ fn open_enum(name: &str, field: &Field) -> TokenStream {
         doc.push('`');
         if !value.description.is_empty() {
             doc.push_str(": ");
-            doc.push_str(&value.description);
+            doc.push_str(&doc_text(
+                &value.description,
+                value.markdown.as_deref(),
+                links,
+            ));
         }
         // `"doc" Variant = "value",` as tokens: `quote!` would escape `wire`
         // char by char where `docs::literal` copies it.

@@ -5,6 +5,8 @@ use super::anchors::{link_members, written_scalar};
 use super::columns::is_header;
 use super::context::{Context, MAX_DEPTH};
 use super::names::field_name;
+use super::origin;
+use super::prose::{self, Prose};
 use crate::blocks::{self, Block, Cell};
 use crate::inline;
 use crate::model::{EnumValue, Field};
@@ -21,23 +23,31 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
         Some(_) => Vec::new(),
         None => blocks::scan(&cell.lines),
     };
-    let mut prose: Vec<String> = one_prose_line
-        .map(inline::plain_collapsed)
-        .into_iter()
-        .collect();
+    // Lines joined by `\n`, as the plain text always was; the strings are
+    // made as large as the cell once (most cells of more than a line have
+    // paragraphs and lists, pushed one by one).
+    let mut prose = match one_prose_line {
+        Some(_) => Prose::new(),
+        None => Prose::with_capacity(cell.lines.iter().map(|p| p.text.len() + 1).sum()),
+    };
+    let folder = Folder::new(cell, context);
+    if let Some(line) = one_prose_line {
+        prose.push("\n", "", line);
+    }
     for block in &blocks {
         match block {
             Block::Paragraph(lines) => {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
-                prose.push(match text.as_slice() {
-                    [one] => inline::plain_collapsed(one),
-                    _ => inline::plain_collapsed(&text.join(" ")),
-                });
+                match text.as_slice() {
+                    [one] => prose.push("\n", "", one),
+                    _ => prose.push("\n", "", &text.join(" ")),
+                }
                 // Values written one per line as bare code spans, no list markers.
                 let values: Vec<EnumValue> = text
                     .iter()
                     .filter(|l| l.starts_with('`') && !l.starts_with("```"))
                     .filter_map(|l| enum_value(l))
+                    .map(|v| folder.value(v))
                     .collect();
                 if values.len() >= 2 && field.values.is_empty() {
                     field.values = values;
@@ -48,19 +58,20 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
                 let top_items: Vec<_> = items.iter().filter(|i| i.indent == top).collect();
                 if depth < MAX_DEPTH && top_items.iter().all(|i| is_member_item(&i.text)) {
                     for item in top_items {
-                        if let Some(member) = member_from_item(item) {
+                        if let Some(mut member) = member_from_item(item) {
+                            member.markdown = folder.rebase(member.markdown);
                             field.fields.push(member);
                         }
                     }
                 } else {
                     for item in &top_items {
                         if let Some(value) = enum_value(&item.text) {
-                            field.values.push(value);
+                            field.values.push(folder.value(value));
                         }
                     }
                 }
                 for item in items {
-                    prose.push(format!("- {}", inline::plain_collapsed(&item.text)));
+                    prose.push("\n", "- ", &item.text);
                 }
             }
             Block::Table(table) | Block::PipeTable(table) if depth < MAX_DEPTH => {
@@ -95,18 +106,22 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
                         if value.is_empty() || value.contains(' ') {
                             continue;
                         }
-                        let description = row
-                            .get(1)
-                            .map(|c| inline::plain_collapsed(&c.text()))
-                            .unwrap_or_default();
-                        field.values.push(EnumValue { value, description });
+                        let (description, markdown) =
+                            row.get(1).map(|c| prose::of(&c.text())).unwrap_or_default();
+                        field.values.push(EnumValue {
+                            value,
+                            description,
+                            markdown: folder.rebase(markdown),
+                        });
                     }
                 }
             }
             _ => {}
         }
     }
-    field.description = prose.join("\n");
+    let (description, markdown) = prose.finish();
+    field.description = description;
+    field.markdown = folder.rebase(markdown);
     // The cell's text is only worth joining when a link may give members.
     if field.fields.is_empty() && depth < MAX_DEPTH && !written_scalar(field) {
         link_members(&cell.text(), field, context, depth, false);
@@ -145,9 +160,52 @@ fn member_from_item(item: &blocks::Item) -> Option<Field> {
     let mut field = Field::new(name, crate::model::Kind::Any);
     field.ty = ty;
     field.required = required;
-    field.description = inline::plain_collapsed(description);
+    (field.description, field.markdown) = prose::of(description);
     field.at = item.at;
     Some(field)
+}
+
+/// Where a cell was read from, for the links of its Markdown: the folder
+/// of its file relative to the page's, looked up once, when a text of the
+/// cell first has a link.
+struct Folder<'c> {
+    cell: &'c Cell<'c>,
+    context: &'c Context<'c>,
+    offset: std::cell::OnceCell<Option<String>>,
+}
+
+impl<'c> Folder<'c> {
+    fn new(cell: &'c Cell<'c>, context: &'c Context<'c>) -> Folder<'c> {
+        Folder {
+            cell,
+            context,
+            offset: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// `markdown` with its relative links rebased onto the page's folder
+    /// ([`origin::rebase`]) when the cell was read from a file in another
+    /// folder (an include, a linked dictionary).
+    fn rebase(&self, markdown: Option<String>) -> Option<String> {
+        let markdown = markdown?;
+        if !prose::has_link(&markdown) {
+            return Some(markdown);
+        }
+        let offset = self.offset.get_or_init(|| {
+            let first = self.cell.lines.first()?;
+            self.context.links.offset_of(first.text)
+        });
+        match offset {
+            Some(offset) => Some(origin::rebase(&markdown, offset)),
+            None => Some(markdown),
+        }
+    }
+
+    /// An allowed value with its Markdown rebased.
+    fn value(&self, mut value: EnumValue) -> EnumValue {
+        value.markdown = self.rebase(value.markdown);
+        value
+    }
 }
 
 /// `` `Y` — yes `` → value `Y`.
@@ -166,9 +224,13 @@ fn enum_value(text: &str) -> Option<EnumValue> {
     let rest = rest
         .trim_start()
         .trim_start_matches(['—', '–', '-', ':', ',']);
-    let description = inline::plain_collapsed(rest);
+    let (description, markdown) = prose::of(rest);
     let value = value.trim().trim_matches(['"', '\'']).to_string();
-    (!value.is_empty() && !value.contains(' ')).then_some(EnumValue { value, description })
+    (!value.is_empty() && !value.contains(' ')).then_some(EnumValue {
+        value,
+        description,
+        markdown,
+    })
 }
 
 #[cfg(test)]
@@ -183,7 +245,8 @@ mod tests {
             enum_value("`Y` — yes"),
             Some(EnumValue {
                 value: "Y".into(),
-                description: "yes".into()
+                description: "yes".into(),
+                markdown: None,
             })
         );
     }

@@ -241,10 +241,12 @@ mod tests {
             EnumValue {
                 value: "Y".into(),
                 description: String::new(),
+                markdown: None,
             },
             EnumValue {
                 value: "N".into(),
                 description: String::new(),
+                markdown: None,
             },
         ];
         assert_eq!(decide(&f, None), Kind::Boolean(BoolWire::YesNo));

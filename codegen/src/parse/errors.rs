@@ -50,6 +50,7 @@ fn code_line(text: &str, heading: &str, errors: &mut Vec<ErrorCode>) {
         errors.push(ErrorCode {
             code,
             description: heading.to_string(),
+            markdown: None,
             status: None,
         });
     }
@@ -86,9 +87,9 @@ fn read_table(table: &Table, errors: &mut Vec<ErrorCode>) {
         let Some(cell) = row.get(code_col) else {
             continue;
         };
-        let description = desc_col
+        let (description, markdown) = desc_col
             .and_then(|c| row.get(c))
-            .map(|c| inline::plain_collapsed(&c.text()))
+            .map(|c| super::prose::of(&c.text()))
             .unwrap_or_default();
         let status = status_col
             .and_then(|c| row.get(c))
@@ -100,6 +101,7 @@ fn read_table(table: &Table, errors: &mut Vec<ErrorCode>) {
             errors.push(ErrorCode {
                 code,
                 description: description.clone(),
+                markdown: markdown.clone(),
                 status,
             });
         }

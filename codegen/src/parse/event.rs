@@ -139,6 +139,8 @@ pub fn parse_event(
         code,
         scope: page.scope.clone(),
         description: page.description.clone(),
+        markdown: page.markdown.clone(),
+        page: super::origin::page_path(source),
         data: if data_is_object {
             carrier.fields
         } else {

@@ -101,6 +101,9 @@ pub struct Links<'b> {
     docs: RefCell<Vec<&'static Dictionary>>,
     /// Links that were refused: outside the docs root, not a regular file.
     problems: RefCell<Vec<Diagnostic>>,
+    /// The folder offsets found so far ([`Links::offset_of`]), by the
+    /// address of their file's text.
+    offsets: RefCell<Vec<(usize, Option<String>)>>,
 }
 
 impl<'b> Links<'b> {
@@ -111,12 +114,48 @@ impl<'b> Links<'b> {
             asked: RefCell::default(),
             docs: RefCell::default(),
             problems: RefCell::default(),
+            offsets: RefCell::default(),
         }
     }
 
     /// The links that were refused, each located at its target's text.
     pub fn problems(&self) -> Vec<Diagnostic> {
         self.problems.borrow().clone()
+    }
+
+    /// The folder of the file `text` (a slice of a line) was read from,
+    /// relative to the page's folder ([`super::origin::offset`]): the page
+    /// itself or an include of it, or a linked dictionary. `None` for the
+    /// page's own folder and for text of no file this page read.
+    pub fn offset_of(&self, text: &str) -> Option<String> {
+        let source = self.source?;
+        let at = text.as_ptr() as usize;
+        let within = |t: &str| {
+            let start = t.as_ptr() as usize;
+            (start..=start + t.len()).contains(&at)
+        };
+        // Each file's offset is found once: a page's cells are many, its files few.
+        let (key, path) = match source.texts.iter().position(|t| within(t)) {
+            Some(0) => return None,
+            Some(file) => (
+                source.texts[file].as_ptr() as usize,
+                source.files.get(file)?,
+            ),
+            None => {
+                let docs = self.docs.borrow();
+                let doc = docs
+                    .iter()
+                    .find(|doc| doc.source.texts.first().is_some_and(|t| within(t)))?;
+                (doc.source.texts[0].as_ptr() as usize, &doc.path)
+            }
+        };
+        let mut offsets = self.offsets.borrow_mut();
+        if let Some((_, offset)) = offsets.iter().find(|(k, _)| *k == key) {
+            return offset.clone();
+        }
+        let offset = super::origin::offset(source.files.first()?, path);
+        offsets.push((key, offset.clone()));
+        offset
     }
 
     /// The linked files that were read.

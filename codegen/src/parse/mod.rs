@@ -14,7 +14,9 @@ mod fields_pages;
 mod guard;
 mod linked;
 mod names;
+pub mod origin;
 mod outcome;
+pub mod prose;
 mod reconcile;
 mod result;
 mod rows;
@@ -179,6 +181,8 @@ fn read_method(
         scope: page.scope.clone(),
         who_can_execute: page.who_can_execute.clone(),
         description: page.description.clone(),
+        markdown: page.markdown.clone(),
+        page: origin::page_path(source),
         params,
         result,
         errors,

@@ -1,6 +1,8 @@
 //! The page's frame: title, scope, who may call, introduction, and the
 //! second-level sections of both page generations.
 
+use super::origin;
+use super::prose::{self, Prose};
 use crate::blocks::Block;
 use crate::inline;
 use crate::source::Source;
@@ -47,6 +49,8 @@ pub struct Page<'b> {
     pub headings: Vec<(usize, String)>,
     /// Introduction paragraphs before the first section.
     pub description: String,
+    /// Their Markdown, when they have markup ([`super::prose`]).
+    pub markdown: Option<String>,
     /// Second-level sections in order.
     pub sections: Vec<Section<'b>>,
     /// What a deprecation note in the introduction says, if there is one.
@@ -151,7 +155,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     };
     let mut current: Option<(SectionKind, usize)> = None;
     let mut intro_done = false;
-    let mut description = Vec::new();
+    let mut description = Prose::new();
     for (index, block) in blocks.iter().enumerate() {
         if let Block::Heading { level, text, .. } = block {
             page.headings
@@ -183,7 +187,17 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
                         .is_some_and(|p| in_note.get(p.at) == Some(&true)) =>
             {
                 let text: Vec<&str> = lines.iter().map(|p| p.text.trim_ws()).collect();
-                description.push(inline::plain_collapsed(&text.join(" ")));
+                let text = text.join(" ");
+                // A paragraph of an include (rare) has links relative to the
+                // include's folder: rebased onto the page's before reading.
+                let offset = match lines.first() {
+                    Some(first) if prose::has_link(&text) => origin::offset_in(source, first.text),
+                    _ => None,
+                };
+                match offset {
+                    Some(offset) => description.push("\n\n", "", &origin::rebase(&text, &offset)),
+                    None => description.push("\n\n", "", &text),
+                }
             }
             _ => {}
         }
@@ -195,7 +209,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
             start,
         });
     }
-    page.description = description.join("\n\n");
+    (page.description, page.markdown) = description.finish();
     page
 }
 

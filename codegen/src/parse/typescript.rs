@@ -549,6 +549,7 @@ impl Reader<'_> {
                     .map(|value| EnumValue {
                         value: (*value).to_string(),
                         description: String::new(),
+                        markdown: None,
                     })
                     .collect(),
             }
