@@ -31,6 +31,7 @@ use bitrix24::{
 };
 use bitrix24_codegen::model::{Kind, Method};
 use futures_util::StreamExt;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use files::{read_checkpoint, save, scan, Saved};
@@ -262,8 +263,13 @@ pub async fn export(
             pages_per_request: job.pages_per_request,
             ranges: job.ranges,
         };
-        let mut stream =
-            client.export_raw::<Value>(&job.method, params.clone(), job.spec.clone(), options);
+        // Items stay the text the portal sent: no tree is built per item.
+        let mut stream = client.export_raw::<Box<RawValue>>(
+            &job.method,
+            params.clone(),
+            job.spec.clone(),
+            options,
+        );
         while let Some(item) = stream.next().await {
             let item = match item {
                 Ok(item) => item,
@@ -282,20 +288,20 @@ pub async fn export(
                     ));
                 }
             };
-            let Some(id) = item_id(&job.spec, &item) else {
+            // The runtime read each item's ID as it walked the IDs.
+            let Some(id) = stream.progress().last_id else {
                 return Err(format!(
-                    "{}: an item has no `{}`: {item}",
-                    job.method, job.spec.id_field
+                    "{}: an item has no `{}`: {}",
+                    job.method,
+                    job.spec.id_field,
+                    item.get()
                 ));
             };
             // Never a line twice, whatever the portal sends.
             if last_id.is_some_and(|last| id <= last) {
                 continue;
             }
-            serde_json::to_writer(&mut writer, &item).map_err(|e| format!("{shown}: {e}"))?;
-            writer
-                .write_all(b"\n")
-                .map_err(|e| format!("{shown}: {e}"))?;
+            write_line(&mut writer, &item).map_err(|e| format!("{shown}: {e}"))?;
             last_id = Some(id);
             items += 1;
             written += 1;
@@ -366,6 +372,25 @@ fn restartable(error: &CallError) -> bool {
 }
 
 /// An item's ID: a number or numeric text.
+/// One item as one line: its text as sent, unless the portal's JSON spans
+/// lines (whitespace between tokens), which is then written compact.
+fn write_line(writer: &mut impl Write, item: &RawValue) -> std::io::Result<()> {
+    let text = item.get();
+    if has_line_break(text) {
+        let value: Value = serde_json::from_str(text)?;
+        serde_json::to_writer(&mut *writer, &value)?;
+    } else {
+        writer.write_all(text.as_bytes())?;
+    }
+    writer.write_all(b"\n")
+}
+
+/// Whether JSON text holds a line break (only possible between tokens:
+/// inside strings JSON escapes them).
+fn has_line_break(text: &str) -> bool {
+    text.bytes().any(|b| b == b'\n' || b == b'\r')
+}
+
 fn item_id(spec: &ListSpec, item: &Value) -> Option<i64> {
     let value = item.get(&spec.id_field)?;
     value
@@ -380,18 +405,9 @@ mod tests {
 
     fn method(result: ResultSpec) -> Method {
         Method {
-            method: "x.list".into(),
-            title: String::new(),
-            scope: Vec::new(),
-            who_can_execute: None,
-            description: String::new(),
-            params: Vec::new(),
             result,
-            errors: Vec::new(),
-            rest_v3: false,
             paged: true,
-            deprecated: None,
-            params_open: false,
+            ..Method::named("x.list")
         }
     }
 
