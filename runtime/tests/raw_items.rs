@@ -6,7 +6,8 @@
 mod common;
 
 use bitrix24::{ApiVersion, Batch, CallError, CallOptions, ExportOptions, ListSpec, Retry};
-use common::{serve, Reply};
+use bitrix24_testkit::mock::ANY_METHOD;
+use bitrix24_testkit::{MockPortal, MockResponse};
 use futures_util::StreamExt;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -42,8 +43,9 @@ fn export_options() -> ExportOptions {
 
 #[tokio::test]
 async fn raw_items_are_the_bytes_sent_and_each_carries_its_id() {
-    let server = serve(|_| Reply::Text(200, page_answer())).await;
-    let client = common::client(&server);
+    let portal = MockPortal::start().await;
+    portal.respond_raw(ANY_METHOD, 200, &page_answer());
+    let client = common::client(&portal.webhook_url());
     let mut stream = client.export_raw::<Box<RawValue>>(
         "crm.lead.list",
         json!({}),
@@ -66,8 +68,9 @@ async fn raw_items_are_the_bytes_sent_and_each_carries_its_id() {
 
 #[tokio::test]
 async fn values_and_typed_items_read_as_from_a_parsed_answer() {
-    let server = serve(|_| Reply::Text(200, page_answer())).await;
-    let client = common::client(&server);
+    let portal = MockPortal::start().await;
+    portal.respond_raw(ANY_METHOD, 200, &page_answer());
+    let client = common::client(&portal.webhook_url());
     let values: Vec<Value> = client
         .export_raw::<Value>(
             "crm.lead.list",
@@ -109,8 +112,10 @@ async fn values_and_typed_items_read_as_from_a_parsed_answer() {
 
 #[tokio::test]
 async fn an_item_that_does_not_fit_fails_with_its_own_text_masked() {
-    let server = serve(|_| Reply::Text(200, page_answer())).await;
-    let client = common::client(&server);
+    let portal = MockPortal::start().await;
+    portal.respond_raw(ANY_METHOD, 200, &page_answer());
+    // The webhook's key is the one the fourth item echoes back.
+    let client = common::client(&format!("{}/rest/1/secretkey/", portal.origin()));
 
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
@@ -167,12 +172,12 @@ async fn typed_results_decode_from_the_text_of_result() {
         r#"{ "time": {"start": 1}, "result" : "Y" }"#,
         r#"{"result": "maybe"}"#,
     ];
-    let server = serve(move |req| {
-        let n = req.body["id"].as_i64().unwrap_or(0) as usize;
-        Reply::Text(200, answers[n.min(2)].to_string())
-    })
-    .await;
-    let client = common::client(&server);
+    let portal = MockPortal::start().await;
+    portal.respond_fn(ANY_METHOD, move |req| {
+        let n = req.params().get("id").and_then(Value::as_i64).unwrap_or(0) as usize;
+        MockResponse::raw(200, answers[n.min(2)])
+    });
+    let client = common::client(&portal.webhook_url());
     let params = |id| crm_lead_contact_items_set::Params { id, items: vec![] };
     assert!(client.call(params(0)).await.unwrap());
     assert!(client.call(params(1)).await.unwrap());
@@ -188,15 +193,15 @@ async fn a_result_too_deep_to_parse_is_a_decode_error_not_a_crash() {
     let body = format!(r#"{{"result": {deep}}}"#);
     let batch_body =
         format!(r#"{{"result": {{"result": {{"a": {deep}, "b": 7}}, "result_error": []}}}}"#);
-    let server = serve(move |req| {
-        if req.method() == "batch" {
-            Reply::Text(200, batch_body.clone())
+    let portal = MockPortal::start().await;
+    portal.respond_fn(ANY_METHOD, move |req| {
+        if req.method_path == "batch" {
+            MockResponse::raw(200, batch_body.clone())
         } else {
-            Reply::Text(200, body.clone())
+            MockResponse::raw(200, body.clone())
         }
-    })
-    .await;
-    let client = common::client(&server);
+    });
+    let client = common::client(&portal.webhook_url());
     let outcome = client
         .call_raw_with(
             "crm.lead.get",
