@@ -50,6 +50,45 @@ pub(crate) fn member<'a>(members: &Members<'a>, key: &str) -> Option<&'a str> {
     members.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
+/// The visit methods of a visitor that reads an object and answers `$none`
+/// for any other JSON value (an array is read past element by element).
+macro_rules! not_an_object {
+    ($de:lifetime, $none:expr) => {
+        fn visit_seq<A: serde::de::SeqAccess<$de>>(
+            self,
+            mut access: A,
+        ) -> Result<Self::Value, A::Error> {
+            while access.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok($none)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+    };
+}
+pub(crate) use not_an_object;
+
 struct ShapeVisitor;
 
 impl<'de> Visitor<'de> for ShapeVisitor {

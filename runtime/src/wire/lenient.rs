@@ -85,6 +85,29 @@ impl<C: Codec> Scalar<C> {
     }
 }
 
+/// `visit_bool`, `visit_i64`, `visit_u64` and `visit_f64` of a visitor whose
+/// `value` method reads any JSON value leniently: a flag or number is
+/// handed to it as the `Value` it is.
+macro_rules! flags_and_numbers_through_value {
+    () => {
+        fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
+            self.value(Value::Bool(v))
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+            self.value(Value::from(v))
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.value(Value::from(v))
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+            self.value(Value::from(v))
+        }
+    };
+}
+
 impl<'de, C: Codec> Visitor<'de> for Scalar<C> {
     type Value = Option<C::Value>;
 
@@ -92,21 +115,7 @@ impl<'de, C: Codec> Visitor<'de> for Scalar<C> {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
-        self.value(Value::Bool(v))
-    }
-
-    fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
-
-    fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
-
-    fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
+    flags_and_numbers_through_value!();
 
     fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
         self.text(v)
@@ -263,21 +272,7 @@ impl<'de, L: Elements> Visitor<'de> for List<L> {
         f.write_str("a list")
     }
 
-    fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
-        self.value(Value::Bool(v))
-    }
-
-    fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
-
-    fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
-
-    fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
+    flags_and_numbers_through_value!();
 
     fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
         self.value(Value::String(v.to_owned()))
@@ -347,21 +342,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Optional<T> {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
-        self.value(Value::Bool(v))
-    }
-
-    fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
-
-    fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
-
-    fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
-        self.value(Value::from(v))
-    }
+    flags_and_numbers_through_value!();
 
     fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
         self.value(Value::String(v.to_owned()))
