@@ -134,11 +134,12 @@ macro_rules! __method {
 /// names and which fields are required, and `fill`, which reads field `i`
 /// straight from the deserializer into its slot with its helper; the
 /// visitor, key matching and checks are written once in
-/// [`wire::record`](crate::wire::record). Writing is one small function
-/// that writes a JSON object field by field through functions generic only
-/// over a field's type (see that module for the exact behaviour, which is
-/// serde's derive with `with`, `default`, `skip_serializing_if` and
-/// `flatten`). The optional and required forms are two optional groups
+/// [`wire::record`](crate::wire::record). Writing is `Record::write`, one
+/// call per field into a [`Writer`](crate::wire::record::Writer) with the
+/// field's helper as a type argument: no closure and no `?` per field, as
+/// each would be a body or a branch of its own for the compiler to check
+/// (see that module for the exact behaviour, which is serde's derive with
+/// `with`, `default`, `skip_serializing_if` and `flatten`). The optional and required forms are two optional groups
 /// rather than one marker so that `Option<...>` is written here, not by
 /// the generator for every optional field.
 #[doc(hidden)]
@@ -218,6 +219,18 @@ macro_rules! __record {
             > {
                 ::core::option::Option::None $(.or(::core::option::Option::Some(&mut self.$rest)))?
             }
+
+            // One call per field: the helper is a type argument, not a closure.
+            #[inline]
+            #[allow(unused_variables)]
+            fn write(&self, out: &mut $crate::wire::record::Writer) {
+                $(
+                    $( out.put_some::<$optional, $crate::wire::$helper::Reader> )?
+                    $( out.put::<$required, $crate::wire::$helper::Reader> )?
+                    ($wire, &self.$field);
+                )*
+                $( out.put_rest(&self.$rest); )?
+            }
         }
 
         #[automatically_derived]
@@ -234,31 +247,12 @@ macro_rules! __record {
         #[automatically_derived]
         #[allow(deprecated)]
         impl $crate::__private::serde::Serialize for $name {
+            #[inline]
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                // `#[inline]`: compiled only where a value is sent.
-                #[inline]
-                #[allow(unused_mut)]
-                fn write(
-                    this: &$name,
-                ) -> ::core::result::Result<
-                    $crate::wire::record::Object,
-                    $crate::__private::serde_json::Error,
-                > {
-                    let mut map = $crate::wire::record::Object::new();
-                    $(
-                        $( $crate::wire::record::put_some::<$optional> )?
-                        $( $crate::wire::record::put::<$required> )?
-                        (&mut map, $wire, &this.$field, |value, serializer| {
-                            $crate::wire::$helper::serialize(value, serializer)
-                        })?;
-                    )*
-                    $( $crate::wire::record::put_rest(&mut map, &this.$rest); )?
-                    ::core::result::Result::Ok(map)
-                }
-                $crate::wire::record::emit(write(self), serializer)
+                $crate::wire::record::write(self, serializer)
             }
         }
     };

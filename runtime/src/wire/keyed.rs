@@ -59,10 +59,14 @@ pub mod map {
     /// This helper, for a struct's table of fields.
     #[doc(hidden)]
     pub enum Reader {}
-    impl<T: DeserializeOwned> Helper<Map<T>> for Reader {
+    impl<T: DeserializeOwned + Serialize> Helper<Map<T>> for Reader {
         #[inline]
         fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Map<T>, D::Error> {
             deserialize(deserializer)
+        }
+        #[inline]
+        fn write(value: &Map<T>) -> Result<serde_json::Value, serde_json::Error> {
+            serialize(value, serde_json::value::Serializer)
         }
     }
 }
@@ -90,10 +94,14 @@ pub mod opt_map {
     /// This helper, for a struct's table of fields.
     #[doc(hidden)]
     pub enum Reader {}
-    impl<T: DeserializeOwned> Helper<Option<Map<T>>> for Reader {
+    impl<T: DeserializeOwned + Serialize> Helper<Option<Map<T>>> for Reader {
         #[inline]
         fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Map<T>>, D::Error> {
             deserialize(deserializer)
+        }
+        #[inline]
+        fn write(value: &Option<Map<T>>) -> Result<serde_json::Value, serde_json::Error> {
+            serialize(value, serde_json::value::Serializer)
         }
     }
 }

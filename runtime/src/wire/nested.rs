@@ -26,10 +26,14 @@ pub mod opt {
     /// This helper, for a struct's table of fields.
     #[doc(hidden)]
     pub enum Reader {}
-    impl<T: DeserializeOwned> Helper<Option<T>> for Reader {
+    impl<T: DeserializeOwned + Serialize> Helper<Option<T>> for Reader {
         #[inline]
         fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
             deserialize(deserializer)
+        }
+        #[inline]
+        fn write(value: &Option<T>) -> Result<serde_json::Value, serde_json::Error> {
+            serialize(value, serde_json::value::Serializer)
         }
     }
 }
@@ -53,10 +57,14 @@ pub mod list {
     /// This helper, for a struct's table of fields.
     #[doc(hidden)]
     pub enum Reader {}
-    impl<T: DeserializeOwned> Helper<Vec<T>> for Reader {
+    impl<T: DeserializeOwned + Serialize> Helper<Vec<T>> for Reader {
         #[inline]
         fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
             deserialize(deserializer)
+        }
+        #[inline]
+        fn write(value: &Vec<T>) -> Result<serde_json::Value, serde_json::Error> {
+            serialize(value, serde_json::value::Serializer)
         }
     }
 }
@@ -80,10 +88,14 @@ pub mod opt_list {
     /// This helper, for a struct's table of fields.
     #[doc(hidden)]
     pub enum Reader {}
-    impl<T: DeserializeOwned> Helper<Option<Vec<T>>> for Reader {
+    impl<T: DeserializeOwned + Serialize> Helper<Option<Vec<T>>> for Reader {
         #[inline]
         fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<T>>, D::Error> {
             deserialize(deserializer)
+        }
+        #[inline]
+        fn write(value: &Option<Vec<T>>) -> Result<serde_json::Value, serde_json::Error> {
+            serialize(value, serde_json::value::Serializer)
         }
     }
 }
@@ -109,10 +121,14 @@ pub mod plain {
     /// This helper, for a struct's table of fields.
     #[doc(hidden)]
     pub enum Reader {}
-    impl<T: DeserializeOwned> Helper<T> for Reader {
+    impl<T: DeserializeOwned + Serialize> Helper<T> for Reader {
         #[inline]
         fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
             T::deserialize(deserializer)
+        }
+        #[inline]
+        fn write(value: &T) -> Result<serde_json::Value, serde_json::Error> {
+            serialize(value, serde_json::value::Serializer)
         }
     }
 }

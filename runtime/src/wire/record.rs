@@ -5,7 +5,8 @@
 //! scope, each type-checked, borrow-checked and compiled. `__record!`
 //! instead implements [`Record`] for each struct (a table of wire names,
 //! which fields are required, and a `fill` that reads field `i` into its
-//! slot with its wire helper) and one small function per direction; the
+//! slot with its wire helper, and a `write` that puts each field into a
+//! [`Writer`] with its helper) and two one-line serde impls; the
 //! visitor, the key matching and the checks are written once, here,
 //! generic over the struct and the deserializer only.
 //!
@@ -44,14 +45,16 @@ use serde_json::{Map, Value};
 /// A JSON object being written from a struct.
 pub type Object = Map<String, Value>;
 
-/// A wire helper's `serialize` into a JSON value.
-pub type Write<T> = fn(&T, serde_json::value::Serializer) -> Result<Value, serde_json::Error>;
-
 /// A wire helper as a type: what its `deserialize` reads a field of type
-/// `T` with. Each helper module has one (`wire::opt_int::Reader`).
+/// `T` with and its `serialize` writes it with. Each helper module has one
+/// (`wire::opt_int::Reader`). Being a type, it is named as a generic
+/// argument: a struct writes each field with one call, not with a closure
+/// per field (each closure is a body of its own to check and compile).
 pub trait Helper<T> {
     /// Reads the field's value from `deserializer`.
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error>;
+    /// Writes the field's value as a JSON value.
+    fn write(value: &T) -> Result<Value, serde_json::Error>;
 }
 
 /// A struct declared with `__record!`: its table of fields and how each is
@@ -75,6 +78,8 @@ pub trait Record: Default {
     fn fill<'de, S: Source<'de>>(&mut self, at: usize, source: S) -> Result<bool, S::Error>;
     /// The map of other keys, when the struct keeps them.
     fn rest(&mut self) -> Option<&mut BTreeMap<String, Value>>;
+    /// Writes the fields in declaration order, then the other keys.
+    fn write(&self, out: &mut Writer);
 }
 
 /// Where [`Record::fill`] reads a field's value from: the value of an
@@ -397,42 +402,52 @@ impl<'de> Visitor<'de> for Key {
     }
 }
 
-/// Writes a required field.
-pub fn put<T>(
-    map: &mut Object,
-    wire: &str,
-    value: &T,
-    write: Write<T>,
-) -> Result<(), serde_json::Error> {
-    let value = write(value, serde_json::value::Serializer)?;
-    map.insert(wire.to_string(), value);
-    Ok(())
+/// A JSON object being written from a struct, field by field. The first
+/// field that fails to write is the error; later fields are skipped, so a
+/// struct's `write` is one plain call per field with no `?` to expand.
+#[derive(Default)]
+pub struct Writer {
+    map: Object,
+    error: Option<serde_json::Error>,
 }
 
-/// Writes an optional field, unless it is `None`.
-pub fn put_some<T>(
-    map: &mut Object,
-    wire: &str,
-    value: &Option<T>,
-    write: Write<Option<T>>,
-) -> Result<(), serde_json::Error> {
-    if value.is_some() {
-        put(map, wire, value, write)?;
+impl Writer {
+    /// Writes a required field with helper `H`.
+    pub fn put<T, H: Helper<T>>(&mut self, wire: &str, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        match H::write(value) {
+            Ok(value) => {
+                self.map.insert(wire.to_string(), value);
+            }
+            Err(error) => self.error = Some(error),
+        }
     }
-    Ok(())
+
+    /// Writes an optional field with helper `H`, unless it is `None`.
+    pub fn put_some<T, H: Helper<Option<T>>>(&mut self, wire: &str, value: &Option<T>) {
+        if value.is_some() {
+            self.put::<Option<T>, H>(wire, value);
+        }
+    }
+
+    /// Writes the struct's other keys after its fields.
+    pub fn put_rest(&mut self, rest: &BTreeMap<String, Value>) {
+        self.map
+            .extend(rest.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
 }
 
-/// Writes the struct's other keys after its fields.
-pub fn put_rest(map: &mut Object, rest: &BTreeMap<String, Value>) {
-    map.extend(rest.iter().map(|(k, v)| (k.clone(), v.clone())));
-}
-
-/// Ends writing a struct: the object it was written to, serialized.
-pub fn emit<S: Serializer>(
-    written: Result<Object, serde_json::Error>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    written.map_err(S::Error::custom)?.serialize(serializer)
+/// Serializes a struct: its fields written into a JSON object (once, not
+/// once per serializer), then that object.
+pub fn write<R: Record, S: Serializer>(record: &R, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut out = Writer::default();
+    record.write(&mut out);
+    match out.error {
+        Some(error) => Err(S::Error::custom(error)),
+        None => out.map.serialize(serializer),
+    }
 }
 
 #[cfg(test)]
@@ -482,6 +497,24 @@ mod tests {
             serde_json::to_string(&open).unwrap(),
             r#"{"TITLE":"t","UF_A":[1]}"#
         );
+    }
+
+    crate::__record! {
+        " A field JSON cannot hold." Unwritable {
+            " Keys that are not text." "BY_PAIR" by_pair: ::std::collections::BTreeMap<(i64, i64), i64> = plain;
+            " After it." "ID" id: i64 = int;
+        }
+    }
+
+    #[test]
+    fn a_field_that_cannot_be_written_is_the_error() {
+        let value = Unwritable {
+            by_pair: [((1, 2), 3)].into_iter().collect(),
+            id: 1,
+        };
+        let err = serde_json::to_string(&value).unwrap_err();
+        assert_eq!(err.to_string(), "key must be a string");
+        assert!(serde_json::to_string(&Unwritable::default()).is_ok());
     }
 
     #[test]

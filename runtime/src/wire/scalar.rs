@@ -36,6 +36,10 @@ macro_rules! scalar_helpers {
                 fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
                     deserialize(deserializer)
                 }
+                #[inline]
+                fn write(value: &T) -> Result<serde_json::Value, serde_json::Error> {
+                    serialize(value, serde_json::value::Serializer)
+                }
             }
         }
 
@@ -66,6 +70,10 @@ macro_rules! scalar_helpers {
                 #[inline]
                 fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
                     deserialize(deserializer)
+                }
+                #[inline]
+                fn write(value: &Option<T>) -> Result<serde_json::Value, serde_json::Error> {
+                    serialize(value, serde_json::value::Serializer)
                 }
             }
         }
@@ -99,6 +107,10 @@ macro_rules! scalar_helpers {
                 fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
                     deserialize(deserializer)
                 }
+                #[inline]
+                fn write(value: &Vec<T>) -> Result<serde_json::Value, serde_json::Error> {
+                    serialize(value, serde_json::value::Serializer)
+                }
             }
         }
 
@@ -131,6 +143,10 @@ macro_rules! scalar_helpers {
                     deserializer: D,
                 ) -> Result<Option<Vec<T>>, D::Error> {
                     deserialize(deserializer)
+                }
+                #[inline]
+                fn write(value: &Option<Vec<T>>) -> Result<serde_json::Value, serde_json::Error> {
+                    serialize(value, serde_json::value::Serializer)
                 }
             }
         }
