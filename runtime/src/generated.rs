@@ -99,7 +99,9 @@ macro_rules! __method {
         ///
         /// A plain function returning the client's future rather than an
         /// `async fn`: the call's state machine is compiled only where a
-        /// method is called, not for every method a crate binds.
+        /// method is called, not for every method a crate binds, and
+        /// `#[inline]` so that a bindings crate compiles no code for it at all.
+        #[inline]
         pub fn call(
             client: &$crate::Client,
             params: Params,
@@ -378,6 +380,7 @@ macro_rules! __open_enum {
         #[automatically_derived]
         impl $name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )*
@@ -388,6 +391,7 @@ macro_rules! __open_enum {
 
         #[automatically_derived]
         impl ::core::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $( $wire => Self::$variant, )*
@@ -398,6 +402,7 @@ macro_rules! __open_enum {
 
         #[automatically_derived]
         impl ::core::default::Default for $name {
+            #[inline]
             fn default() -> Self {
                 Self::Other(::std::string::String::new())
             }

@@ -89,6 +89,7 @@ Read one from a verified body with `bitrix24::events::EventHandler::receive_even
     #[automatically_derived]
     impl ::bitrix24::events::EventSet for Event {
         const CODES: &'static [&'static str] = &["ONPROBEITEMADD"];
+        #[inline]
         fn from_payload(
             payload: ::bitrix24::events::Payload,
         ) -> ::core::result::Result<Self, ::bitrix24::__private::serde_json::Error> {

@@ -202,6 +202,9 @@ pub fn event_enum(variants: &[Variant<'_>], path: &str) -> TokenStream {
         impl ::bitrix24::events::EventSet for Event {
             const CODES: &'static [&'static str] = &[#(#codes),*];
 
+            // `#[inline]`: compiled where events are received, not in the
+            // bindings crate, where it would decode every payload type.
+            #[inline]
             fn from_payload(
                 payload: ::bitrix24::events::Payload,
             ) -> ::core::result::Result<Self, ::bitrix24::__private::serde_json::Error> {
