@@ -105,14 +105,20 @@ impl<'l> TypeSet<'l> {
     ) -> TokenStream {
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
-        let patterned = fields.iter().any(|f| is_pattern(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
         // in `quote!` copies every top-level token of it (an allocation per
         // identifier), and a struct body is most of a module's tokens.
         // Gathered in a vector and made a stream once: extending a stream
         // a few tokens at a time pays its bookkeeping on every call.
         let mut members = Vec::with_capacity(fields.len() * 16);
-        for field in fields.iter().filter(|f| !is_pattern(&f.name)) {
+        // Whether any field is a pattern is found in the same pass that
+        // skips them: `is_pattern` runs once per field.
+        let mut patterned = false;
+        for field in fields {
+            if is_pattern(&field.name) {
+                patterned = true;
+                continue;
+            }
             self.member(field, owner, &mut field_names, &mut members);
         }
         // `.. name` asks for a map that keeps every key the struct does not
@@ -376,7 +382,11 @@ fn is_pattern(name: &str) -> bool {
     let user = is_user_field(name);
     name.ends_with('_')
         || name.contains(['*', '{', '<', '#', '…'])
-        || name.to_ascii_lowercase().contains("xxx")
+        // `xxx` in any case, without a lowercased copy of every name.
+        || name
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.iter().all(|b| b.eq_ignore_ascii_case(&b'x')))
         || name.ends_with("_N")
         || name.len() > 2
             && name.ends_with('N')
@@ -429,4 +439,22 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
     .into_iter()
     .collect();
     super::invoke("__open_enum", input)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn xxx_in_any_case_is_a_pattern() {
+        for (name, pattern) in [
+            ("UF_CRM_xxx", true),
+            ("PROPERTY_XxX", true),
+            ("xXx", true),
+            ("xx_x", false),
+            ("TAXXES", false),
+            ("MAXX", false),
+            ("ID", false),
+        ] {
+            assert_eq!(super::is_pattern(name), pattern, "{name}");
+        }
+    }
 }
