@@ -37,6 +37,10 @@ pub fn literal(text: &str) -> Literal {
                     break;
                 };
                 let next = at + ch.len_utf8();
+                if plainly_printable(ch) {
+                    at = next;
+                    continue;
+                }
                 let escaped = ch.escape_debug();
                 if !ch.is_ascii() && escaped.len() == 1 {
                     at = next;
@@ -79,6 +83,26 @@ static NOT_PLAIN: [bool; 256] = {
     }
     table
 };
+
+/// Non-ASCII chars `escape_debug` is known to keep as they are, told
+/// without its Unicode tables (which cost some 2,000 instructions for an
+/// em dash, the commonest non-ASCII char of the corpus): Latin, Cyrillic,
+/// punctuation, arrows and math signs. A test checks every char of them;
+/// any other char takes the general route.
+fn plainly_printable(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{a1}'..='\u{ac}'
+            | '\u{ae}'..='\u{2ff}'
+            | '\u{400}'..='\u{482}'
+            | '\u{48a}'..='\u{52f}'
+            | '\u{2010}'..='\u{2027}'
+            | '\u{2030}'..='\u{205e}'
+            | '\u{20a0}'..='\u{20c0}'
+            | '\u{2100}'..='\u{218b}'
+            | '\u{2190}'..='\u{23ff}'
+    )
+}
 
 /// The module doc: title, method, scope, who may call it, introduction,
 /// its links resolved from the page alone ([`module_doc_in`] for a tree).
@@ -231,6 +255,16 @@ mod tests {
     }
 
     #[test]
+    fn plainly_printable_chars_are_kept_by_escape_debug() {
+        for ch in (0..=0x2fff_u32).filter_map(char::from_u32) {
+            if super::plainly_printable(ch) {
+                assert!(!ch.is_ascii(), "{ch:?}");
+                assert_eq!(ch.escape_debug().to_string(), ch.to_string(), "{ch:?}");
+            }
+        }
+    }
+
+    #[test]
     fn doc_literals_are_the_tokens_literal_string_makes() {
         for text in [
             "",
@@ -238,6 +272,7 @@ mod tests {
             "quote \" backslash \\ apostrophe ' tab\t\r\nnew line",
             "nul\0 and nul\x007 \u{7f} \u{301}combining \u{200b}",
             "\u{301}\u{1}\u{1b}[0m Привет 😀 «ü»\u{a0}\u{ad}\u{2028}\u{feff}",
+            "dash — quotes “‘’” arrow → times × euro € numero № ± ellipsis …",
             "ends with an escape\\",
         ] {
             assert_eq!(
