@@ -24,7 +24,7 @@ pub fn literal(text: &str) -> Literal {
     repr.push('"');
     let mut plain_from = 0;
     let mut at = 0;
-    while let Some(skip) = bytes[at..].iter().position(|&b| NOT_PLAIN[usize::from(b)]) {
+    while let Some(skip) = first_not_plain(&bytes[at..]) {
         at += skip;
         let escape = match bytes[at] {
             b'\n' => "\\n",
@@ -70,6 +70,38 @@ pub fn literal(text: &str) -> Literal {
     // proc_macro2 validates the text again, now the larger part of this
     // function; its public API has no constructor that takes it as it is.
     repr.parse().unwrap_or_else(|_| Literal::string(text))
+}
+
+/// The index of the first [`NOT_PLAIN`] byte of `bytes`, eight bytes at a
+/// time: runs of plain text between escapes are long (a line of a doc),
+/// and looking them up byte by byte was half of this function.
+fn first_not_plain(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut offset = 0;
+    while let Some(word) = bytes[offset..].first_chunk::<8>() {
+        let x = u64::from_le_bytes(*word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // The top bit of a byte is set where it is below 0x20, 0x7f or above,
+        // `"` or `\`: the classic SWAR tests. A borrow or carry can mark a
+        // byte after one that holds, never before, so the lowest mark is
+        // the first such byte (little-endian: the lowest address).
+        let found = ((x.wrapping_sub(ONES * 0x20) & !x)
+            | x.wrapping_add(ONES)
+            | x
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash))
+            & HIGH;
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    bytes[offset..]
+        .iter()
+        .position(|&b| NOT_PLAIN[usize::from(b)])
+        .map(|skip| offset + skip)
 }
 
 /// Bytes a string literal may not hold as they are: controls, `"`, `\`,
@@ -251,6 +283,37 @@ mod tests {
             let mut indented = String::new();
             super::indent_into(text, &mut indented);
             assert_eq!(indented, expected.join("\n"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn not_plain_bytes_are_found_first_at_any_offset() {
+        let by_table = |bytes: &[u8]| bytes.iter().position(|&b| super::NOT_PLAIN[usize::from(b)]);
+        let plain: Vec<u8> = (0..=255_u8)
+            .filter(|&b| !super::NOT_PLAIN[usize::from(b)])
+            .collect();
+        for special in (0..=255_u8).filter(|&b| super::NOT_PLAIN[usize::from(b)]) {
+            for len in 0..20 {
+                for at in 0..len {
+                    // Plain bytes of every kind before it.
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| plain[(i * 7 + usize::from(special)) % plain.len()])
+                        .collect();
+                    bytes[at] = special;
+                    // And special bytes after it, which may carry or borrow.
+                    for later in (at + 1..len).step_by(3) {
+                        bytes[later] = 0xff - later as u8;
+                    }
+                    assert_eq!(
+                        super::first_not_plain(&bytes),
+                        by_table(&bytes),
+                        "{bytes:?}"
+                    );
+                }
+            }
+        }
+        for &b in &plain {
+            assert_eq!(super::first_not_plain(&[b; 17]), None, "{b}");
         }
     }
 
