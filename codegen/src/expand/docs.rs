@@ -15,19 +15,35 @@ pub fn literal(text: &str) -> Literal {
         // The compiler's own constructor: no cheaper route through it.
         return Literal::string(text);
     }
-    // Doc text is plain ASCII but for a few newlines and quotes (under 3% of
-    // the corpus's literal bytes): the scan is by byte and the common escapes
-    // are written directly; only non-ASCII chars go through `escape_debug`,
-    // which keeps printable ones as they are.
+    let mut repr = Escaped::with_capacity(text.len() + 8);
+    repr.push(text, false);
+    repr.literal().unwrap_or_else(|| Literal::string(text))
+}
+
+/// Appends `text` to `repr` escaped as `Literal::string` escapes it, and
+/// with `indent` its lines prefixed by a space as [`indent_into`] does
+/// (but for the first line's, which the caller writes); returns whether it
+/// ended in a NUL written `\0`.
+///
+/// Doc text is plain ASCII but for a few newlines and quotes (under 3% of
+/// the corpus's literal bytes): the scan is by byte and the common escapes
+/// are written directly; only non-ASCII chars go through `escape_debug`,
+/// which keeps printable ones as they are.
+fn escape_into(text: &str, indent: bool, repr: &mut String) -> bool {
     let bytes = text.as_bytes();
-    let mut repr = String::with_capacity(text.len() + 8);
-    repr.push('"');
     let mut plain_from = 0;
     let mut at = 0;
+    // Where `repr` ended after the last NUL written `\0`.
+    let mut nul_end = None;
     while let Some(skip) = first_not_plain(&bytes[at..]) {
         at += skip;
         let escape = match bytes[at] {
+            // A final `\n` ends the last line; others start one.
+            b'\n' if indent && at + 1 == bytes.len() => "",
+            b'\n' if indent => "\\n ",
             b'\n' => "\\n",
+            // `\r\n` ends a line as `\n` does.
+            b'\r' if indent && bytes.get(at + 1) == Some(&b'\n') => "",
             b'"' => "\\\"",
             b'\\' => "\\\\",
             b'\t' => "\\t",
@@ -52,7 +68,10 @@ pub fn literal(text: &str) -> Literal {
                     '\0' if text[next..].starts_with(|c: char| c.is_digit(8)) => {
                         repr.push_str("\\x00")
                     }
-                    '\0' => repr.push_str("\\0"),
+                    '\0' => {
+                        repr.push_str("\\0");
+                        nul_end = Some(repr.len());
+                    }
                     _ => repr.extend(escaped),
                 }
                 at = next;
@@ -66,10 +85,92 @@ pub fn literal(text: &str) -> Literal {
         plain_from = at;
     }
     repr.push_str(&text[plain_from..]);
-    repr.push('"');
-    // proc_macro2 validates the text again, now the larger part of this
-    // function; its public API has no constructor that takes it as it is.
-    repr.parse().unwrap_or_else(|_| Literal::string(text))
+    nul_end == Some(repr.len())
+}
+
+/// Where a doc is written: its text as it is, or escaped as a literal's.
+trait DocOut {
+    /// Appends `text`.
+    fn push(&mut self, text: &str);
+    /// Appends `text`, which has nothing to escape but newlines, given
+    /// as it is and as escaped (a fixed piece of a doc, not scanned).
+    fn push_fixed(&mut self, text: &'static str, escaped: &'static str);
+    /// Appends `text` with each line prefixed by a space ([`indent_into`]).
+    fn push_indented(&mut self, text: &str);
+}
+
+impl DocOut for String {
+    fn push(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn push_fixed(&mut self, text: &'static str, _: &'static str) {
+        self.push_str(text);
+    }
+
+    fn push_indented(&mut self, text: &str) {
+        indent_into(text, self);
+    }
+}
+
+/// The text of a string literal, escaped as it is written: a doc made of
+/// pieces becomes its literal with no unescaped copy of it made first
+/// (outside a proc macro, where [`literal`] reads the text back).
+struct Escaped {
+    /// `"` and the escaped text so far.
+    repr: String,
+    /// Whether `repr` ends in a NUL written `\0`: `Literal::string` writes
+    /// `\x00` for one before an octal digit, which the next piece may start with.
+    nul_last: bool,
+}
+
+impl Escaped {
+    fn with_capacity(capacity: usize) -> Escaped {
+        let mut repr = String::with_capacity(capacity + 2);
+        repr.push('"');
+        Escaped {
+            repr,
+            nul_last: false,
+        }
+    }
+
+    fn push(&mut self, text: &str, indent: bool) {
+        if text.is_empty() {
+            return;
+        }
+        if self.nul_last && text.starts_with(|c: char| c.is_digit(8)) {
+            self.repr.truncate(self.repr.len() - "\\0".len());
+            self.repr.push_str("\\x00");
+        }
+        self.nul_last = escape_into(text, indent, &mut self.repr);
+    }
+
+    /// The literal; `None` if proc_macro2 does not read it back as one.
+    fn literal(mut self) -> Option<Literal> {
+        self.repr.push('"');
+        // proc_macro2 validates the text again, now the larger part of
+        // making a literal; its public API has no constructor that takes
+        // it as it is.
+        self.repr.parse().ok()
+    }
+}
+
+impl DocOut for Escaped {
+    fn push(&mut self, text: &str) {
+        Escaped::push(self, text, false);
+    }
+
+    fn push_fixed(&mut self, _: &'static str, escaped: &'static str) {
+        self.repr.push_str(escaped);
+        self.nul_last = false;
+    }
+
+    fn push_indented(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.push_fixed(" ", " ");
+            Escaped::push(self, text, true);
+        }
+    }
 }
 
 /// The index of the first [`NOT_PLAIN`] byte of `bytes`, eight bytes at a
@@ -209,30 +310,49 @@ pub fn enum_doc(field: &Field) -> String {
 pub fn field_doc(field: &Field, links: &DocLinks<'_>) -> String {
     // Written straight into one string: there is one per field of the corpus.
     let mut doc = String::with_capacity(field.description.len() + 64);
+    write_field_doc(field, links, &mut doc);
+    doc
+}
+
+/// [`literal`] of [`field_doc`]: outside a proc macro the doc is escaped as
+/// it is written, with no copy of it made to be escaped (one per field).
+pub fn field_literal(field: &Field, links: &DocLinks<'_>) -> Literal {
+    if proc_macro::is_available() {
+        return Literal::string(&field_doc(field, links));
+    }
+    // Room for the escapes of a few lines and the type.
+    let mut repr = Escaped::with_capacity(field.description.len() * 9 / 8 + 80);
+    write_field_doc(field, links, &mut repr);
+    repr.literal()
+        .unwrap_or_else(|| Literal::string(&field_doc(field, links)))
+}
+
+fn write_field_doc(field: &Field, links: &DocLinks<'_>, doc: &mut impl DocOut) {
     if !field.description.is_empty() {
         let text = doc_text(&field.description, field.markdown.as_deref(), links);
-        indent_into(&text, &mut doc);
+        doc.push_indented(&text);
     } else {
-        doc.push_str(" `");
-        doc.push_str(&field.name);
-        doc.push('`');
+        doc.push_fixed(" `", " `");
+        doc.push(&field.name);
+        doc.push_fixed("`", "`");
     }
     if field.required || field.ty.is_some() {
-        doc.push_str("\n\n ");
+        doc.push_fixed("\n\n ", "\\n\\n ");
         if field.required {
-            doc.push_str("Required");
+            doc.push_fixed("Required", "Required");
         }
         if let Some(ty) = &field.ty {
             if field.required {
-                doc.push_str("; ");
+                doc.push_fixed("; ", "; ");
             }
-            doc.push_str("page type: `");
-            doc.extend(ty.split('`'));
-            doc.push('`');
+            doc.push_fixed("page type: `", "page type: `");
+            for piece in ty.split('`') {
+                doc.push(piece);
+            }
+            doc.push_fixed("`", "`");
         }
-        doc.push('.');
+        doc.push_fixed(".", ".");
     }
-    doc
 }
 
 /// Appends `text` to `out` with each line prefixed by a space, as `///`
@@ -323,6 +443,43 @@ mod tests {
             if super::plainly_printable(ch) {
                 assert!(!ch.is_ascii(), "{ch:?}");
                 assert_eq!(ch.escape_debug().to_string(), ch.to_string(), "{ch:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn field_literals_are_the_literals_of_field_docs() {
+        use crate::model::{Field, Kind};
+        let links = super::DocLinks::page(None);
+        let texts = [
+            "",
+            "plain",
+            "one\ntwo\r\nthree\n",
+            "\n\n",
+            "\r\n",
+            "a\rb\n\r\n",
+            "quote \" backslash \\ tab\t — dash",
+            "nul at the end\0",
+            "nul before a line\0\n",
+            "nul before a digit\x007 and \0",
+            "7 starts with a digit\0\r\n",
+        ];
+        for description in texts {
+            for name in ["ID", "nul\0", "7"] {
+                for ty in [None, Some("string"), Some("`a\0`7`"), Some("\0"), Some("")] {
+                    for required in [false, true] {
+                        let mut field = Field::new(name, Kind::String);
+                        field.description = description.to_string();
+                        field.ty = ty.map(str::to_string);
+                        field.required = required;
+                        assert_eq!(
+                            super::field_literal(&field, &links).to_string(),
+                            proc_macro2::Literal::string(&super::field_doc(&field, &links))
+                                .to_string(),
+                            "{description:?} {name:?} {ty:?} {required}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -192,10 +192,7 @@ impl<'l> TypeSet<'l> {
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
-        out.push(TokenTree::Literal(docs::literal(&docs::field_doc(
-            field,
-            &self.links,
-        ))));
+        out.push(TokenTree::Literal(docs::field_literal(field, &self.links)));
         // Always written: the macro reads and writes the field by this name.
         out.push(TokenTree::Literal(docs::literal(&field.name)));
         out.push(TokenTree::Ident(super::ident(&name)));
