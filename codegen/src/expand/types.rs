@@ -39,8 +39,8 @@ impl Plan {
     }
 
     /// A type named by an absolute path: `::std::string::String`.
-    fn path(segments: &[&str], helper: Option<&'static str>) -> Plan {
-        Plan::new(path(segments), helper)
+    fn path(puncts: &Puncts, segments: &[&str], helper: Option<&'static str>) -> Plan {
+        Plan::new(puncts.path(segments), helper)
     }
 
     /// The `::bitrix24::wire` helper that decodes `result` into this type:
@@ -58,6 +58,60 @@ pub struct TypeSet<'l> {
     items: Vec<TokenStream>,
     /// Element types of the list members planned so far, by wire name.
     pub elements: Vec<(String, Vec<TokenTree>)>,
+    puncts: Puncts,
+}
+
+/// Punctuation a module repeats (in every member and type path), made once
+/// per module and cloned after: `Punct::new` checks its char and asks
+/// proc_macro2 whether it runs inside a proc macro, each time; a clone
+/// only copies it.
+struct Puncts {
+    /// The first `:` of `::`.
+    joint_colon: TokenTree,
+    colon: TokenTree,
+    question: TokenTree,
+    eq: TokenTree,
+    semi: TokenTree,
+    lt: TokenTree,
+    gt: TokenTree,
+    comma: TokenTree,
+}
+
+impl Puncts {
+    fn new() -> Puncts {
+        Puncts {
+            joint_colon: TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+            colon: punct(':'),
+            question: punct('?'),
+            eq: punct('='),
+            semi: punct(';'),
+            lt: punct('<'),
+            gt: punct('>'),
+            comma: punct(','),
+        }
+    }
+
+    /// `::a::b::c`, as `quote!` writes it.
+    fn path(&self, segments: &[&str]) -> Vec<TokenTree> {
+        let mut tokens = Vec::with_capacity(segments.len() * 3 + 3);
+        for segment in segments {
+            tokens.extend([
+                self.joint_colon.clone(),
+                self.colon.clone(),
+                TokenTree::Ident(super::ident(segment)),
+            ]);
+        }
+        tokens
+    }
+
+    /// `::std::vec::Vec<element>`.
+    fn vec_of(&self, element: Vec<TokenTree>) -> Vec<TokenTree> {
+        let mut tokens = self.path(&["std", "vec", "Vec"]);
+        tokens.push(self.lt.clone());
+        tokens.extend(element);
+        tokens.push(self.gt.clone());
+        tokens
+    }
 }
 
 impl<'l> TypeSet<'l> {
@@ -68,6 +122,7 @@ impl<'l> TypeSet<'l> {
             names: Names::with(reserved),
             items: Vec::new(),
             elements: Vec::new(),
+            puncts: Puncts::new(),
         }
     }
 
@@ -180,7 +235,8 @@ impl<'l> TypeSet<'l> {
         );
         self.items.push(item);
         Plan::new(
-            vec_of(vec![TokenTree::Ident(super::ident(&name))]),
+            self.puncts
+                .vec_of(vec![TokenTree::Ident(super::ident(&name))]),
             Some("list"),
         )
     }
@@ -199,9 +255,9 @@ impl<'l> TypeSet<'l> {
         // `?:` asks the macro for `Option<Type>`, `None` when missing and not
         // written when `None`.
         if optional {
-            out.push(punct('?'));
+            out.push(self.puncts.question.clone());
         }
-        out.push(punct(':'));
+        out.push(self.puncts.colon.clone());
         out.extend(plan.ty);
         // The helper as an ident: the macro calls `wire::<helper>::...`.
         let helper = if optional {
@@ -209,8 +265,11 @@ impl<'l> TypeSet<'l> {
         } else {
             plan.helper.unwrap_or("plain")
         };
-        out.extend([punct('='), TokenTree::Ident(super::ident(helper))]);
-        out.push(punct(';'));
+        out.extend([
+            self.puncts.eq.clone(),
+            TokenTree::Ident(super::ident(helper)),
+            self.puncts.semi.clone(),
+        ]);
     }
 
     /// The Rust type of a field's kind, declaring nested types as needed.
@@ -224,11 +283,15 @@ impl<'l> TypeSet<'l> {
         match kind {
             Kind::Integer => Plan::named("i64", Some("int")),
             Kind::Float => Plan::named("f64", Some("float")),
-            Kind::String => Plan::path(STRING, Some("string")),
+            Kind::String => Plan::path(&self.puncts, STRING, Some("string")),
             Kind::Boolean(BoolWire::YesNo) => Plan::named("bool", Some("yn")),
             Kind::Boolean(BoolWire::Json) => Plan::named("bool", Some("flag")),
-            Kind::Date => Plan::path(&["bitrix24", "wire", "Date"], Some("date")),
-            Kind::DateTime => Plan::path(&["bitrix24", "wire", "DateTime"], Some("datetime")),
+            Kind::Date => Plan::path(&self.puncts, &["bitrix24", "wire", "Date"], Some("date")),
+            Kind::DateTime => Plan::path(
+                &self.puncts,
+                &["bitrix24", "wire", "DateTime"],
+                Some("datetime"),
+            ),
             Kind::Object if !field.fields.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 let doc = docs::struct_doc(field);
@@ -236,17 +299,21 @@ impl<'l> TypeSet<'l> {
                 self.items.push(item);
                 Plan::named(&name, None)
             }
-            Kind::Object => Plan::path(&["bitrix24", "wire", "Object"], Some("object")),
+            Kind::Object => Plan::path(
+                &self.puncts,
+                &["bitrix24", "wire", "Object"],
+                Some("object"),
+            ),
             Kind::Enum if !field.values.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 self.items.push(open_enum(&name, field, &self.links));
                 Plan::named(&name, None)
             }
-            Kind::Enum => Plan::path(STRING, Some("string")),
+            Kind::Enum => Plan::path(&self.puncts, STRING, Some("string")),
             Kind::Array(inner) => {
                 let inner = inner.non_null();
                 if let Kind::Array(_) = inner {
-                    return Plan::path(VALUE, None);
+                    return Plan::path(&self.puncts, VALUE, None);
                 }
                 let element = self.plan_kind(field, inner, owner);
                 self.elements.push((field.name.clone(), element.ty.clone()));
@@ -256,26 +323,28 @@ impl<'l> TypeSet<'l> {
                     }
                     _ => "list",
                 };
-                Plan::new(vec_of(element.ty), Some(helper))
+                Plan::new(self.puncts.vec_of(element.ty), Some(helper))
             }
-            Kind::FieldInfo => Plan::path(&["bitrix24", "FieldInfo"], None),
+            Kind::FieldInfo => Plan::path(&self.puncts, &["bitrix24", "FieldInfo"], None),
             // A map of JSON values keeps its keys in the order sent (it is
             // `order`, or `filter`); maps of typed values are sorted by key.
-            Kind::Map(inner) if matches!(inner.non_null(), Kind::Any) => {
-                Plan::path(&["bitrix24", "wire", "Object"], Some("object"))
-            }
+            Kind::Map(inner) if matches!(inner.non_null(), Kind::Any) => Plan::path(
+                &self.puncts,
+                &["bitrix24", "wire", "Object"],
+                Some("object"),
+            ),
             Kind::Map(inner) => {
                 let value = match inner.non_null() {
                     // Values read by their own `Deserialize`, lenient inside.
                     inner @ (Kind::Object | Kind::FieldInfo) => {
                         self.plan_kind(field, inner, owner).ty
                     }
-                    _ => path(VALUE),
+                    _ => self.puncts.path(VALUE),
                 };
-                let mut ty = path(&["bitrix24", "wire", "Map"]);
-                ty.push(punct('<'));
+                let mut ty = self.puncts.path(&["bitrix24", "wire", "Map"]);
+                ty.push(self.puncts.lt.clone());
                 ty.extend(value);
-                ty.push(punct('>'));
+                ty.push(self.puncts.gt.clone());
                 Plan::new(ty, Some("map"))
             }
             // Read by its own `Deserialize` (each alternative strictly,
@@ -283,39 +352,17 @@ impl<'l> TypeSet<'l> {
             Kind::OneOf(first, second) => {
                 let first = self.plan_kind(field, first.non_null(), owner).ty;
                 let second = self.plan_kind(field, second.non_null(), owner).ty;
-                let mut ty = path(&["bitrix24", "wire", "OneOf"]);
-                ty.push(punct('<'));
+                let mut ty = self.puncts.path(&["bitrix24", "wire", "OneOf"]);
+                ty.push(self.puncts.lt.clone());
                 ty.extend(first);
-                ty.push(punct(','));
+                ty.push(self.puncts.comma.clone());
                 ty.extend(second);
-                ty.push(punct('>'));
+                ty.push(self.puncts.gt.clone());
                 Plan::new(ty, Some("plain"))
             }
-            Kind::Any | Kind::Nullable(_) => Plan::path(VALUE, None),
+            Kind::Any | Kind::Nullable(_) => Plan::path(&self.puncts, VALUE, None),
         }
     }
-}
-
-/// `::a::b::c`, as `quote!` writes it.
-fn path(segments: &[&str]) -> Vec<TokenTree> {
-    let mut tokens = Vec::with_capacity(segments.len() * 3 + 3);
-    for segment in segments {
-        tokens.extend([
-            TokenTree::Punct(Punct::new(':', Spacing::Joint)),
-            punct(':'),
-            TokenTree::Ident(super::ident(segment)),
-        ]);
-    }
-    tokens
-}
-
-/// `::std::vec::Vec<element>`.
-fn vec_of(element: Vec<TokenTree>) -> Vec<TokenTree> {
-    let mut tokens = path(&["std", "vec", "Vec"]);
-    tokens.push(punct('<'));
-    tokens.extend(element);
-    tokens.push(punct('>'));
-    tokens
 }
 
 // The wire helpers form a fixed set, so their names are static strings
