@@ -15,7 +15,8 @@ const FIXED: &[&str] = &["System", "Api", "Transport", "Decode", "OutcomeUnknown
 
 /// The `Error` enum: the page's codes, handed to the runtime's
 /// `__method_error!`, which writes the fixed variants and the impls.
-pub fn error_enum(method: &Method, links: &DocLinks<'_>) -> TokenStream {
+/// Appended to `out`.
+pub fn error_enum(method: &Method, links: &DocLinks<'_>, out: &mut Vec<TokenTree>) {
     let mut names = Names::with(FIXED);
     // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
     let mut variants = Vec::with_capacity(method.errors.len() * 5);
@@ -58,5 +59,5 @@ pub fn error_enum(method: &Method, links: &DocLinks<'_>) -> TokenStream {
     ]
     .into_iter()
     .collect();
-    super::invoke("__method_error", input)
+    super::invoke("__method_error", input, out);
 }

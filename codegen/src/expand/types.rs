@@ -55,7 +55,9 @@ pub struct TypeSet<'l> {
     /// What the docs' links resolve against (in the module's scope).
     links: DocLinks<'l>,
     names: Names,
-    items: Vec<TokenStream>,
+    /// The tokens of the items: gathered as tokens and made a stream
+    /// once, by the module, rather than a small stream each.
+    items: Vec<TokenTree>,
     /// Element types of the list members planned so far, by wire name.
     pub elements: Vec<(String, Vec<TokenTree>)>,
     puncts: Puncts,
@@ -127,7 +129,7 @@ impl<'l> TypeSet<'l> {
     }
 
     /// The nested types emitted so far.
-    pub fn into_items(self) -> Vec<TokenStream> {
+    pub fn into_items(self) -> Vec<TokenTree> {
         self.items
     }
 
@@ -142,7 +144,7 @@ impl<'l> TypeSet<'l> {
         fields: &[Field],
         owner: Owner,
         open: bool,
-    ) -> TokenStream {
+    ) -> Vec<TokenTree> {
         self.structure_with(TokenStream::new(), name, doc, fields, owner, open)
     }
 
@@ -157,7 +159,7 @@ impl<'l> TypeSet<'l> {
         fields: &[Field],
         owner: Owner,
         open: bool,
-    ) -> TokenStream {
+    ) -> Vec<TokenTree> {
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
@@ -195,7 +197,9 @@ impl<'l> TypeSet<'l> {
             TokenTree::Ident(super::ident(name)),
             TokenTree::Group(Group::new(Delimiter::Brace, members.into_iter().collect())),
         ]);
-        super::invoke("__record", input)
+        let mut item = Vec::with_capacity(8);
+        super::invoke("__record", input, &mut item);
+        item
     }
 
     /// Declares `Output` as a struct when `result` is an object with members.
@@ -208,7 +212,7 @@ impl<'l> TypeSet<'l> {
                 Owner::Response,
                 true,
             );
-            self.items.push(item);
+            self.items.extend(item);
         }
     }
 
@@ -233,7 +237,7 @@ impl<'l> TypeSet<'l> {
             Owner::Response,
             true,
         );
-        self.items.push(item);
+        self.items.extend(item);
         Plan::new(
             self.puncts
                 .vec_of(vec![TokenTree::Ident(super::ident(&name))]),
@@ -296,7 +300,7 @@ impl<'l> TypeSet<'l> {
                 let name = self.names.claim(&naming::camel(&field.name));
                 let doc = docs::struct_doc(field);
                 let item = self.structure(&name, &doc, &field.fields, owner, field.open);
-                self.items.push(item);
+                self.items.extend(item);
                 Plan::named(&name, None)
             }
             Kind::Object => Plan::path(
@@ -306,7 +310,7 @@ impl<'l> TypeSet<'l> {
             ),
             Kind::Enum if !field.values.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
-                self.items.push(open_enum(&name, field, &self.links));
+                open_enum(&name, field, &self.links, &mut self.items);
                 Plan::named(&name, None)
             }
             Kind::Enum => Plan::path(&self.puncts, STRING, Some("string")),
@@ -439,7 +443,7 @@ fn is_pattern(name: &str) -> bool {
 }
 
 /// An enum of the listed values that still carries values the page did not list.
-fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
+fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>, out: &mut Vec<TokenTree>) {
     let ident = super::ident(name);
     let mut variants = Names::with(&["Other"]);
     // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
@@ -482,7 +486,7 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
     ]
     .into_iter()
     .collect();
-    super::invoke("__open_enum", input)
+    super::invoke("__open_enum", input, out);
 }
 
 #[cfg(test)]
