@@ -89,11 +89,12 @@ fn escape_into(text: &str, indent: bool, repr: &mut String) -> bool {
 }
 
 /// Where a doc is written: its text as it is, or escaped as a literal's.
-trait DocOut {
+pub(super) trait DocOut {
     /// Appends `text`.
     fn push(&mut self, text: &str);
     /// Appends `text`, which has nothing to escape but newlines, given
-    /// as it is and as escaped (a fixed piece of a doc, not scanned).
+    /// as it is and as escaped (a fixed piece of a doc, not scanned). It
+    /// does not start with a digit (see [`Escaped::nul_last`]).
     fn push_fixed(&mut self, text: &'static str, escaped: &'static str);
     /// Appends `text` with each line prefixed by a space ([`indent_into`]).
     fn push_indented(&mut self, text: &str);
@@ -248,34 +249,61 @@ pub fn module_doc(method: &Method) -> String {
 pub fn module_doc_in(method: &Method, links: &DocLinks<'_>) -> String {
     // Written straight into one string, which the introduction dominates.
     let mut doc = String::with_capacity(method.description.len() * 9 / 8 + 256);
-    doc.push(' ');
-    doc.push_str(&method.title);
-    doc.push_str("\n\n Binds the REST method `");
-    doc.push_str(&method.method);
-    doc.push_str("`.");
+    write_module_doc(method, links, &mut doc);
+    doc
+}
+
+/// [`literal`] of [`module_doc`]: outside a proc macro the doc is escaped
+/// as it is written, as [`field_literal`] does.
+pub fn module_literal(method: &Method) -> Literal {
+    let links = DocLinks::page(method.page.as_deref());
+    if proc_macro::is_available() {
+        return Literal::string(&module_doc_in(method, &links));
+    }
+    let mut repr = Escaped::with_capacity(method.description.len() * 9 / 8 + 256);
+    write_module_doc(method, &links, &mut repr);
+    repr.literal()
+        .unwrap_or_else(|| Literal::string(&module_doc_in(method, &links)))
+}
+
+fn write_module_doc(method: &Method, links: &DocLinks<'_>, doc: &mut impl DocOut) {
+    doc.push_fixed(" ", " ");
+    doc.push(&method.title);
+    doc.push_fixed(
+        "\n\n Binds the REST method `",
+        "\\n\\n Binds the REST method `",
+    );
+    doc.push(&method.method);
+    doc.push_fixed("`.", "`.");
     for (k, scope) in method.scope.iter().enumerate() {
-        doc.push_str(if k == 0 { "\n\n Scope: `" } else { ", `" });
-        doc.push_str(scope);
-        doc.push('`');
+        if k == 0 {
+            doc.push_fixed("\n\n Scope: `", "\\n\\n Scope: `");
+        } else {
+            doc.push_fixed(", `", ", `");
+        }
+        doc.push(scope);
+        doc.push_fixed("`", "`");
     }
     if !method.scope.is_empty() {
-        doc.push('.');
+        doc.push_fixed(".", ".");
     }
     if let Some(who) = &method.who_can_execute {
-        doc.push_str("\n\n Who can execute the method: ");
-        doc.push_str(who);
-        doc.push('.');
+        doc.push_fixed(
+            "\n\n Who can execute the method: ",
+            "\\n\\n Who can execute the method: ",
+        );
+        doc.push(who);
+        doc.push_fixed(".", ".");
     }
     if let Some(note) = &method.deprecated {
-        doc.push_str("\n\n **Deprecated:** ");
-        doc.push_str(note);
+        doc.push_fixed("\n\n **Deprecated:** ", "\\n\\n **Deprecated:** ");
+        doc.push(note);
     }
     if !method.description.is_empty() {
-        doc.push_str("\n\n");
+        doc.push_fixed("\n\n", "\\n\\n");
         let text = doc_text(&method.description, method.markdown.as_deref(), links);
-        indent_into(&text, &mut doc);
+        doc.push_indented(&text);
     }
-    doc
 }
 
 /// The doc of `Params`.
@@ -312,6 +340,22 @@ pub fn field_doc(field: &Field, links: &DocLinks<'_>) -> String {
     let mut doc = String::with_capacity(field.description.len() + 64);
     write_field_doc(field, links, &mut doc);
     doc
+}
+
+/// The literal of the doc `write` writes, of about `capacity` bytes:
+/// outside a proc macro escaped as it is written, with no copy of the
+/// text made to be escaped; inside one, `Literal::string` of the text.
+pub(super) fn doc_literal(capacity: usize, write: impl Fn(&mut dyn DocOut)) -> Literal {
+    if !proc_macro::is_available() {
+        let mut repr = Escaped::with_capacity(capacity + capacity / 8 + 8);
+        write(&mut repr);
+        if let Some(literal) = repr.literal() {
+            return literal;
+        }
+    }
+    let mut text = String::with_capacity(capacity);
+    write(&mut text);
+    Literal::string(&text)
 }
 
 /// [`literal`] of [`field_doc`]: outside a proc macro the doc is escaped as
@@ -481,6 +525,53 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn module_literals_are_the_literals_of_module_docs() {
+        let texts = [
+            "",
+            "plain",
+            "line\nnext\r\n",
+            "nul\0",
+            "7 \"quoted\" \\ — dash\n",
+        ];
+        for text in texts {
+            for scopes in [0, 1, 2] {
+                for optional in [false, true] {
+                    let mut method = crate::model::Method::named(format!("crm.{text}"));
+                    method.title = text.to_string();
+                    method.description = text.to_string();
+                    method.scope = (0..scopes).map(|k| format!("{text}{k}")).collect();
+                    method.who_can_execute = optional.then(|| text.to_string());
+                    method.deprecated = optional.then(|| text.to_string());
+                    assert_eq!(
+                        super::module_literal(&method).to_string(),
+                        proc_macro2::Literal::string(&super::module_doc(&method)).to_string(),
+                        "{text:?} {scopes} {optional}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn doc_literals_of_pieces_are_those_of_their_text() {
+        for pieces in [
+            &["", "a"][..],
+            &["nul\0", "7"],
+            &["nul\0", "", "8"],
+            &["nul\0", "x", "7"],
+            &["\\", "0"],
+            &["quote\"", "\n", "—"],
+        ] {
+            let literal = super::doc_literal(8, |doc| pieces.iter().for_each(|p| doc.push(p)));
+            assert_eq!(
+                literal.to_string(),
+                proc_macro2::Literal::string(&pieces.concat()).to_string(),
+                "{pieces:?}"
+            );
         }
     }
 

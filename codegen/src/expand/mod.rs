@@ -53,7 +53,7 @@ pub fn method_module_as(
     module: proc_macro2::Ident,
     extra: TokenStream,
 ) -> TokenStream {
-    let doc = docs::literal(&docs::module_doc(method));
+    let doc = docs::module_literal(method);
     // Token by token, as the rest of the module: `quote!` pays a stream
     // extension per token, and this runs once per method.
     let mut tokens = Vec::with_capacity(12);

@@ -456,23 +456,24 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>, out: &mut Vec<Toke
         seen.push(value.value.clone());
         let variant = super::ident(&variants.claim(&naming::camel(&value.value)));
         let wire = &value.value;
-        // `` `value` `` or `` `value`: description ``, written into one string.
-        let mut doc = String::with_capacity(wire.len() + value.description.len() + 5);
-        doc.push('`');
-        doc.push_str(wire);
-        doc.push('`');
-        if !value.description.is_empty() {
-            doc.push_str(": ");
-            doc.push_str(&doc_text(
-                &value.description,
-                value.markdown.as_deref(),
-                links,
-            ));
-        }
+        // `` `value` `` or `` `value`: description ``, written as its literal.
+        let doc = docs::doc_literal(wire.len() + value.description.len() + 5, |doc| {
+            doc.push_fixed("`", "`");
+            doc.push(wire);
+            doc.push_fixed("`", "`");
+            if !value.description.is_empty() {
+                doc.push_fixed(": ", ": ");
+                doc.push(&doc_text(
+                    &value.description,
+                    value.markdown.as_deref(),
+                    links,
+                ));
+            }
+        });
         // `"doc" Variant = "value",` as tokens: `quote!` would escape `wire`
         // char by char where `docs::literal` copies it.
         decls.extend([
-            TokenTree::Literal(docs::literal(&doc)),
+            TokenTree::Literal(doc),
             TokenTree::Ident(variant),
             punct('='),
             TokenTree::Literal(docs::literal(wire)),
