@@ -3,6 +3,7 @@
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
+use super::docs::doc_literal;
 use super::links::DocLinks;
 use super::markdown::doc_text;
 use super::punct;
@@ -15,7 +16,8 @@ const FIXED: &[&str] = &["System", "Api", "Transport", "Decode", "OutcomeUnknown
 
 /// The `Error` enum: the page's codes, handed to the runtime's
 /// `__method_error!`, which writes the fixed variants and the impls.
-pub fn error_enum(method: &Method, links: &DocLinks<'_>) -> TokenStream {
+/// Appended to `out`.
+pub fn error_enum(method: &Method, links: &DocLinks<'_>, out: &mut Vec<TokenTree>) {
     let mut names = Names::with(FIXED);
     // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
     let mut variants = Vec::with_capacity(method.errors.len() * 5);
@@ -26,31 +28,36 @@ pub fn error_enum(method: &Method, links: &DocLinks<'_>) -> TokenStream {
         }
         let variant = super::ident(&names.claim(&wanted));
         let code = &error.code;
-        // ` `CODE`.` or ` `CODE`: description`, written into one string.
-        let mut doc = String::with_capacity(code.len() + error.description.len() + 6);
-        doc.push_str(" `");
-        doc.push_str(code);
-        if error.description.is_empty() {
-            doc.push_str("`.");
-        } else {
-            doc.push_str("`: ");
-            doc.push_str(&doc_text(
-                &error.description,
-                error.markdown.as_deref(),
-                links,
-            ));
-        }
+        // ` `CODE`.` or ` `CODE`: description`, written as its literal.
+        let doc = doc_literal(code.len() + error.description.len() + 6, |doc| {
+            doc.push_fixed(" `", " `");
+            doc.push(code);
+            if error.description.is_empty() {
+                doc.push_fixed("`.", "`.");
+            } else {
+                doc.push_fixed("`: ", "`: ");
+                doc.push(&doc_text(
+                    &error.description,
+                    error.markdown.as_deref(),
+                    links,
+                ));
+            }
+        });
         // `"doc" Variant = "CODE",` as tokens: `quote!` would escape `code`
         // char by char where `docs::literal` copies it.
         variants.extend([
-            TokenTree::Literal(super::docs::literal(&doc)),
+            TokenTree::Literal(doc),
             TokenTree::Ident(variant),
             punct('='),
             TokenTree::Literal(super::docs::literal(code)),
             punct(','),
         ]);
     }
-    let doc = super::docs::literal(&format!(" Errors of `{}`.", method.method));
+    let doc = doc_literal(method.method.len() + 16, |doc| {
+        doc.push_fixed(" Errors of `", " Errors of `");
+        doc.push(&method.method);
+        doc.push_fixed("`.", "`.");
+    });
     // Moved in, not interpolated (which would copy every token).
     let input: TokenStream = [
         TokenTree::Literal(doc),
@@ -58,5 +65,5 @@ pub fn error_enum(method: &Method, links: &DocLinks<'_>) -> TokenStream {
     ]
     .into_iter()
     .collect();
-    super::invoke("__method_error", input)
+    super::invoke("__method_error", input, out);
 }

@@ -83,7 +83,10 @@ pub fn event_module_in(event: &Event, doc: &DocLinks<'_>, items: DocLinks<'_>) -
         }
     } else {
         let doc = format!("What `data` holds in `{}`.", event.code);
-        types.structure("Data", &doc, &event.data, Owner::Response, true)
+        types
+            .structure("Data", &doc, &event.data, Owner::Response, true)
+            .into_iter()
+            .collect::<TokenStream>()
     };
     let items = types.into_items();
     let payload_doc = docs::literal(&format!(

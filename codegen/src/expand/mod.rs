@@ -53,7 +53,7 @@ pub fn method_module_as(
     module: proc_macro2::Ident,
     extra: TokenStream,
 ) -> TokenStream {
-    let doc = docs::literal(&docs::module_doc(method));
+    let doc = docs::module_literal(method);
     // Token by token, as the rest of the module: `quote!` pays a stream
     // extension per token, and this runs once per method.
     let mut tokens = Vec::with_capacity(12);
@@ -115,9 +115,11 @@ fn outer_attr(content: impl IntoIterator<Item = TokenTree>) -> [TokenTree; 2] {
 }
 
 /// `::bitrix24::name! { input }`: a call of one of the runtime's macros
-/// (`runtime/src/generated.rs`), made in one go.
-pub(crate) fn invoke(name: &str, input: TokenStream) -> TokenStream {
-    [
+/// (`runtime/src/generated.rs`), appended to `out`: a module's items are
+/// gathered as tokens and made a stream once, where a small stream per
+/// item paid an allocation and its growth each.
+pub(crate) fn invoke(name: &str, input: TokenStream, out: &mut Vec<TokenTree>) {
+    out.extend([
         TokenTree::Punct(Punct::new(':', Spacing::Joint)),
         punct(':'),
         TokenTree::Ident(ident("bitrix24")),
@@ -126,9 +128,7 @@ pub(crate) fn invoke(name: &str, input: TokenStream) -> TokenStream {
         TokenTree::Ident(ident(name)),
         punct('!'),
         TokenTree::Group(Group::new(Delimiter::Brace, input)),
-    ]
-    .into_iter()
-    .collect()
+    ]);
 }
 
 /// `list Item, "ID" [in "key"];` of `__method!`, for paged methods whose
@@ -259,11 +259,11 @@ pub fn module_body_in(method: &Method, links: DocLinks<'_>) -> TokenStream {
         ]);
     }
     let items = set.into_items();
-    let error = errors::error_enum(method, &links);
-    let mut body = invoke("__method", spec);
+    let mut body = Vec::with_capacity(8 + params.len() + items.len() + 8);
+    invoke("__method", spec, &mut body);
     // The parts are moved in rather than interpolated, which would copy them.
     body.extend(params);
     body.extend(items);
-    body.extend(error);
-    body
+    errors::error_enum(method, &links, &mut body);
+    body.into_iter().collect()
 }

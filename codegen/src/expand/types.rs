@@ -39,8 +39,8 @@ impl Plan {
     }
 
     /// A type named by an absolute path: `::std::string::String`.
-    fn path(segments: &[&str], helper: Option<&'static str>) -> Plan {
-        Plan::new(path(segments), helper)
+    fn path(puncts: &Puncts, segments: &[&str], helper: Option<&'static str>) -> Plan {
+        Plan::new(puncts.path(segments), helper)
     }
 
     /// The `::bitrix24::wire` helper that decodes `result` into this type:
@@ -55,9 +55,65 @@ pub struct TypeSet<'l> {
     /// What the docs' links resolve against (in the module's scope).
     links: DocLinks<'l>,
     names: Names,
-    items: Vec<TokenStream>,
+    /// The tokens of the items: gathered as tokens and made a stream
+    /// once, by the module, rather than a small stream each.
+    items: Vec<TokenTree>,
     /// Element types of the list members planned so far, by wire name.
     pub elements: Vec<(String, Vec<TokenTree>)>,
+    puncts: Puncts,
+}
+
+/// Punctuation a module repeats (in every member and type path), made once
+/// per module and cloned after: `Punct::new` checks its char and asks
+/// proc_macro2 whether it runs inside a proc macro, each time; a clone
+/// only copies it.
+struct Puncts {
+    /// The first `:` of `::`.
+    joint_colon: TokenTree,
+    colon: TokenTree,
+    question: TokenTree,
+    eq: TokenTree,
+    semi: TokenTree,
+    lt: TokenTree,
+    gt: TokenTree,
+    comma: TokenTree,
+}
+
+impl Puncts {
+    fn new() -> Puncts {
+        Puncts {
+            joint_colon: TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+            colon: punct(':'),
+            question: punct('?'),
+            eq: punct('='),
+            semi: punct(';'),
+            lt: punct('<'),
+            gt: punct('>'),
+            comma: punct(','),
+        }
+    }
+
+    /// `::a::b::c`, as `quote!` writes it.
+    fn path(&self, segments: &[&str]) -> Vec<TokenTree> {
+        let mut tokens = Vec::with_capacity(segments.len() * 3 + 3);
+        for segment in segments {
+            tokens.extend([
+                self.joint_colon.clone(),
+                self.colon.clone(),
+                TokenTree::Ident(super::ident(segment)),
+            ]);
+        }
+        tokens
+    }
+
+    /// `::std::vec::Vec<element>`.
+    fn vec_of(&self, element: Vec<TokenTree>) -> Vec<TokenTree> {
+        let mut tokens = self.path(&["std", "vec", "Vec"]);
+        tokens.push(self.lt.clone());
+        tokens.extend(element);
+        tokens.push(self.gt.clone());
+        tokens
+    }
 }
 
 impl<'l> TypeSet<'l> {
@@ -68,11 +124,12 @@ impl<'l> TypeSet<'l> {
             names: Names::with(reserved),
             items: Vec::new(),
             elements: Vec::new(),
+            puncts: Puncts::new(),
         }
     }
 
     /// The nested types emitted so far.
-    pub fn into_items(self) -> Vec<TokenStream> {
+    pub fn into_items(self) -> Vec<TokenTree> {
         self.items
     }
 
@@ -87,7 +144,7 @@ impl<'l> TypeSet<'l> {
         fields: &[Field],
         owner: Owner,
         open: bool,
-    ) -> TokenStream {
+    ) -> Vec<TokenTree> {
         self.structure_with(TokenStream::new(), name, doc, fields, owner, open)
     }
 
@@ -102,17 +159,23 @@ impl<'l> TypeSet<'l> {
         fields: &[Field],
         owner: Owner,
         open: bool,
-    ) -> TokenStream {
+    ) -> Vec<TokenTree> {
         let mut field_names = Names::default();
         let custom = fields.iter().any(|f| is_user_field(&f.name));
-        let patterned = fields.iter().any(|f| is_pattern(&f.name));
         // Streams are moved into their parent, never interpolated: `#stream`
         // in `quote!` copies every top-level token of it (an allocation per
         // identifier), and a struct body is most of a module's tokens.
         // Gathered in a vector and made a stream once: extending a stream
         // a few tokens at a time pays its bookkeeping on every call.
         let mut members = Vec::with_capacity(fields.len() * 16);
-        for field in fields.iter().filter(|f| !is_pattern(&f.name)) {
+        // Whether any field is a pattern is found in the same pass that
+        // skips them: `is_pattern` runs once per field.
+        let mut patterned = false;
+        for field in fields {
+            if is_pattern(&field.name) {
+                patterned = true;
+                continue;
+            }
             self.member(field, owner, &mut field_names, &mut members);
         }
         // `.. name` asks for a map that keeps every key the struct does not
@@ -134,7 +197,9 @@ impl<'l> TypeSet<'l> {
             TokenTree::Ident(super::ident(name)),
             TokenTree::Group(Group::new(Delimiter::Brace, members.into_iter().collect())),
         ]);
-        super::invoke("__record", input)
+        let mut item = Vec::with_capacity(8);
+        super::invoke("__record", input, &mut item);
+        item
     }
 
     /// Declares `Output` as a struct when `result` is an object with members.
@@ -147,7 +212,7 @@ impl<'l> TypeSet<'l> {
                 Owner::Response,
                 true,
             );
-            self.items.push(item);
+            self.items.extend(item);
         }
     }
 
@@ -172,9 +237,10 @@ impl<'l> TypeSet<'l> {
             Owner::Response,
             true,
         );
-        self.items.push(item);
+        self.items.extend(item);
         Plan::new(
-            vec_of(vec![TokenTree::Ident(super::ident(&name))]),
+            self.puncts
+                .vec_of(vec![TokenTree::Ident(super::ident(&name))]),
             Some("list"),
         )
     }
@@ -186,19 +252,16 @@ impl<'l> TypeSet<'l> {
         let plan = self.plan(field, owner);
         let optional =
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
-        out.push(TokenTree::Literal(docs::literal(&docs::field_doc(
-            field,
-            &self.links,
-        ))));
+        out.push(TokenTree::Literal(docs::field_literal(field, &self.links)));
         // Always written: the macro reads and writes the field by this name.
         out.push(TokenTree::Literal(docs::literal(&field.name)));
         out.push(TokenTree::Ident(super::ident(&name)));
         // `?:` asks the macro for `Option<Type>`, `None` when missing and not
         // written when `None`.
         if optional {
-            out.push(punct('?'));
+            out.push(self.puncts.question.clone());
         }
-        out.push(punct(':'));
+        out.push(self.puncts.colon.clone());
         out.extend(plan.ty);
         // The helper as an ident: the macro calls `wire::<helper>::...`.
         let helper = if optional {
@@ -206,8 +269,11 @@ impl<'l> TypeSet<'l> {
         } else {
             plan.helper.unwrap_or("plain")
         };
-        out.extend([punct('='), TokenTree::Ident(super::ident(helper))]);
-        out.push(punct(';'));
+        out.extend([
+            self.puncts.eq.clone(),
+            TokenTree::Ident(super::ident(helper)),
+            self.puncts.semi.clone(),
+        ]);
     }
 
     /// The Rust type of a field's kind, declaring nested types as needed.
@@ -221,29 +287,37 @@ impl<'l> TypeSet<'l> {
         match kind {
             Kind::Integer => Plan::named("i64", Some("int")),
             Kind::Float => Plan::named("f64", Some("float")),
-            Kind::String => Plan::path(STRING, Some("string")),
+            Kind::String => Plan::path(&self.puncts, STRING, Some("string")),
             Kind::Boolean(BoolWire::YesNo) => Plan::named("bool", Some("yn")),
             Kind::Boolean(BoolWire::Json) => Plan::named("bool", Some("flag")),
-            Kind::Date => Plan::path(&["bitrix24", "wire", "Date"], Some("date")),
-            Kind::DateTime => Plan::path(&["bitrix24", "wire", "DateTime"], Some("datetime")),
+            Kind::Date => Plan::path(&self.puncts, &["bitrix24", "wire", "Date"], Some("date")),
+            Kind::DateTime => Plan::path(
+                &self.puncts,
+                &["bitrix24", "wire", "DateTime"],
+                Some("datetime"),
+            ),
             Kind::Object if !field.fields.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
                 let doc = docs::struct_doc(field);
                 let item = self.structure(&name, &doc, &field.fields, owner, field.open);
-                self.items.push(item);
+                self.items.extend(item);
                 Plan::named(&name, None)
             }
-            Kind::Object => Plan::path(&["bitrix24", "wire", "Object"], Some("object")),
+            Kind::Object => Plan::path(
+                &self.puncts,
+                &["bitrix24", "wire", "Object"],
+                Some("object"),
+            ),
             Kind::Enum if !field.values.is_empty() => {
                 let name = self.names.claim(&naming::camel(&field.name));
-                self.items.push(open_enum(&name, field, &self.links));
+                open_enum(&name, field, &self.links, &mut self.items);
                 Plan::named(&name, None)
             }
-            Kind::Enum => Plan::path(STRING, Some("string")),
+            Kind::Enum => Plan::path(&self.puncts, STRING, Some("string")),
             Kind::Array(inner) => {
                 let inner = inner.non_null();
                 if let Kind::Array(_) = inner {
-                    return Plan::path(VALUE, None);
+                    return Plan::path(&self.puncts, VALUE, None);
                 }
                 let element = self.plan_kind(field, inner, owner);
                 self.elements.push((field.name.clone(), element.ty.clone()));
@@ -253,26 +327,28 @@ impl<'l> TypeSet<'l> {
                     }
                     _ => "list",
                 };
-                Plan::new(vec_of(element.ty), Some(helper))
+                Plan::new(self.puncts.vec_of(element.ty), Some(helper))
             }
-            Kind::FieldInfo => Plan::path(&["bitrix24", "FieldInfo"], None),
+            Kind::FieldInfo => Plan::path(&self.puncts, &["bitrix24", "FieldInfo"], None),
             // A map of JSON values keeps its keys in the order sent (it is
             // `order`, or `filter`); maps of typed values are sorted by key.
-            Kind::Map(inner) if matches!(inner.non_null(), Kind::Any) => {
-                Plan::path(&["bitrix24", "wire", "Object"], Some("object"))
-            }
+            Kind::Map(inner) if matches!(inner.non_null(), Kind::Any) => Plan::path(
+                &self.puncts,
+                &["bitrix24", "wire", "Object"],
+                Some("object"),
+            ),
             Kind::Map(inner) => {
                 let value = match inner.non_null() {
                     // Values read by their own `Deserialize`, lenient inside.
                     inner @ (Kind::Object | Kind::FieldInfo) => {
                         self.plan_kind(field, inner, owner).ty
                     }
-                    _ => path(VALUE),
+                    _ => self.puncts.path(VALUE),
                 };
-                let mut ty = path(&["bitrix24", "wire", "Map"]);
-                ty.push(punct('<'));
+                let mut ty = self.puncts.path(&["bitrix24", "wire", "Map"]);
+                ty.push(self.puncts.lt.clone());
                 ty.extend(value);
-                ty.push(punct('>'));
+                ty.push(self.puncts.gt.clone());
                 Plan::new(ty, Some("map"))
             }
             // Read by its own `Deserialize` (each alternative strictly,
@@ -280,39 +356,17 @@ impl<'l> TypeSet<'l> {
             Kind::OneOf(first, second) => {
                 let first = self.plan_kind(field, first.non_null(), owner).ty;
                 let second = self.plan_kind(field, second.non_null(), owner).ty;
-                let mut ty = path(&["bitrix24", "wire", "OneOf"]);
-                ty.push(punct('<'));
+                let mut ty = self.puncts.path(&["bitrix24", "wire", "OneOf"]);
+                ty.push(self.puncts.lt.clone());
                 ty.extend(first);
-                ty.push(punct(','));
+                ty.push(self.puncts.comma.clone());
                 ty.extend(second);
-                ty.push(punct('>'));
+                ty.push(self.puncts.gt.clone());
                 Plan::new(ty, Some("plain"))
             }
-            Kind::Any | Kind::Nullable(_) => Plan::path(VALUE, None),
+            Kind::Any | Kind::Nullable(_) => Plan::path(&self.puncts, VALUE, None),
         }
     }
-}
-
-/// `::a::b::c`, as `quote!` writes it.
-fn path(segments: &[&str]) -> Vec<TokenTree> {
-    let mut tokens = Vec::with_capacity(segments.len() * 3 + 3);
-    for segment in segments {
-        tokens.extend([
-            TokenTree::Punct(Punct::new(':', Spacing::Joint)),
-            punct(':'),
-            TokenTree::Ident(super::ident(segment)),
-        ]);
-    }
-    tokens
-}
-
-/// `::std::vec::Vec<element>`.
-fn vec_of(element: Vec<TokenTree>) -> Vec<TokenTree> {
-    let mut tokens = path(&["std", "vec", "Vec"]);
-    tokens.push(punct('<'));
-    tokens.extend(element);
-    tokens.push(punct('>'));
-    tokens
 }
 
 // The wire helpers form a fixed set, so their names are static strings
@@ -376,7 +430,11 @@ fn is_pattern(name: &str) -> bool {
     let user = is_user_field(name);
     name.ends_with('_')
         || name.contains(['*', '{', '<', '#', '…'])
-        || name.to_ascii_lowercase().contains("xxx")
+        // `xxx` in any case, without a lowercased copy of every name.
+        || name
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.iter().all(|b| b.eq_ignore_ascii_case(&b'x')))
         || name.ends_with("_N")
         || name.len() > 2
             && name.ends_with('N')
@@ -385,7 +443,7 @@ fn is_pattern(name: &str) -> bool {
 }
 
 /// An enum of the listed values that still carries values the page did not list.
-fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
+fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>, out: &mut Vec<TokenTree>) {
     let ident = super::ident(name);
     let mut variants = Names::with(&["Other"]);
     // Gathered in a vector and made a stream once (see `TypeSet::structure_with`).
@@ -398,23 +456,24 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
         seen.push(value.value.clone());
         let variant = super::ident(&variants.claim(&naming::camel(&value.value)));
         let wire = &value.value;
-        // `` `value` `` or `` `value`: description ``, written into one string.
-        let mut doc = String::with_capacity(wire.len() + value.description.len() + 5);
-        doc.push('`');
-        doc.push_str(wire);
-        doc.push('`');
-        if !value.description.is_empty() {
-            doc.push_str(": ");
-            doc.push_str(&doc_text(
-                &value.description,
-                value.markdown.as_deref(),
-                links,
-            ));
-        }
+        // `` `value` `` or `` `value`: description ``, written as its literal.
+        let doc = docs::doc_literal(wire.len() + value.description.len() + 5, |doc| {
+            doc.push_fixed("`", "`");
+            doc.push(wire);
+            doc.push_fixed("`", "`");
+            if !value.description.is_empty() {
+                doc.push_fixed(": ", ": ");
+                doc.push(&doc_text(
+                    &value.description,
+                    value.markdown.as_deref(),
+                    links,
+                ));
+            }
+        });
         // `"doc" Variant = "value",` as tokens: `quote!` would escape `wire`
         // char by char where `docs::literal` copies it.
         decls.extend([
-            TokenTree::Literal(docs::literal(&doc)),
+            TokenTree::Literal(doc),
             TokenTree::Ident(variant),
             punct('='),
             TokenTree::Literal(docs::literal(wire)),
@@ -428,5 +487,23 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>) -> TokenStream {
     ]
     .into_iter()
     .collect();
-    super::invoke("__open_enum", input)
+    super::invoke("__open_enum", input, out);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn xxx_in_any_case_is_a_pattern() {
+        for (name, pattern) in [
+            ("UF_CRM_xxx", true),
+            ("PROPERTY_XxX", true),
+            ("xXx", true),
+            ("xx_x", false),
+            ("TAXXES", false),
+            ("MAXX", false),
+            ("ID", false),
+        ] {
+            assert_eq!(super::is_pattern(name), pattern, "{name}");
+        }
+    }
 }
