@@ -27,7 +27,7 @@ pub mod tree;
 pub mod types;
 pub mod ws;
 
-// Only to ask whether we run inside a proc macro (see `expand::docs::literal`).
+// Only to ask whether we run inside a proc macro (see `expand::literal::literal`).
 extern crate proc_macro;
 
 use std::path::Path;

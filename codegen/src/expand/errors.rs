@@ -3,8 +3,8 @@
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
-use super::docs::doc_literal;
 use super::links::DocLinks;
+use super::literal::doc_literal;
 use super::markdown::doc_text;
 use super::punct;
 
@@ -44,12 +44,12 @@ pub fn error_enum(method: &Method, links: &DocLinks<'_>, out: &mut Vec<TokenTree
             }
         });
         // `"doc" Variant = "CODE",` as tokens: `quote!` would escape `code`
-        // char by char where `docs::literal` copies it.
+        // char by char where `literal::literal` copies it.
         variants.extend([
             TokenTree::Literal(doc),
             TokenTree::Ident(variant),
             punct('='),
-            TokenTree::Literal(super::docs::literal(code)),
+            TokenTree::Literal(super::literal::literal(code)),
             punct(','),
         ]);
     }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::links::DocLinks;
 use super::markdown::doc_text;
 use super::types::{Owner, TypeSet};
-use super::{docs, ident};
+use super::{ident, literal};
 use crate::model::Event;
 use crate::naming;
 
@@ -69,7 +69,7 @@ pub fn event_module(event: &Event) -> TokenStream {
 pub fn event_module_in(event: &Event, doc: &DocLinks<'_>, items: DocLinks<'_>) -> TokenStream {
     let module = ident(&module_name(event));
     let code = Literal::string(&event.code);
-    let doc = docs::literal(&module_doc(event, doc));
+    let doc = literal::literal(&module_doc(event, doc));
     let mut types = TypeSet::new(&["Data", "Payload", "EVENT"], items);
     let data = if !event.data_is_object {
         quote! {
@@ -89,7 +89,7 @@ pub fn event_module_in(event: &Event, doc: &DocLinks<'_>, items: DocLinks<'_>) -
             .collect::<TokenStream>()
     };
     let items = types.into_items();
-    let payload_doc = docs::literal(&format!(
+    let payload_doc = literal::literal(&format!(
         "The payload of `{}` as the portal POSTs it; check its `application_token` before use (`bitrix24::events`).",
         event.code
     ));
@@ -160,7 +160,7 @@ pub struct Variant<'a> {
 /// and its `bitrix24::events::EventSet` impl, which picks the variant by the
 /// payload's code without regard to case. `path` names the tree in docs.
 pub fn event_enum(variants: &[Variant<'_>], path: &str) -> TokenStream {
-    let doc = docs::literal(&format!(
+    let doc = literal::literal(&format!(
         "Every event bound under `{path}`, each with its typed payload, and `Other` for \
          any other code.\n\nRead one from a verified body with \
          `bitrix24::events::EventHandler::receive_event::<Event>`, or from a payload with \
@@ -182,7 +182,7 @@ pub fn event_enum(variants: &[Variant<'_>], path: &str) -> TokenStream {
         } else {
             format!("`{code}`, bound by [`{}`]: {title}.", variant.module)
         };
-        let doc = docs::literal(&doc);
+        let doc = literal::literal(&doc);
         arms.push(quote! {
             #[doc = #doc]
             #name(#module::Payload),

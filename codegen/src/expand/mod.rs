@@ -12,6 +12,7 @@ mod docs;
 mod errors;
 pub mod event;
 pub mod links;
+mod literal;
 pub mod markdown;
 mod types;
 
@@ -150,11 +151,11 @@ fn list_spec(method: &Method, elements: &[(String, Vec<TokenTree>)], out: &mut T
     let (key, id) = (shape.items_key.as_deref(), shape.id_field);
     out.extend([TokenTree::Ident(ident("list"))]);
     out.extend(item);
-    out.extend([punct(','), TokenTree::Literal(docs::literal(&id))]);
+    out.extend([punct(','), TokenTree::Literal(literal::literal(&id))]);
     if let Some(key) = key {
         out.extend([
             TokenTree::Ident(ident("in")),
-            TokenTree::Literal(docs::literal(key)),
+            TokenTree::Literal(literal::literal(key)),
         ]);
     }
     out.extend([punct(';')]);
@@ -175,7 +176,7 @@ pub(crate) fn deprecated(method: &Method) -> TokenStream {
                 [
                     TokenTree::Ident(ident("note")),
                     punct('='),
-                    TokenTree::Literal(docs::literal(note)),
+                    TokenTree::Literal(literal::literal(note)),
                 ]
                 .into_iter()
                 .collect(),
@@ -233,7 +234,7 @@ pub fn module_body_in(method: &Method, links: DocLinks<'_>) -> TokenStream {
     // built token by token and moved in: `quote!` would re-escape the name
     // and copy every interpolated stream.
     let mut spec: TokenStream = [
-        TokenTree::Literal(docs::literal(&method.method)),
+        TokenTree::Literal(literal::literal(&method.method)),
         TokenTree::Ident(ident(method.retry_class().variant())),
         TokenTree::Ident(ident(api_version)),
         TokenTree::Ident(ident(decode)),
@@ -254,7 +255,7 @@ pub fn module_body_in(method: &Method, links: DocLinks<'_>) -> TokenStream {
     if let Some(note) = &method.deprecated {
         spec.extend([
             TokenTree::Ident(ident("deprecated")),
-            TokenTree::Literal(docs::literal(note)),
+            TokenTree::Literal(literal::literal(note)),
             punct(';'),
         ]);
     }

@@ -5,7 +5,7 @@ use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 
 use super::links::DocLinks;
 use super::markdown::doc_text;
-use super::{docs, punct};
+use super::{docs, literal, punct};
 use crate::model::{BoolWire, Field, Kind, ResultSpec};
 use crate::naming::{self, Names};
 
@@ -193,7 +193,7 @@ impl<'l> TypeSet<'l> {
         }
         let mut input = attrs;
         input.extend([
-            TokenTree::Literal(docs::literal(doc)),
+            TokenTree::Literal(literal::literal(doc)),
             TokenTree::Ident(super::ident(name)),
             TokenTree::Group(Group::new(Delimiter::Brace, members.into_iter().collect())),
         ]);
@@ -254,7 +254,7 @@ impl<'l> TypeSet<'l> {
             owner == Owner::Response || !field.required || matches!(field.kind, Kind::Nullable(_));
         out.push(TokenTree::Literal(docs::field_literal(field, &self.links)));
         // Always written: the macro reads and writes the field by this name.
-        out.push(TokenTree::Literal(docs::literal(&field.name)));
+        out.push(TokenTree::Literal(literal::literal(&field.name)));
         out.push(TokenTree::Ident(super::ident(&name)));
         // `?:` asks the macro for `Option<Type>`, `None` when missing and not
         // written when `None`.
@@ -457,7 +457,7 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>, out: &mut Vec<Toke
         let variant = super::ident(&variants.claim(&naming::camel(&value.value)));
         let wire = &value.value;
         // `` `value` `` or `` `value`: description ``, written as its literal.
-        let doc = docs::doc_literal(wire.len() + value.description.len() + 5, |doc| {
+        let doc = literal::doc_literal(wire.len() + value.description.len() + 5, |doc| {
             doc.push_fixed("`", "`");
             doc.push(wire);
             doc.push_fixed("`", "`");
@@ -471,17 +471,17 @@ fn open_enum(name: &str, field: &Field, links: &DocLinks<'_>, out: &mut Vec<Toke
             }
         });
         // `"doc" Variant = "value",` as tokens: `quote!` would escape `wire`
-        // char by char where `docs::literal` copies it.
+        // char by char where `literal::literal` copies it.
         decls.extend([
             TokenTree::Literal(doc),
             TokenTree::Ident(variant),
             punct('='),
-            TokenTree::Literal(docs::literal(wire)),
+            TokenTree::Literal(literal::literal(wire)),
             punct(','),
         ]);
     }
     let input: TokenStream = [
-        TokenTree::Literal(docs::literal(&docs::enum_doc(field))),
+        TokenTree::Literal(literal::literal(&docs::enum_doc(field))),
         TokenTree::Ident(ident),
         TokenTree::Group(Group::new(Delimiter::Brace, decls.into_iter().collect())),
     ]
