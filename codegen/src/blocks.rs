@@ -352,9 +352,15 @@ fn scan_code<'a>(
         if k > 0 {
             body.push('\n');
         }
-        // Only cut when the fence was indented.
+        // Only cut when the fence was indented (most are not, and then no
+        // line's indentation is counted).
         let text = piece.text;
-        body.push_str(&text[leading_spaces(text).min(indent)..]);
+        let cut = if indent == 0 {
+            0
+        } else {
+            leading_spaces(text).min(indent)
+        };
+        body.push_str(&text[cut..]);
     }
     // After the closing fence, if there was one.
     let i = if end < pieces.len() { end + 1 } else { end };

@@ -72,18 +72,21 @@ impl<'b> Page<'b> {
 }
 
 /// Classifies a heading's text.
+///
+/// The words are looked for in any ASCII case, in the heading as written:
+/// the same as in its lowercase (lowercasing makes ASCII letters only of
+/// ASCII letters, and of `İ` an `i` and a combining dot, and the Kelvin
+/// sign a `k`, neither of which can complete one of these words), without
+/// lowercasing it or preparing a searcher for each word.
 pub fn classify(heading: &str) -> SectionKind {
-    let h = heading.to_lowercase();
-    if h.contains("error") || h.contains("mistake") {
+    let has = |word: &str| inline::contains_ignoring_case(heading, word);
+    if has("error") || has("mistake") {
         SectionKind::Errors
-    } else if h.contains("example") {
+    } else if has("example") {
         SectionKind::Examples
-    } else if h.contains("response") || h.contains("returned") || h.contains("result") {
+    } else if has("response") || has("returned") || has("result") {
         SectionKind::Response
-    } else if h.contains("parameter")
-        || h.contains("arguments")
-        || h.contains("fields of the request")
-    {
+    } else if has("parameter") || has("arguments") || has("fields of the request") {
         SectionKind::Params
     } else {
         SectionKind::Other
