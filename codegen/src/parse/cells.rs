@@ -213,10 +213,15 @@ fn enum_value(text: &str) -> Option<EnumValue> {
     let t = text.trim_start();
     let (value, rest) = if t.starts_with('`') {
         let run = t.bytes().take_while(|&b| b == b'`').count();
-        let close = t[run..].find(&t[..run])?;
+        // A single backtick, the usual run, is found by a byte search.
+        let close = if run == 1 {
+            t[run..].find('`')?
+        } else {
+            t[run..].find(&t[..run])?
+        };
         (&t[run..run + close], &t[run + close + run..])
     } else if let Some(inner) = t.strip_prefix("**") {
-        let close = inner.find("**")?;
+        let close = crate::inline::find_pair(inner, *b"**")?;
         (&inner[..close], &inner[close + 2..])
     } else {
         return None;
