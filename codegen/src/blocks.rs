@@ -44,7 +44,14 @@ impl<'a> Lines<'a> {
     pub fn push(&mut self, piece: Piece<'a>) {
         match std::mem::take(self) {
             Lines::Empty => *self = Lines::One(piece),
-            Lines::One(first) => *self = Lines::Many(vec![first, piece]),
+            Lines::One(first) => {
+                // A cell of two lines mostly has more (a list, code): room
+                // for four spares it the first regrowth.
+                let mut all = Vec::with_capacity(4);
+                all.push(first);
+                all.push(piece);
+                *self = Lines::Many(all);
+            }
             Lines::Many(mut all) => {
                 all.push(piece);
                 *self = Lines::Many(all);
@@ -372,10 +379,28 @@ fn scan_code<'a>(
     i
 }
 
+/// How many spaces and tabs `text` starts with. Every line of code is asked
+/// (whether it closes its block), and code is indented: spaces are skipped
+/// eight at a time, and the rest (a tab, the last few) a byte at a time.
 fn leading_spaces(text: &str) -> usize {
-    text.bytes()
-        .take_while(|&b| b == b' ' || b == b'\t')
-        .count()
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while let Some(chunk) = bytes.get(k..k + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // The first byte that is not a space is the lowest one set here.
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            k += (other.trailing_zeros() / 8) as usize;
+            break;
+        }
+        k += 8;
+    }
+    k + bytes[k..]
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len() - k)
 }
 
 /// `## Title {#anchor}` → (2, "Title", Some("anchor")).
@@ -643,7 +668,8 @@ fn split_row_line<'a>(
             if row.is_none() {
                 if double {
                     check_outside(outside.take(), k);
-                    *row = Some(Vec::new());
+                    // Rows of a table have as many cells as the one before.
+                    *row = Some(Vec::with_capacity(rows.last().map_or(4, Vec::len)));
                     k += 2;
                 } else {
                     k += 1;
@@ -856,6 +882,30 @@ mod tests {
         };
         assert_eq!(t.rows.len(), 2, "{:?}", cells(t));
         assert_eq!(t.rows[1][0].text(), "**b**");
+    }
+
+    #[test]
+    fn leading_spaces_and_tabs_are_counted() {
+        for text in [
+            "",
+            " ",
+            "x",
+            "  x",
+            "\t x",
+            "        ",
+            "         x",
+            "        \tx",
+            "                  \t\t  y",
+            "  \t",
+            "\u{a0}x",
+            " \u{2003}",
+        ] {
+            let expected = text
+                .bytes()
+                .take_while(|&b| b == b' ' || b == b'\t')
+                .count();
+            assert_eq!(leading_spaces(text), expected, "{text:?}");
+        }
     }
 
     #[test]
