@@ -3,6 +3,7 @@
 //! found through [`Marks`], so no text costs more than linear time.
 
 use crate::marks::Marks;
+use crate::ws::Trim;
 
 /// Whether `text` contains the lowercase ASCII `word`, in any case.
 pub fn contains_ignoring_case(text: &str, word: &str) -> bool {
@@ -139,7 +140,7 @@ fn plain_into(
                 let run = rest.bytes().take_while(|&b| b == b'`').count();
                 match marks.closer(run, at + run, end) {
                     Some(close) => {
-                        out.push_str(text[at + run..close].trim());
+                        out.push_str(text[at + run..close].trim_ws());
                         at = close + run;
                     }
                     None => at += run,
@@ -174,7 +175,7 @@ fn plain_into(
             },
             '<' => {
                 if let Some(close) = marks.next(b'>', at, end) {
-                    let tag = text[at + 1..close].trim().to_ascii_lowercase();
+                    let tag = text[at + 1..close].trim_ws().to_ascii_lowercase();
                     let is_tag = tag
                         .trim_start_matches('/')
                         .chars()

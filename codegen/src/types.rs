@@ -107,6 +107,13 @@ fn plain_word(written: &str) -> Option<bool> {
 
 /// Whether a written type names several alternatives other than `null`.
 pub fn is_union(written: &str) -> bool {
+    // Without a `|` or an ` or ` the whole text is one alternative; most
+    // types are written so, and are told without a copy.
+    if memchr::memchr(b'|', written.as_bytes()).is_none()
+        && !crate::inline::contains_ignoring_case(written, " or ")
+    {
+        return false;
+    }
     let text = written
         .replace("\\|", "|")
         .to_ascii_lowercase()

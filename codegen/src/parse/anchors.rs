@@ -5,6 +5,7 @@
 use super::context::Context;
 use super::linked::member_anchor;
 use crate::model::{Field, Kind};
+use crate::ws::Trim;
 
 /// Members from the first sub-table that a `[..](#anchor)` link in `text`
 /// points to, by explicit anchor or by the heading's slug.
@@ -75,7 +76,7 @@ fn remote_members(text: &str, field: &mut Field, context: &Context<'_>, depth: u
     let own_name = field
         .ty
         .as_deref()
-        .map(|t| t.trim().trim_end_matches("[]").trim())
+        .map(|t| t.trim_ws().trim_end_matches("[]").trim_ws())
         .filter(|t| {
             !t.is_empty()
                 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -159,7 +160,7 @@ fn anchor_links(text: &str) -> Vec<String> {
         .filter(|&i| bytes[i + 1..].starts_with(b"(#"))
         .filter_map(|i| {
             let rest = &text[i + 3..];
-            rest.find(')').map(|end| rest[..end].trim().to_string())
+            rest.find(')').map(|end| rest[..end].trim_ws().to_string())
         })
         .collect()
 }

@@ -159,16 +159,16 @@ fn curl_bodies(code: &str) -> Vec<String> {
     let mut found: [Vec<String>; 3] = Default::default();
     let mut resume = [0usize; 3];
     let mut open = [true; 3];
-    let mut at = 0;
-    while let Some(offset) = code[at..].find('-') {
-        let start = at + offset;
+    // Code is long and its `-`s many: they are found by one vectorised
+    // iterator rather than a search from each.
+    for start in memchr::memchr_iter(b'-', code.as_bytes()) {
         let here = &code[start..];
         for (k, flag) in FLAGS.iter().enumerate() {
             if !open[k] || start < resume[k] || !here.starts_with(flag) {
                 continue;
             }
             let body = &here[flag.len()..];
-            match body.find('\'') {
+            match memchr::memchr(b'\'', body.as_bytes()) {
                 Some(end) => {
                     found[k].push(body[..end].to_string());
                     resume[k] = start + flag.len() + end;
@@ -176,7 +176,6 @@ fn curl_bodies(code: &str) -> Vec<String> {
                 None => open[k] = false,
             }
         }
-        at = start + 1;
     }
     let [mut out, data, raw] = found;
     out.extend(data);

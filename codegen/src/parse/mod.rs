@@ -31,6 +31,7 @@ use crate::diag::{Diagnostic, Diagnostics, Kind};
 use crate::inline;
 use crate::model::Method;
 use crate::source::Source;
+use crate::ws::Trim;
 
 pub use outcome::{read, Parsed};
 pub use sections::SectionKind;
@@ -317,9 +318,9 @@ fn declared_as_function(blocks: &[blocks::Block], method: &str) -> bool {
         // Each place the code names the method: called right after it, and
         // only a type name (or nothing) before it on its line.
         blocks::Block::Code { text, .. } => finder.find_iter(text.as_bytes()).any(|at| {
-            let called = text[at + method.len()..].trim_start().starts_with('(');
+            let called = text[at + method.len()..].trim_start_ws().starts_with('(');
             let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-            let before = text[line_start..at].trim();
+            let before = text[line_start..at].trim_ws();
             called && before.chars().all(|c| c.is_ascii_alphanumeric())
         }),
         _ => false,
@@ -462,7 +463,10 @@ pub fn is_method_name(word: &str) -> bool {
 fn title_without(title: &str, method: &str) -> String {
     let plain = inline::plain_collapsed(title);
     let stripped = plain.replace(method, "");
-    let trimmed = stripped.trim().trim_end_matches([':', '-', '—']).trim();
+    let trimmed = stripped
+        .trim_ws()
+        .trim_end_matches([':', '-', '—'])
+        .trim_ws();
     if trimmed.is_empty() {
         plain
     } else {
