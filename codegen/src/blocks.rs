@@ -312,18 +312,20 @@ fn is_directive(trimmed: &str) -> bool {
 
 /// Returns the fence string (```` ``` ```` or `~~~` of any length) if the line opens one.
 fn fence_marker(trimmed: &str) -> Option<&str> {
-    for ch in ['`', '~'] {
-        let n = trimmed.chars().take_while(|&c| c == ch).count();
-        if n >= 3 {
-            let rest = &trimmed[n..];
-            // A code span such as ```a | b``` on one line is not a fence.
-            if ch == '`' && rest.contains('`') {
-                return None;
-            }
-            return Some(&trimmed[..n]);
-        }
+    // Asked of most lines: the first byte rules out nearly all of them.
+    let ch = *trimmed.as_bytes().first()?;
+    if ch != b'`' && ch != b'~' {
+        return None;
     }
-    None
+    let n = trimmed.bytes().take_while(|&b| b == ch).count();
+    if n < 3 {
+        return None;
+    }
+    // A code span such as ```a | b``` on one line is not a fence.
+    if ch == b'`' && trimmed[n..].contains('`') {
+        return None;
+    }
+    Some(&trimmed[..n])
 }
 
 fn scan_code<'a>(

@@ -270,30 +270,74 @@ static SPACE_LIKE: [bool; 256] = {
     table
 };
 
-/// Whether [`collapse`] would give `text` back unchanged. Texts are mostly
-/// ordinary bytes, which cost one lookup each ([`SPACE_LIKE`]).
+/// Whether [`collapse`] would give `text` back unchanged: no whitespace but
+/// single spaces between words. Most texts are ASCII prose, read eight
+/// bytes at a time: a chunk with no control byte and none beyond ASCII only
+/// needs its spaces found, all at once. Any other chunk is read a byte at
+/// a time ([`collapsed_byte`]).
 fn is_collapsed(text: &str) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    const LOW: u64 = ONES * 0x7f;
+    const SPACES: u64 = ONES * 0x20;
     let bytes = text.as_bytes();
+    // Whether the byte before is a space (or there is none: a leading space
+    // is not collapsed).
     let mut after_space = true;
-    for (at, &b) in bytes.iter().enumerate() {
-        if !SPACE_LIKE[usize::from(b)] {
-            after_space = false;
-        } else if b == b' ' {
-            if after_space {
+    let mut k = 0;
+    while let Some(chunk) = bytes.get(k..k + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Some byte is below `0x20` or has its high bit set.
+        let unusual = ((x.wrapping_sub(SPACES) & !x) | x) & HIGH;
+        if unusual == 0 {
+            // The high bit of each byte that is a space, exactly.
+            let y = x ^ SPACES;
+            let spaces = !(((y & LOW) + LOW) | y) & HIGH;
+            if spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0) {
                 return false;
             }
-            after_space = true;
-        } else if b.is_ascii() {
-            return false;
+            after_space = spaces >> 63 != 0;
         } else {
-            // A first byte some whitespace characters start with.
-            if text[at..].chars().next().is_some_and(char::is_whitespace) {
-                return false;
+            for at in k..k + 8 {
+                if !collapsed_byte(text, at, &mut after_space) {
+                    return false;
+                }
             }
-            after_space = false;
+        }
+        k += 8;
+    }
+    for at in k..bytes.len() {
+        if !collapsed_byte(text, at, &mut after_space) {
+            return false;
         }
     }
     !after_space || text.is_empty()
+}
+
+/// One byte of [`is_collapsed`]: false when it shows `text` is not
+/// collapsed; `after_space` says whether it is a space.
+#[inline]
+fn collapsed_byte(text: &str, at: usize, after_space: &mut bool) -> bool {
+    let b = text.as_bytes()[at];
+    if !SPACE_LIKE[usize::from(b)] {
+        *after_space = false;
+    } else if b == b' ' {
+        if *after_space {
+            return false;
+        }
+        *after_space = true;
+    } else if b.is_ascii() {
+        return false;
+    } else {
+        // A first byte some whitespace characters start with.
+        if text[at..].chars().next().is_some_and(char::is_whitespace) {
+            return false;
+        }
+        *after_space = false;
+    }
+    true
 }
 
 /// Collapses runs of whitespace to one space and trims.
@@ -363,6 +407,22 @@ mod tests {
             "a\u{85}",
         ] {
             assert_eq!(is_collapsed(text), collapse(text) == text, "{text:?}");
+        }
+        // Spaces at every place of the eight-byte chunks, and across them.
+        for n in 0..20 {
+            for m in 0..20 {
+                for text in [
+                    format!("{}{}", "a".repeat(n), " ".repeat(m)),
+                    format!("{} {}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}  {}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}\t{}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}\u{a0}{}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}é {}", "a".repeat(n), "b".repeat(m)),
+                    format!("{} a b {}", " ".repeat(n), "b ".repeat(m)),
+                ] {
+                    assert_eq!(is_collapsed(&text), collapse(&text) == text, "{text:?}");
+                }
+            }
         }
         // Every character, alone and between words.
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
