@@ -23,7 +23,7 @@ impl Samples {
         let mut samples = Samples::default();
         for block in page.blocks {
             if let Block::Code { text, .. } = block {
-                if calls_rest_v3(text) {
+                if !samples.rest_v3 && calls_rest_v3(text) {
                     samples.rest_v3 = true;
                 }
                 for body in curl_bodies(text) {
@@ -287,13 +287,6 @@ fn quoted_start(text: &str) -> Option<&str> {
     let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let body = &text[1..];
     body.find(quote).map(|end| &body[..end])
-}
-
-/// Whether the page speaks of REST 3.0 calls in its code.
-pub fn mentions_rest_v3(blocks: &[Block]) -> bool {
-    blocks
-        .iter()
-        .any(|b| matches!(b, Block::Code { text, .. } if calls_rest_v3(text)))
 }
 
 /// Whether code calls a REST 3.0 URL (`/rest/api/`): one vectorised search.

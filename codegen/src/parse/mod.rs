@@ -177,7 +177,9 @@ fn read_method(
         .any(|request| decide::sends_unnamed(request, &params));
     let method = Method {
         title: title_without(&title, &method),
-        rest_v3: samples.rest_v3 || method.starts_with("/") || examples::mentions_rest_v3(&blocks),
+        // `samples.rest_v3` already tells whether any code block of the
+        // page calls a REST 3.0 URL.
+        rest_v3: samples.rest_v3 || method.starts_with("/"),
         method,
         scope: page.scope.clone(),
         who_can_execute: page.who_can_execute.clone(),
