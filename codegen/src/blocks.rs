@@ -280,7 +280,8 @@ pub(crate) fn starts_prose(trimmed: &str) -> bool {
 /// The paragraph that starts at `start`: lines up to a blank line or the
 /// start of another block.
 fn scan_paragraph<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>) -> usize {
-    let mut para = Vec::new();
+    // The paragraph's lines are found first and copied at once: most
+    // paragraphs are a line or two, and growing a vector for them cost more.
     let mut i = start;
     while i < pieces.len() {
         let t = pieces[i].text.trim_ws();
@@ -290,19 +291,17 @@ fn scan_paragraph<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block
                 || fence_marker(t).is_some()
                 || t.starts_with("#|")
                 || heading(t).is_some()
-                || (list_marker(pieces[i].text).is_some() && !para.is_empty()))
+                || (list_marker(pieces[i].text).is_some() && i > start))
         {
             break;
         }
-        para.push(pieces[i].clone());
         i += 1;
     }
-    if para.is_empty() {
+    if i == start {
         // A line no other rule took: keep it as text so we always advance.
-        para.push(pieces[i].clone());
         i += 1;
     }
-    blocks.push(Block::Paragraph(para));
+    blocks.push(Block::Paragraph(pieces[start..i].to_vec()));
     i
 }
 

@@ -85,8 +85,13 @@ impl Source {
         self.real.push(real);
         // Filled in below; lines only keep ranges into it.
         self.texts.push(String::new());
-        // Lines average 33 bytes; reserving for 20 spares most pages a regrowth.
-        self.lines.reserve(text.len() / 20);
+        // Lines average 33 bytes; reserving for 20 spares most pages a
+        // regrowth. An include's lines are left to grow the vector as they
+        // come: reserving for each include moved the page's lines for some
+        // that were far shorter than reserved for.
+        if depth == 0 {
+            self.lines.reserve(text.len() / 20);
+        }
         let bytes = text.as_bytes();
         // Line ends found with one vectorised scan of the whole file: most
         // lines are short, and a search per line cost more than the line.
