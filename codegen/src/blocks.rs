@@ -784,24 +784,13 @@ fn split_unescaped(text: &str) -> Vec<&str> {
 
 /// Pieces for every line of a source, in order.
 pub fn pieces_of(source: &crate::source::Source) -> Vec<Piece<'_>> {
-    // [`crate::source::Source::text`] of each line, with its file's text
-    // looked up once per run of lines from that file rather than per line.
-    let mut file = (usize::MAX, "");
     source
         .lines
         .iter()
         .enumerate()
-        .map(|(at, line)| {
-            if line.file != file.0 {
-                file = (
-                    line.file,
-                    source.texts.get(line.file).map_or("", String::as_str),
-                );
-            }
-            Piece {
-                text: file.1.get(line.span.clone()).unwrap_or(""),
-                at,
-            }
+        .map(|(at, line)| Piece {
+            text: source.text(line),
+            at,
         })
         .collect()
 }

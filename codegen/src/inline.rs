@@ -26,6 +26,17 @@ pub fn find_pair(text: &str, pair: [u8; 2]) -> Option<usize> {
     memchr::memchr_iter(pair[0], bytes).find(|&at| bytes.get(at + 1) == Some(&pair[1]))
 }
 
+/// `text.to_lowercase()` for a string that is given up: ASCII text, as
+/// most is, is lowercased in place rather than copied.
+pub fn into_lowercase(mut text: String) -> String {
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
+    }
+}
+
 /// The contents of every code span in `text`, in order (backticks of any run length).
 pub fn code_spans(text: &str) -> Vec<&str> {
     let mut spans = Vec::new();

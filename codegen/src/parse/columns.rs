@@ -29,7 +29,7 @@ impl Columns {
     pub fn of(header: &[Cell]) -> Columns {
         let labels: Vec<String> = header
             .iter()
-            .map(|c| inline::plain(&c.text()).to_lowercase())
+            .map(|c| inline::into_lowercase(inline::plain(&c.text())))
             .collect();
         let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim_ws()));
         let name = find(&|l| {
@@ -67,7 +67,7 @@ pub fn is_header(row: &[Cell]) -> bool {
         return false;
     };
     let raw = first.text();
-    let text = inline::plain(&raw).to_lowercase();
+    let text = inline::into_lowercase(inline::plain(&raw));
     let label = text
         .lines()
         .next()

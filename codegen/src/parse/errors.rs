@@ -39,7 +39,7 @@ pub fn read(page: &Page<'_>) -> Vec<ErrorCode> {
 /// describes fields rather than codes; the heading above says what it means.
 fn code_line(text: &str, heading: &str, errors: &mut Vec<ErrorCode>) {
     let text = text.trim_ws();
-    let lower = inline::plain(text).to_lowercase();
+    let lower = inline::into_lowercase(inline::plain(text));
     if !lower.trim_start_ws().starts_with("error code") {
         return;
     }
@@ -63,7 +63,7 @@ fn read_table(table: &Table, errors: &mut Vec<ErrorCode>) {
     };
     let labels: Vec<String> = header
         .iter()
-        .map(|c| inline::plain(&c.text()).to_lowercase())
+        .map(|c| inline::into_lowercase(inline::plain(&c.text())))
         .collect();
     let Some(code_col) = labels.iter().position(|l| {
         let l = l.trim_ws();

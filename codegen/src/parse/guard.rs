@@ -209,7 +209,7 @@ fn says_no_parameters(blocks: &[&Block]) -> bool {
             }
         }
     }
-    let text = inline::plain_collapsed(&text).to_lowercase();
+    let text = inline::into_lowercase(inline::plain_collapsed(&text));
     const SAYINGS: &[&str] = &[
         "no parameters",
         "no parameter",

@@ -381,7 +381,7 @@ fn has_name_column(table: &Table) -> bool {
     headerless
         || table.rows.first().is_some_and(|h| {
             h.iter().any(|c| {
-                let t = inline::plain(&c.text()).to_lowercase();
+                let t = inline::into_lowercase(inline::plain(&c.text()));
                 t.starts_with("name") || t.starts_with("field") || t.starts_with("parameter")
             })
         })

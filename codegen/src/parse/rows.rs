@@ -119,7 +119,7 @@ fn read_row(row: &[Cell], columns: Columns, context: &Context<'_>, depth: usize)
         .required
         .and_then(|c| row.get(c))
         .map(|c| {
-            let t = inline::plain(&c.text()).to_lowercase();
+            let t = inline::into_lowercase(inline::plain(&c.text()));
             t.starts_with('y') || t.starts_with("true") || t.starts_with("required") || t == "+"
         })
         .unwrap_or(false);

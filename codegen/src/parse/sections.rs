@@ -199,7 +199,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     for (index, block) in blocks.iter().enumerate() {
         if let Block::Heading { level, text, .. } = block {
             page.headings
-                .push((*level, inline::plain(text).to_lowercase()));
+                .push((*level, inline::into_lowercase(inline::plain(text))));
         }
         match block {
             Block::Heading {
@@ -331,7 +331,7 @@ fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
             }
         } else if opens("who can") || opens("**who can") {
             if let Some((label, rest)) = text.split_once(':') {
-                let label = inline::plain_collapsed(label).to_lowercase();
+                let label = inline::into_lowercase(inline::plain_collapsed(label));
                 if page.who_label.is_none() {
                     page.who_label = Some(label.clone());
                 }

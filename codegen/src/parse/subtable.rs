@@ -37,7 +37,7 @@ pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
             }
             Block::Table(table) | Block::PipeTable(table) => {
                 if let Some((text, anchor)) = heading.take() {
-                    let lower = inline::plain(text).to_lowercase();
+                    let lower = inline::into_lowercase(inline::plain(text));
                     out.push(SubTable {
                         anchor: anchor.clone(),
                         slug: slug(&lower),
