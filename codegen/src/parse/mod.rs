@@ -77,14 +77,14 @@ fn read_method(
             format!("not a method page: {why}"),
         )
     };
-    if let Some((kind, why)) = not_a_method_page(source, &page, &title) {
+    let from_title = method_name(&title);
+    if let Some((kind, why)) = not_a_method_page(source, &page, &title, from_title.is_some()) {
         return Err(Diagnostic::of(
             kind,
             title_at,
             format!("not a method page: {why}"),
         ));
     }
-    let from_title = method_name(&title);
     let title_in_code = from_title.as_deref().map(|name| in_code(&blocks, name));
     let title_name = from_title.clone();
     let executes = page
@@ -397,11 +397,13 @@ fn intro_text(blocks: &[blocks::Block]) -> String {
 
 /// Why a page is an overview, an event ([`Kind::EventPage`]) or another
 /// page that documents no callable method ([`Kind::NotMethodPage`]), or
-/// `None` for a method page.
+/// `None` for a method page. `title_names_method`: whether [`method_name`]
+/// finds one in the title (read once for the page).
 fn not_a_method_page(
     source: &Source,
     page: &sections::Page<'_>,
     title: &str,
+    title_names_method: bool,
 ) -> Option<(Kind, String)> {
     let plain_title = inline::plain_collapsed(title);
     let other = |why: String| Some((Kind::NotMethodPage, why));
@@ -433,7 +435,7 @@ fn not_a_method_page(
     }
     // Older pages of methods say "who can subscribe" too: a title naming a
     // dotted method over a parameters or response section is a method page.
-    let method_sections = method_name(title).is_some()
+    let method_sections = title_names_method
         && (page.section(SectionKind::Params).is_some()
             || page.section(SectionKind::Response).is_some());
     if page
@@ -448,7 +450,7 @@ fn not_a_method_page(
     {
         return event();
     }
-    if method_name(title).is_none() && title_names_event(&plain_title) {
+    if !title_names_method && title_names_event(&plain_title) {
         return event();
     }
     None
