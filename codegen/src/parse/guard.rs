@@ -8,7 +8,7 @@
 //! A page without parameters says so ("No parameters.", "The method is
 //! called without parameters"), and that is not a problem.
 
-use super::columns::{is_header, Columns};
+use super::columns::Columns;
 use super::names::split_name;
 use super::sections::{Page, SectionKind};
 use crate::blocks::{Block, Cell, Table};
@@ -111,15 +111,10 @@ fn rows_without_table(blocks: &[Block]) -> Option<usize> {
 /// (`[`string`](...)`), which would otherwise become a parameter named
 /// after its type.
 fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
-    let Some(first_row) = table.rows.first() else {
+    if table.rows.is_empty() {
         return Vec::new();
-    };
-    let headerless = !is_header(first_row);
-    let (columns, rows) = if headerless {
-        (Columns::default_for(first_row.len()), &table.rows[..])
-    } else {
-        (Columns::of(first_row), &table.rows[1..])
-    };
+    }
+    let (columns, rows) = Columns::of_table(&table.rows);
     let mut problems = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if row.iter().all(Cell::is_blank) {
