@@ -25,11 +25,6 @@ impl Columns {
         }
     }
 
-    /// Reads a header row. The first column names the field unless another does.
-    pub fn of(header: &[Cell]) -> Columns {
-        Columns::of_labels(header.iter().map(label).collect())
-    }
-
     /// The columns of a table and the rows of data: after its first row
     /// when that is a header ([`is_header`]), else all of them with
     /// [`Columns::default_for`] the first row. The first cell is read once
@@ -52,7 +47,8 @@ impl Columns {
         (Columns::of_labels(labels), &rows[1..])
     }
 
-    /// [`Columns::of`] the labels of a header row.
+    /// Reads the labels of a header row. The first column names the field
+    /// unless another does.
     fn of_labels(labels: Vec<String>) -> Columns {
         let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim_ws()));
         let name = find(&|l| {
