@@ -44,7 +44,14 @@ impl<'a> Lines<'a> {
     pub fn push(&mut self, piece: Piece<'a>) {
         match std::mem::take(self) {
             Lines::Empty => *self = Lines::One(piece),
-            Lines::One(first) => *self = Lines::Many(vec![first, piece]),
+            Lines::One(first) => {
+                // A cell of two lines mostly has more (a list, code): room
+                // for four spares it the first regrowth.
+                let mut all = Vec::with_capacity(4);
+                all.push(first);
+                all.push(piece);
+                *self = Lines::Many(all);
+            }
             Lines::Many(mut all) => {
                 all.push(piece);
                 *self = Lines::Many(all);
@@ -273,7 +280,8 @@ pub(crate) fn starts_prose(trimmed: &str) -> bool {
 /// The paragraph that starts at `start`: lines up to a blank line or the
 /// start of another block.
 fn scan_paragraph<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block<'a>>) -> usize {
-    let mut para = Vec::new();
+    // The paragraph's lines are found first and copied at once: most
+    // paragraphs are a line or two, and growing a vector for them cost more.
     let mut i = start;
     while i < pieces.len() {
         let t = pieces[i].text.trim_ws();
@@ -283,19 +291,17 @@ fn scan_paragraph<'a>(pieces: &[Piece<'a>], start: usize, blocks: &mut Vec<Block
                 || fence_marker(t).is_some()
                 || t.starts_with("#|")
                 || heading(t).is_some()
-                || (list_marker(pieces[i].text).is_some() && !para.is_empty()))
+                || (list_marker(pieces[i].text).is_some() && i > start))
         {
             break;
         }
-        para.push(pieces[i].clone());
         i += 1;
     }
-    if para.is_empty() {
+    if i == start {
         // A line no other rule took: keep it as text so we always advance.
-        para.push(pieces[i].clone());
         i += 1;
     }
-    blocks.push(Block::Paragraph(para));
+    blocks.push(Block::Paragraph(pieces[start..i].to_vec()));
     i
 }
 
@@ -305,18 +311,20 @@ fn is_directive(trimmed: &str) -> bool {
 
 /// Returns the fence string (```` ``` ```` or `~~~` of any length) if the line opens one.
 fn fence_marker(trimmed: &str) -> Option<&str> {
-    for ch in ['`', '~'] {
-        let n = trimmed.chars().take_while(|&c| c == ch).count();
-        if n >= 3 {
-            let rest = &trimmed[n..];
-            // A code span such as ```a | b``` on one line is not a fence.
-            if ch == '`' && rest.contains('`') {
-                return None;
-            }
-            return Some(&trimmed[..n]);
-        }
+    // Asked of most lines: the first byte rules out nearly all of them.
+    let ch = *trimmed.as_bytes().first()?;
+    if ch != b'`' && ch != b'~' {
+        return None;
     }
-    None
+    let n = trimmed.bytes().take_while(|&b| b == ch).count();
+    if n < 3 {
+        return None;
+    }
+    // A code span such as ```a | b``` on one line is not a fence.
+    if ch == b'`' && trimmed[n..].contains('`') {
+        return None;
+    }
+    Some(&trimmed[..n])
 }
 
 fn scan_code<'a>(
@@ -352,9 +360,15 @@ fn scan_code<'a>(
         if k > 0 {
             body.push('\n');
         }
-        // Only cut when the fence was indented.
+        // Only cut when the fence was indented (most are not, and then no
+        // line's indentation is counted).
         let text = piece.text;
-        body.push_str(&text[leading_spaces(text).min(indent)..]);
+        let cut = if indent == 0 {
+            0
+        } else {
+            leading_spaces(text).min(indent)
+        };
+        body.push_str(&text[cut..]);
     }
     // After the closing fence, if there was one.
     let i = if end < pieces.len() { end + 1 } else { end };
@@ -366,10 +380,28 @@ fn scan_code<'a>(
     i
 }
 
+/// How many spaces and tabs `text` starts with. Every line of code is asked
+/// (whether it closes its block), and code is indented: spaces are skipped
+/// eight at a time, and the rest (a tab, the last few) a byte at a time.
 fn leading_spaces(text: &str) -> usize {
-    text.bytes()
-        .take_while(|&b| b == b' ' || b == b'\t')
-        .count()
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while let Some(chunk) = bytes.get(k..k + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // The first byte that is not a space is the lowest one set here.
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            k += (other.trailing_zeros() / 8) as usize;
+            break;
+        }
+        k += 8;
+    }
+    k + bytes[k..]
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len() - k)
 }
 
 /// `## Title {#anchor}` → (2, "Title", Some("anchor")).
@@ -637,7 +669,8 @@ fn split_row_line<'a>(
             if row.is_none() {
                 if double {
                     check_outside(outside.take(), k);
-                    *row = Some(Vec::new());
+                    // Rows of a table have as many cells as the one before.
+                    *row = Some(Vec::with_capacity(rows.last().map_or(4, Vec::len)));
                     k += 2;
                 } else {
                     k += 1;
@@ -850,6 +883,30 @@ mod tests {
         };
         assert_eq!(t.rows.len(), 2, "{:?}", cells(t));
         assert_eq!(t.rows[1][0].text(), "**b**");
+    }
+
+    #[test]
+    fn leading_spaces_and_tabs_are_counted() {
+        for text in [
+            "",
+            " ",
+            "x",
+            "  x",
+            "\t x",
+            "        ",
+            "         x",
+            "        \tx",
+            "                  \t\t  y",
+            "  \t",
+            "\u{a0}x",
+            " \u{2003}",
+        ] {
+            let expected = text
+                .bytes()
+                .take_while(|&b| b == b' ' || b == b'\t')
+                .count();
+            assert_eq!(leading_spaces(text), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! found through [`Marks`], so no text costs more than linear time.
 
 use crate::marks::Marks;
+use crate::ws::Trim;
 
 /// Whether `text` contains the lowercase ASCII `word`, in any case.
 pub fn contains_ignoring_case(text: &str, word: &str) -> bool {
@@ -15,6 +16,25 @@ pub fn contains_ignoring_case(text: &str, word: &str) -> bool {
         text.get(at..at + word.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     })
+}
+
+/// Where the two bytes `pair` first stand side by side in `text` (`](`,
+/// `**`): `text.find` of them, without the substring searcher it prepares
+/// on every call, which costs more than the short texts it is asked about.
+pub fn find_pair(text: &str, pair: [u8; 2]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(pair[0], bytes).find(|&at| bytes.get(at + 1) == Some(&pair[1]))
+}
+
+/// `text.to_lowercase()` for a string that is given up: ASCII text, as
+/// most is, is lowercased in place rather than copied.
+pub fn into_lowercase(mut text: String) -> String {
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
+    }
 }
 
 /// The contents of every code span in `text`, in order (backticks of any run length).
@@ -45,9 +65,9 @@ pub fn code_spans(text: &str) -> Vec<&str> {
 
 /// The text of the first `**bold**` run, if any.
 pub fn first_bold(text: &str) -> Option<&str> {
-    let start = text.find("**")?;
+    let start = find_pair(text, *b"**")?;
     let rest = &text[start + 2..];
-    let end = rest.find("**")?;
+    let end = find_pair(rest, *b"**")?;
     Some(&rest[..end])
 }
 
@@ -131,7 +151,7 @@ fn plain_into(
                 let run = rest.bytes().take_while(|&b| b == b'`').count();
                 match marks.closer(run, at + run, end) {
                     Some(close) => {
-                        out.push_str(text[at + run..close].trim());
+                        out.push_str(text[at + run..close].trim_ws());
                         at = close + run;
                     }
                     None => at += run,
@@ -166,7 +186,7 @@ fn plain_into(
             },
             '<' => {
                 if let Some(close) = marks.next(b'>', at, end) {
-                    let tag = text[at + 1..close].trim().to_ascii_lowercase();
+                    let tag = text[at + 1..close].trim_ws().to_ascii_lowercase();
                     let is_tag = tag
                         .trim_start_matches('/')
                         .chars()
@@ -241,29 +261,94 @@ pub fn plain_collapsed_marked(text: &str) -> (String, bool) {
     }
 }
 
-/// Whether [`collapse`] would give `text` back unchanged.
+/// The bytes [`is_collapsed`] must look at, as a table: the space, the
+/// other ASCII whitespace (`\t` to `\r`), and the first bytes of the
+/// characters beyond ASCII that are whitespace (U+0085 and U+00A0 start
+/// with `0xC2`, U+1680 with `0xE1`, U+2000 to U+205F with `0xE2`, U+3000
+/// with `0xE3`). Every other byte only ends a run of spaces.
+static SPACE_LIKE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table[b' ' as usize] = true;
+    table[0xc2] = true;
+    table[0xe1] = true;
+    table[0xe2] = true;
+    table[0xe3] = true;
+    table
+};
+
+/// Whether [`collapse`] would give `text` back unchanged: no whitespace but
+/// single spaces between words. Most texts are ASCII prose, read eight
+/// bytes at a time: a chunk with no control byte and none beyond ASCII only
+/// needs its spaces found, all at once. Any other chunk is read a byte at
+/// a time ([`collapsed_byte`]).
 fn is_collapsed(text: &str) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    const LOW: u64 = ONES * 0x7f;
+    const SPACES: u64 = ONES * 0x20;
+    let bytes = text.as_bytes();
+    // Whether the byte before is a space (or there is none: a leading space
+    // is not collapsed).
     let mut after_space = true;
-    for (at, &b) in text.as_bytes().iter().enumerate() {
-        if b == b' ' {
-            if after_space {
+    let mut k = 0;
+    while let Some(chunk) = bytes.get(k..k + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Some byte is below `0x20` or has its high bit set.
+        let unusual = ((x.wrapping_sub(SPACES) & !x) | x) & HIGH;
+        if unusual == 0 {
+            // The high bit of each byte that is a space, exactly.
+            let y = x ^ SPACES;
+            let spaces = !(((y & LOW) + LOW) | y) & HIGH;
+            if spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0) {
                 return false;
             }
-            after_space = true;
-        } else if b.is_ascii() {
-            if b.is_ascii_whitespace() || b == 0x0b {
-                return false;
+            after_space = spaces >> 63 != 0;
+        } else {
+            for at in k..k + 8 {
+                if !collapsed_byte(text, at, &mut after_space) {
+                    return false;
+                }
             }
-            after_space = false;
-        } else if b >= 0xc0 {
-            // The first byte of a character beyond ASCII: some are spaces.
-            if text[at..].chars().next().is_some_and(char::is_whitespace) {
-                return false;
-            }
-            after_space = false;
+        }
+        k += 8;
+    }
+    for at in k..bytes.len() {
+        if !collapsed_byte(text, at, &mut after_space) {
+            return false;
         }
     }
     !after_space || text.is_empty()
+}
+
+/// One byte of [`is_collapsed`]: false when it shows `text` is not
+/// collapsed; `after_space` says whether it is a space.
+#[inline]
+fn collapsed_byte(text: &str, at: usize, after_space: &mut bool) -> bool {
+    let b = text.as_bytes()[at];
+    if !SPACE_LIKE[usize::from(b)] {
+        *after_space = false;
+    } else if b == b' ' {
+        if *after_space {
+            return false;
+        }
+        *after_space = true;
+    } else if b.is_ascii() {
+        return false;
+    } else {
+        // A first byte some whitespace characters start with.
+        if text[at..].chars().next().is_some_and(char::is_whitespace) {
+            return false;
+        }
+        *after_space = false;
+    }
+    true
 }
 
 /// Collapses runs of whitespace to one space and trims.
@@ -333,6 +418,28 @@ mod tests {
             "a\u{85}",
         ] {
             assert_eq!(is_collapsed(text), collapse(text) == text, "{text:?}");
+        }
+        // Spaces at every place of the eight-byte chunks, and across them.
+        for n in 0..20 {
+            for m in 0..20 {
+                for text in [
+                    format!("{}{}", "a".repeat(n), " ".repeat(m)),
+                    format!("{} {}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}  {}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}\t{}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}\u{a0}{}", "a".repeat(n), "b".repeat(m)),
+                    format!("{}é {}", "a".repeat(n), "b".repeat(m)),
+                    format!("{} a b {}", " ".repeat(n), "b ".repeat(m)),
+                ] {
+                    assert_eq!(is_collapsed(&text), collapse(&text) == text, "{text:?}");
+                }
+            }
+        }
+        // Every character, alone and between words.
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!("a{c}b"), format!("a {c}")] {
+                assert_eq!(is_collapsed(&text), collapse(&text) == text, "{text:?}");
+            }
         }
     }
 

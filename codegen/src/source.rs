@@ -17,6 +17,7 @@ use crate::files::{self, DocsRoot, Refused};
 
 mod splice;
 
+use crate::ws::Trim;
 use splice::{Reader, Splice};
 
 /// How deep includes may nest.
@@ -227,13 +228,13 @@ pub fn markdown_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// The path named by an `{% include [title](path) %}` line, if this is one.
 pub fn include_target(line: &str) -> Option<&str> {
-    let rest = line.trim().strip_prefix("{%")?.trim_start();
+    let rest = line.trim_ws().strip_prefix("{%")?.trim_start_ws();
     let rest = rest.strip_prefix("include")?;
-    let rest = rest.trim_end().strip_suffix("%}")?;
+    let rest = rest.trim_end_ws().strip_suffix("%}")?;
     let open = rest.rfind("](")?;
     let inner = &rest[open + 2..];
     let close = inner.rfind(')')?;
-    let target = inner[..close].trim();
+    let target = inner[..close].trim_ws();
     // Drop an anchor: an include of `file.md#part` still reads the file.
     let target = target.split('#').next().unwrap_or(target);
     (!target.is_empty()).then_some(target)

@@ -9,20 +9,20 @@ use crate::ws::Trim;
 pub fn kind_of(written: &str) -> Kind {
     // Most types are one plain word (`integer`, `string[]`, `crm_status.id`):
     // the general reading below would allocate four strings to learn that.
-    if !written.starts_with('[')
-        && !written.is_empty()
-        && written
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'))
-    {
+    if let Some(upper) = plain_word(written) {
         let lower;
-        let word = if written.bytes().any(|b| b.is_ascii_uppercase()) {
+        let word = if upper {
             lower = written.to_ascii_lowercase();
             lower.as_str()
         } else {
             written
         };
-        let word = word.trim_matches('_');
+        // Few words start or end with `_`: only those are trimmed.
+        let word = if word.starts_with('_') || word.ends_with('_') {
+            word.trim_matches('_')
+        } else {
+            word
+        };
         return if matches!(word, "null" | "nil" | "none" | "undefined") {
             Kind::Any
         } else {
@@ -84,8 +84,36 @@ pub fn kind_of(written: &str) -> Kind {
     }
 }
 
+/// For a type written as one plain word (ASCII letters, digits, `_`, `.`,
+/// `[` and `]`, not starting with `[`): whether it has an uppercase letter.
+/// `None` for anything else. One look at each byte answers both.
+fn plain_word(written: &str) -> Option<bool> {
+    if written.is_empty() || written.starts_with('[') {
+        return None;
+    }
+    let mut upper = false;
+    for b in written.bytes() {
+        if b.is_ascii_uppercase() {
+            upper = true;
+        } else if !(b.is_ascii_lowercase()
+            || b.is_ascii_digit()
+            || matches!(b, b'_' | b'.' | b'[' | b']'))
+        {
+            return None;
+        }
+    }
+    Some(upper)
+}
+
 /// Whether a written type names several alternatives other than `null`.
 pub fn is_union(written: &str) -> bool {
+    // Without a `|` or an ` or ` the whole text is one alternative; most
+    // types are written so, and are told without a copy.
+    if memchr::memchr(b'|', written.as_bytes()).is_none()
+        && !crate::inline::contains_ignoring_case(written, " or ")
+    {
+        return false;
+    }
     let text = written
         .replace("\\|", "|")
         .to_ascii_lowercase()
@@ -149,7 +177,10 @@ fn single(name: &str) -> Kind {
         return Kind::Array(Box::new(single(inner.trim_end_matches('>').trim_ws())));
     }
     // `entity.field` references: ids are numbers, codes and currencies text.
-    if let Some((_, field)) = name.rsplit_once('.') {
+    // The last `.` found by a byte search: `rsplit_once` prepares a char
+    // searcher for it, and every type name is asked.
+    if let Some(dot) = memchr::memrchr(b'.', name.as_bytes()) {
+        let field = &name[dot + 1..];
         return match field {
             "id" => Kind::Integer,
             "code" | "currency" | "lid" | "symbol" | "xml_id" | "name" => Kind::String,

@@ -5,6 +5,7 @@
 use super::context::Context;
 use super::linked::member_anchor;
 use crate::model::{Field, Kind};
+use crate::ws::Trim;
 
 /// Members from the first sub-table that a `[..](#anchor)` link in `text`
 /// points to, by explicit anchor or by the heading's slug.
@@ -75,7 +76,7 @@ fn remote_members(text: &str, field: &mut Field, context: &Context<'_>, depth: u
     let own_name = field
         .ty
         .as_deref()
-        .map(|t| t.trim().trim_end_matches("[]").trim())
+        .map(|t| t.trim_ws().trim_end_matches("[]").trim_ws())
         .filter(|t| {
             !t.is_empty()
                 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -117,7 +118,7 @@ fn remote_members(text: &str, field: &mut Field, context: &Context<'_>, depth: u
 fn remote_links(text: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(open) = rest.find("](") {
+    while let Some(open) = crate::inline::find_pair(rest, *b"](") {
         let after = &rest[open + 2..];
         let Some(close) = after.find(')') else { break };
         if let Some((file, anchor)) = after[..close].split_once('#') {
@@ -134,7 +135,7 @@ fn remote_links(text: &str) -> Vec<(&str, &str)> {
 pub fn bare_links(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(open) = rest.find("](") {
+    while let Some(open) = crate::inline::find_pair(rest, *b"](") {
         let after = &rest[open + 2..];
         let Some(close) = after.find(')') else { break };
         let target = &after[..close];
@@ -153,10 +154,13 @@ fn near(a: &str, b: &str) -> bool {
 
 /// `[text](#anchor)` targets in a cell.
 fn anchor_links(text: &str) -> Vec<String> {
-    text.match_indices("](#")
-        .filter_map(|(i, _)| {
+    // Each `]` is a byte search away; only those followed by `(#` open one.
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b']', bytes)
+        .filter(|&i| bytes[i + 1..].starts_with(b"(#"))
+        .filter_map(|i| {
             let rest = &text[i + 3..];
-            rest.find(')').map(|end| rest[..end].trim().to_string())
+            rest.find(')').map(|end| rest[..end].trim_ws().to_string())
         })
         .collect()
 }

@@ -10,13 +10,14 @@ use super::prose::{self, Prose};
 use crate::blocks::{self, Block, Cell};
 use crate::inline;
 use crate::model::{EnumValue, Field};
+use crate::ws::Trim;
 
 /// Reads a description cell into `field`: its description, and members or
 /// allowed values from the lists, tables and links in the cell.
 pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, depth: usize) {
     // Most cells are one line of prose: one paragraph, with no block to find.
     let one_prose_line = match &*cell.lines {
-        [only] if blocks::starts_prose(only.text.trim()) => Some(only.text.trim()),
+        [only] if blocks::starts_prose(only.text.trim_ws()) => Some(only.text.trim_ws()),
         _ => None,
     };
     let blocks = match one_prose_line {
@@ -37,7 +38,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
     for block in &blocks {
         match block {
             Block::Paragraph(lines) => {
-                let text: Vec<&str> = lines.iter().map(|p| p.text.trim()).collect();
+                let text: Vec<&str> = lines.iter().map(|p| p.text.trim_ws()).collect();
                 match text.as_slice() {
                     [one] => prose.push("\n", "", one),
                     _ => prose.push("\n", "", &text.join(" ")),
@@ -102,7 +103,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
                             .first()
                             .map(|c| inline::plain(&c.text()))
                             .unwrap_or_default();
-                        let value = value.trim().to_string();
+                        let value = value.trim_ws().to_string();
                         if value.is_empty() || value.contains(' ') {
                             continue;
                         }
@@ -131,7 +132,7 @@ pub fn read_description(cell: &Cell, field: &mut Field, context: &Context<'_>, d
 /// `**NAME**` at the start of an item marks a member; a code span or plain
 /// value marks an allowed value.
 fn is_member_item(text: &str) -> bool {
-    let t = text.trim_start();
+    let t = text.trim_start_ws();
     if !t.starts_with("**") {
         return false;
     }
@@ -149,7 +150,7 @@ fn member_from_item(item: &blocks::Item) -> Option<Field> {
         .nth(2)
         .unwrap_or("")
         .trim_start_matches(['*', '^'])
-        .trim();
+        .trim_ws();
     // `**NAME** (`type`) — text` or `**NAME** `type` — text`.
     let spans = inline::code_spans(after_bold.split(['—', '–']).next().unwrap_or(""));
     let ty = spans.first().map(|s| inline::collapse(s));
@@ -210,22 +211,27 @@ impl<'c> Folder<'c> {
 
 /// `` `Y` — yes `` → value `Y`.
 fn enum_value(text: &str) -> Option<EnumValue> {
-    let t = text.trim_start();
+    let t = text.trim_start_ws();
     let (value, rest) = if t.starts_with('`') {
         let run = t.bytes().take_while(|&b| b == b'`').count();
-        let close = t[run..].find(&t[..run])?;
+        // A single backtick, the usual run, is found by a byte search.
+        let close = if run == 1 {
+            t[run..].find('`')?
+        } else {
+            t[run..].find(&t[..run])?
+        };
         (&t[run..run + close], &t[run + close + run..])
     } else if let Some(inner) = t.strip_prefix("**") {
-        let close = inner.find("**")?;
+        let close = crate::inline::find_pair(inner, *b"**")?;
         (&inner[..close], &inner[close + 2..])
     } else {
         return None;
     };
     let rest = rest
-        .trim_start()
+        .trim_start_ws()
         .trim_start_matches(['—', '–', '-', ':', ',']);
     let (description, markdown) = prose::of(rest);
-    let value = value.trim().trim_matches(['"', '\'']).to_string();
+    let value = value.trim_ws().trim_matches(['"', '\'']).to_string();
     (!value.is_empty() && !value.contains(' ')).then_some(EnumValue {
         value,
         description,

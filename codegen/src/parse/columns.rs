@@ -25,12 +25,31 @@ impl Columns {
         }
     }
 
-    /// Reads a header row. The first column names the field unless another does.
-    pub fn of(header: &[Cell]) -> Columns {
-        let labels: Vec<String> = header
-            .iter()
-            .map(|c| inline::plain(&c.text()).to_lowercase())
-            .collect();
+    /// The columns of a table and the rows of data: after its first row
+    /// when that is a header ([`is_header`]), else all of them with
+    /// [`Columns::default_for`] the first row. The first cell is read once
+    /// for both questions.
+    pub fn of_table<'r, 'a>(rows: &'r [Vec<Cell<'a>>]) -> (Columns, &'r [Vec<Cell<'a>>]) {
+        let Some(first_row) = rows.first() else {
+            return (Columns::default_for(0), rows);
+        };
+        let Some(first) = first_row.first() else {
+            return (Columns::default_for(first_row.len()), rows);
+        };
+        let raw = first.text();
+        let text = inline::into_lowercase(inline::plain(&raw));
+        if !is_header_text(&raw, &text) {
+            return (Columns::default_for(first_row.len()), rows);
+        }
+        let mut labels = Vec::with_capacity(first_row.len());
+        labels.push(text);
+        labels.extend(first_row[1..].iter().map(label));
+        (Columns::of_labels(labels), &rows[1..])
+    }
+
+    /// Reads the labels of a header row. The first column names the field
+    /// unless another does.
+    fn of_labels(labels: Vec<String>) -> Columns {
         let find = |pred: &dyn Fn(&str) -> bool| labels.iter().position(|l| pred(l.trim_ws()));
         let name = find(&|l| {
             l.starts_with("name")
@@ -61,13 +80,23 @@ impl Columns {
     }
 }
 
+/// A header cell's label: its plain text, lowercased.
+fn label(cell: &Cell) -> String {
+    inline::into_lowercase(inline::plain(&cell.text()))
+}
+
 /// Whether a first row is a header: its first cell is a column label.
 pub fn is_header(row: &[Cell]) -> bool {
     let Some(first) = row.first() else {
         return false;
     };
     let raw = first.text();
-    let text = inline::plain(&raw).to_lowercase();
+    is_header_text(&raw, &inline::into_lowercase(inline::plain(&raw)))
+}
+
+/// [`is_header`] of a first cell: its text `raw`, and `text` its label
+/// ([`label`]).
+fn is_header_text(raw: &str, text: &str) -> bool {
     let label = text
         .lines()
         .next()

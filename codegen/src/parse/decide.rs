@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::examples::Samples;
 use crate::model::{BoolWire, Field, Kind};
 use crate::types::kind_of;
+use crate::ws::Trim;
 
 /// Which examples describe a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +88,7 @@ fn finish_at(field: &mut Field, path: &mut Vec<String>, samples: &Samples, side:
 /// `{BOT_ID}`, `/{BOT_ID/}`, `<id>`, `[code]`: a name that stands for keys.
 fn is_placeholder(name: &str) -> bool {
     let name = name.replace('/', "");
-    let name = name.trim();
+    let name = name.trim_ws();
     (name.starts_with('{') && name.ends_with('}'))
         || (name.starts_with('<') && name.ends_with('>'))
         || (name.starts_with('[') && name.ends_with(']'))

@@ -5,6 +5,7 @@ use super::sections::{Page, SectionKind};
 use crate::blocks::{Block, Cell, Table};
 use crate::inline;
 use crate::model::ErrorCode;
+use crate::ws::Trim;
 
 /// Reads every error table and code line of the error sections, skipping the
 /// shared system-error table (the runtime knows those codes).
@@ -37,13 +38,13 @@ pub fn read(page: &Page<'_>) -> Vec<ErrorCode> {
 /// `Error code: `CODE`` (REST 3.0): the code of the table that follows, which
 /// describes fields rather than codes; the heading above says what it means.
 fn code_line(text: &str, heading: &str, errors: &mut Vec<ErrorCode>) {
-    let text = text.trim();
-    let lower = inline::plain(text).to_lowercase();
-    if !lower.trim_start().starts_with("error code") {
+    let text = text.trim_ws();
+    let lower = inline::into_lowercase(inline::plain(text));
+    if !lower.trim_start_ws().starts_with("error code") {
         return;
     }
     for code in inline::code_spans(text) {
-        let code = code.trim().to_string();
+        let code = code.trim_ws().to_string();
         if code.is_empty() || code.contains(' ') || errors.iter().any(|e| e.code == code) {
             continue;
         }
@@ -62,10 +63,10 @@ fn read_table(table: &Table, errors: &mut Vec<ErrorCode>) {
     };
     let labels: Vec<String> = header
         .iter()
-        .map(|c| inline::plain(&c.text()).to_lowercase())
+        .map(|c| inline::into_lowercase(inline::plain(&c.text())))
         .collect();
     let Some(code_col) = labels.iter().position(|l| {
-        let l = l.trim();
+        let l = l.trim_ws();
         l.starts_with("code") || l.starts_with("error code")
     }) else {
         return;
@@ -93,7 +94,7 @@ fn read_table(table: &Table, errors: &mut Vec<ErrorCode>) {
             .unwrap_or_default();
         let status = status_col
             .and_then(|c| row.get(c))
-            .and_then(|c| inline::plain(&c.text()).trim().get(..3)?.parse().ok());
+            .and_then(|c| inline::plain(&c.text()).trim_ws().get(..3)?.parse().ok());
         for code in codes_of(cell) {
             if errors.iter().any(|e| e.code == code) {
                 continue;
@@ -114,13 +115,17 @@ fn codes_of(cell: &Cell) -> Vec<String> {
     let text = cell.text();
     let lines: Vec<&str> = text
         .lines()
-        .map(|l| l.trim().trim_start_matches(['-', '*']).trim())
+        .map(|l| l.trim_ws().trim_start_matches(['-', '*']).trim_ws())
         .filter(|l| !l.is_empty())
         .collect();
     if lines.len() > 1 && lines.iter().all(|l| l.starts_with('`') && l.ends_with('`')) {
         return lines
             .iter()
-            .filter_map(|l| inline::code_spans(l).first().map(|c| c.trim().to_string()))
+            .filter_map(|l| {
+                inline::code_spans(l)
+                    .first()
+                    .map(|c| c.trim_ws().to_string())
+            })
             .filter(|c| !c.is_empty() && !c.contains(' '))
             .collect();
     }
@@ -136,7 +141,11 @@ fn code_of(text: &str) -> Option<String> {
         .map(|s| s.to_string())
         .or_else(|| inline::first_bold(first_line).map(str::to_string))
         .unwrap_or_else(|| inline::plain(first_line));
-    let code = raw.trim().trim_matches(['"', '\'']).trim().to_string();
+    let code = raw
+        .trim_ws()
+        .trim_matches(['"', '\''])
+        .trim_ws()
+        .to_string();
     let lower = code.to_lowercase();
     if code.is_empty() || lower == "empty" || lower == "-" || lower == "—" || code.contains(' ') {
         return None;

@@ -23,7 +23,7 @@ impl Samples {
         let mut samples = Samples::default();
         for block in page.blocks {
             if let Block::Code { text, .. } = block {
-                if calls_rest_v3(text) {
+                if !samples.rest_v3 && calls_rest_v3(text) {
                     samples.rest_v3 = true;
                 }
                 for body in curl_bodies(text) {
@@ -159,16 +159,16 @@ fn curl_bodies(code: &str) -> Vec<String> {
     let mut found: [Vec<String>; 3] = Default::default();
     let mut resume = [0usize; 3];
     let mut open = [true; 3];
-    let mut at = 0;
-    while let Some(offset) = code[at..].find('-') {
-        let start = at + offset;
+    // Code is long and its `-`s many: they are found by one vectorised
+    // iterator rather than a search from each.
+    for start in memchr::memchr_iter(b'-', code.as_bytes()) {
         let here = &code[start..];
         for (k, flag) in FLAGS.iter().enumerate() {
             if !open[k] || start < resume[k] || !here.starts_with(flag) {
                 continue;
             }
             let body = &here[flag.len()..];
-            match body.find('\'') {
+            match memchr::memchr(b'\'', body.as_bytes()) {
                 Some(end) => {
                     found[k].push(body[..end].to_string());
                     resume[k] = start + flag.len() + end;
@@ -176,7 +176,6 @@ fn curl_bodies(code: &str) -> Vec<String> {
                 None => open[k] = false,
             }
         }
-        at = start + 1;
     }
     let [mut out, data, raw] = found;
     out.extend(data);
@@ -288,13 +287,6 @@ fn quoted_start(text: &str) -> Option<&str> {
     let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let body = &text[1..];
     body.find(quote).map(|end| &body[..end])
-}
-
-/// Whether the page speaks of REST 3.0 calls in its code.
-pub fn mentions_rest_v3(blocks: &[Block]) -> bool {
-    blocks
-        .iter()
-        .any(|b| matches!(b, Block::Code { text, .. } if calls_rest_v3(text)))
 }
 
 /// Whether code calls a REST 3.0 URL (`/rest/api/`): one vectorised search.

@@ -8,13 +8,14 @@
 //! A page without parameters says so ("No parameters.", "The method is
 //! called without parameters"), and that is not a problem.
 
-use super::columns::{is_header, Columns};
+use super::columns::Columns;
 use super::names::split_name;
 use super::sections::{Page, SectionKind};
 use crate::blocks::{Block, Cell, Table};
 use crate::diag::{Diagnostic, Kind};
 use crate::inline;
 use crate::model::Field;
+use crate::ws::Trim;
 
 /// Every problem of the parameter sections of `page`, given the
 /// parameters that were read from them (`whole`: without a problem of
@@ -97,7 +98,7 @@ fn rows_without_table(blocks: &[Block]) -> Option<usize> {
         Block::Paragraph(lines) => lines
             .iter()
             .find(|p| {
-                let t = p.text.trim();
+                let t = p.text.trim_ws();
                 t.starts_with("||") || t.starts_with("|#")
             })
             .map(|p| p.at),
@@ -110,15 +111,10 @@ fn rows_without_table(blocks: &[Block]) -> Option<usize> {
 /// (`[`string`](...)`), which would otherwise become a parameter named
 /// after its type.
 fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
-    let Some(first_row) = table.rows.first() else {
+    if table.rows.is_empty() {
         return Vec::new();
-    };
-    let headerless = !is_header(first_row);
-    let (columns, rows) = if headerless {
-        (Columns::default_for(first_row.len()), &table.rows[..])
-    } else {
-        (Columns::of(first_row), &table.rows[1..])
-    };
+    }
+    let (columns, rows) = Columns::of_table(&table.rows);
     let mut problems = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if row.iter().all(Cell::is_blank) {
@@ -143,7 +139,7 @@ fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
                 &format!(
                     "row {} of the parameter table has no name that can be read: its name cell starts with {:?}",
                     index + 1,
-                    first.trim()
+                    first.trim_ws()
                 ),
             ));
         } else if is_prose(first) {
@@ -152,7 +148,7 @@ fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
                 &format!(
                     "row {} of the parameter table has no parameter name: its name cell starts with the text {:?}",
                     index + 1,
-                    first.trim()
+                    first.trim_ws()
                 ),
             ));
         } else if let Some(ty) = only_a_type(first) {
@@ -172,7 +168,7 @@ fn rows_without_names(table: &Table) -> Vec<Diagnostic> {
 /// (`[`string`](../data-types.md)`, `[`integer`][1]`), with no bold or
 /// plain name before it.
 fn only_a_type(line: &str) -> Option<String> {
-    let line = line.trim();
+    let line = line.trim_ws();
     let rest = line.strip_prefix("[`")?;
     let (ty, after) = rest.split_once("`]")?;
     let (open, close) = match after.chars().next()? {
@@ -182,7 +178,7 @@ fn only_a_type(line: &str) -> Option<String> {
     };
     let after = after.strip_prefix(open)?;
     let end = after.find(close)?;
-    let tail = after[end + 1..].trim();
+    let tail = after[end + 1..].trim_ws();
     // `[`type`](link)` and nothing but a required mark or a note after it.
     (!ty.is_empty() && (tail.is_empty() || !tail.starts_with("**"))).then(|| ty.to_string())
 }
@@ -191,7 +187,7 @@ fn only_a_type(line: &str) -> Option<String> {
 /// bold, no code or link first, three words or more ("Possible values for
 /// `order`:" when the name above it was lost).
 fn is_prose(line: &str) -> bool {
-    let line = line.trim();
+    let line = line.trim_ws();
     !line.contains("**")
         && !line.starts_with(['`', '['])
         && inline::plain(line).split_whitespace().count() >= 3
@@ -208,7 +204,7 @@ fn says_no_parameters(blocks: &[&Block]) -> bool {
             }
         }
     }
-    let text = inline::plain_collapsed(&text).to_lowercase();
+    let text = inline::into_lowercase(inline::plain_collapsed(&text));
     const SAYINGS: &[&str] = &[
         "no parameters",
         "no parameter",
@@ -225,9 +221,9 @@ fn says_no_parameters(blocks: &[&Block]) -> bool {
     ];
     // Or it sends the reader elsewhere: "See the description of list methods".
     const REFERS: &[&str] = &["see ", "refer to ", "described in ", "same as "];
-    text.trim().trim_end_matches('.') == "none"
+    text.trim_ws().trim_end_matches('.') == "none"
         || SAYINGS.iter().any(|s| text.contains(s))
-        || REFERS.iter().any(|r| text.trim_start().starts_with(r))
+        || REFERS.iter().any(|r| text.trim_start_ws().starts_with(r))
 }
 
 #[cfg(test)]

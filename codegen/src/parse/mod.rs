@@ -31,6 +31,7 @@ use crate::diag::{Diagnostic, Diagnostics, Kind};
 use crate::inline;
 use crate::model::Method;
 use crate::source::Source;
+use crate::ws::Trim;
 
 pub use outcome::{read, Parsed};
 pub use sections::SectionKind;
@@ -76,20 +77,22 @@ fn read_method(
             format!("not a method page: {why}"),
         )
     };
-    if let Some((kind, why)) = not_a_method_page(source, &page, &title) {
+    let from_title = method_name(&title);
+    if let Some((kind, why)) = not_a_method_page(source, &page, &title, from_title.is_some()) {
         return Err(Diagnostic::of(
             kind,
             title_at,
             format!("not a method page: {why}"),
         ));
     }
-    let from_title = method_name(&title);
+    let title_in_code = from_title.as_deref().map(|name| in_code(&blocks, name));
+    let title_name = from_title.clone();
     let executes = page
         .who_label
         .as_deref()
         .is_some_and(|l| l.contains("execute") || l.contains("perform") || l.contains("call"));
     let method = match from_title {
-        Some(name) => agreed_name(&name, &blocks).unwrap_or(name),
+        Some(name) => agreed_name(&name, &blocks, title_in_code.unwrap_or_default()).unwrap_or(name),
         None if executes || page.section(SectionKind::Params).is_some() => {
             examples::method_in_text(&intro_text(&blocks))
                 .or_else(|| examples::method_in_code(&blocks))
@@ -131,15 +134,21 @@ fn read_method(
     };
 
     let has_params = page.section(SectionKind::Params).is_some();
+    // The title's search serves when the method is the title's name.
+    let method_in_code = match (title_name, title_in_code) {
+        (Some(name), Some(found)) if name == method => found,
+        _ => in_code(&blocks, &method),
+    };
     if let Some(why) = names_a_family(
         &method,
         &blocks,
         has_params,
         source.texts.first().map_or("", String::as_str),
+        method_in_code,
     ) {
         return Err(not_method(why));
     }
-    if method.starts_with("BX24.") || declared_as_function(&blocks, &method) {
+    if method.starts_with("BX24.") || method_in_code.declared {
         return Err(not_method(format!(
             "`{method}` is a function of the JavaScript SDK, not a REST method"
         )));
@@ -176,7 +185,9 @@ fn read_method(
         .any(|request| decide::sends_unnamed(request, &params));
     let method = Method {
         title: title_without(&title, &method),
-        rest_v3: samples.rest_v3 || method.starts_with("/") || examples::mentions_rest_v3(&blocks),
+        // `samples.rest_v3` already tells whether any code block of the
+        // page calls a REST 3.0 URL.
+        rest_v3: samples.rest_v3 || method.starts_with("/"),
         method,
         scope: page.scope.clone(),
         who_can_execute: page.who_can_execute.clone(),
@@ -203,17 +214,12 @@ fn names_a_family(
     blocks: &[blocks::Block],
     has_params: bool,
     text: &str,
+    in_code: InCode,
 ) -> Option<String> {
     let prefix = format!("{name}.");
     // Most pages never name a method below their own: then there is no
-    // family to find, and the code need not be scanned.
-    let finder = memchr::memmem::Finder::new(prefix.as_bytes());
-    let names = |text: &str| finder.find(text.as_bytes()).is_some();
-    if !names(text)
-        && !blocks
-            .iter()
-            .any(|b| matches!(b, blocks::Block::Code { text, .. } if names(text)))
-    {
+    // family to find.
+    if !in_code.below && memchr::memmem::find(text.as_bytes(), prefix.as_bytes()).is_none() {
         return None;
     }
     let mut names = examples::methods_in_code(blocks);
@@ -291,12 +297,8 @@ fn words(name: &str) -> Vec<String> {
 /// (`department.department.delete` in a title, `department.delete` in the
 /// introduction and every cURL URL): a typo in the title. `None` when the
 /// code names the title's method or the two do not agree.
-fn agreed_name(title_name: &str, blocks: &[blocks::Block]) -> Option<String> {
-    let finder = memchr::memmem::Finder::new(title_name.as_bytes());
-    let code_names_title = blocks.iter().any(
-        |b| matches!(b, blocks::Block::Code { text, .. } if finder.find(text.as_bytes()).is_some()),
-    );
-    if code_names_title {
+fn agreed_name(title_name: &str, blocks: &[blocks::Block], in_code: InCode) -> Option<String> {
+    if in_code.named {
         return None;
     }
     let said = examples::method_in_text(&intro_text(blocks))?;
@@ -308,22 +310,60 @@ fn agreed_name(title_name: &str, blocks: &[blocks::Block]) -> Option<String> {
     agree.then_some(said)
 }
 
-/// A code line declaring `method` as a function with its signature
-/// (`Promise Messenger.openChat([String dialogId])`): a page of the
-/// JavaScript SDK. REST methods are named in strings, never called so.
-fn declared_as_function(blocks: &[blocks::Block], method: &str) -> bool {
-    let finder = memchr::memmem::Finder::new(method.as_bytes());
-    blocks.iter().any(|block| match block {
-        // Each place the code names the method: called right after it, and
-        // only a type name (or nothing) before it on its line.
-        blocks::Block::Code { text, .. } => finder.find_iter(text.as_bytes()).any(|at| {
-            let called = text[at + method.len()..].trim_start().starts_with('(');
-            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-            let before = text[line_start..at].trim();
-            called && before.chars().all(|c| c.is_ascii_alphanumeric())
-        }),
-        _ => false,
-    })
+/// What the code blocks say of a name, found in one search of each block
+/// for it (the title's name and the method are mostly the same, and then
+/// searched for once).
+#[derive(Debug, Clone, Copy, Default)]
+struct InCode {
+    /// Some block names it.
+    named: bool,
+    /// Some block names a method below it (`name.` and more).
+    below: bool,
+    /// A code line declares it as a function with its signature
+    /// (`Promise Messenger.openChat([String dialogId])`): a page of the
+    /// JavaScript SDK. REST methods are named in strings, never called so.
+    declared: bool,
+}
+
+/// [`InCode`] of `name` in `blocks`. Every place a block names it is
+/// visited (also where two overlap, for `name.`); whether a line declares
+/// it is asked of the places a left-to-right search that skips past each
+/// match finds.
+fn in_code(blocks: &[blocks::Block], name: &str) -> InCode {
+    let finder = memchr::memmem::Finder::new(name.as_bytes());
+    let mut found = InCode::default();
+    for block in blocks {
+        let blocks::Block::Code { text, .. } = block else {
+            continue;
+        };
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        // Where the next match that does not overlap the one before may start.
+        let mut next_apart = 0;
+        while let Some(offset) = bytes.get(from..).and_then(|rest| finder.find(rest)) {
+            let at = from + offset;
+            found.named = true;
+            found.below |= bytes.get(at + name.len()) == Some(&b'.');
+            if at >= next_apart {
+                next_apart = at + name.len();
+                found.declared |= declares(text, at, name);
+            }
+            if found.below && found.declared {
+                return found;
+            }
+            from = at + 1;
+        }
+    }
+    found
+}
+
+/// Whether the code names `name` at `at` as a function it declares: called
+/// right after it, and only a type name (or nothing) before it on its line.
+fn declares(text: &str, at: usize, name: &str) -> bool {
+    let called = text[at + name.len()..].trim_start_ws().starts_with('(');
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let before = text[line_start..at].trim_ws();
+    called && before.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// A dotted name ending in `.*` in a title (`user.option.*`).
@@ -357,11 +397,13 @@ fn intro_text(blocks: &[blocks::Block]) -> String {
 
 /// Why a page is an overview, an event ([`Kind::EventPage`]) or another
 /// page that documents no callable method ([`Kind::NotMethodPage`]), or
-/// `None` for a method page.
+/// `None` for a method page. `title_names_method`: whether [`method_name`]
+/// finds one in the title (read once for the page).
 fn not_a_method_page(
     source: &Source,
     page: &sections::Page<'_>,
     title: &str,
+    title_names_method: bool,
 ) -> Option<(Kind, String)> {
     let plain_title = inline::plain_collapsed(title);
     let other = |why: String| Some((Kind::NotMethodPage, why));
@@ -393,7 +435,7 @@ fn not_a_method_page(
     }
     // Older pages of methods say "who can subscribe" too: a title naming a
     // dotted method over a parameters or response section is a method page.
-    let method_sections = method_name(title).is_some()
+    let method_sections = title_names_method
         && (page.section(SectionKind::Params).is_some()
             || page.section(SectionKind::Response).is_some());
     if page
@@ -408,7 +450,7 @@ fn not_a_method_page(
     {
         return event();
     }
-    if method_name(title).is_none() && title_names_event(&plain_title) {
+    if !title_names_method && title_names_event(&plain_title) {
         return event();
     }
     None
@@ -462,7 +504,10 @@ pub fn is_method_name(word: &str) -> bool {
 fn title_without(title: &str, method: &str) -> String {
     let plain = inline::plain_collapsed(title);
     let stripped = plain.replace(method, "");
-    let trimmed = stripped.trim().trim_end_matches([':', '-', '—']).trim();
+    let trimmed = stripped
+        .trim_ws()
+        .trim_end_matches([':', '-', '—'])
+        .trim_ws();
     if trimmed.is_empty() {
         plain
     } else {
@@ -525,6 +570,31 @@ mod tests {
         ));
         assert!(!named("settings/batch.md", "user.current"));
         assert!(!named("x/fields.md", "crm.deal.fields"));
+    }
+
+    #[test]
+    fn code_is_searched_once_for_what_it_says_of_a_name() {
+        let code = |text: &str| blocks::Block::Code {
+            lang: String::new(),
+            text: text.to_string(),
+            at: 0,
+        };
+        let found = in_code(
+            &[
+                code("BX24.callMethod('a.b.c')"),
+                code("Promise Messenger.openChat([String dialogId])"),
+            ],
+            "Messenger.openChat",
+        );
+        assert!(found.named && found.declared && !found.below);
+        // `name.` where two places of the name overlap.
+        let found = in_code(&[code("x aaa.")], "aa");
+        assert!(found.named && found.below);
+        // Declarations are asked of the places a search skipping past each
+        // match finds, as `find_iter` gives them.
+        assert!(!in_code(&[code("aaa(")], "aa").declared);
+        assert!(in_code(&[code("aa(")], "aa").declared);
+        assert!(!in_code(&[code("call('aa')")], "aa").declared);
     }
 
     #[test]

@@ -14,7 +14,13 @@ pub fn field_name(line: &str) -> Option<(String, bool)> {
 /// (a type written after the bold name, glued or after a space).
 /// A second name after an escaped pipe (`**A*** \| **B***`) is an alias and is dropped.
 pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
-    let line = line.trim_ws().trim_start_matches("- ").trim_start_ws();
+    // `strip_prefix` in a loop is `trim_start_matches("- ")` without a
+    // substring searcher prepared for each name.
+    let mut line = line.trim_ws();
+    while let Some(rest) = line.strip_prefix("- ") {
+        line = rest;
+    }
+    let line = line.trim_start_ws();
     let (raw, after) = match memchr::memmem::find(line.as_bytes(), b"**") {
         Some(start) => {
             let rest = &line[start + 2..];
@@ -56,17 +62,29 @@ pub fn split_name(line: &str) -> Option<(String, bool, &str)> {
             after = split_name(rest_trimmed).map_or("", |(_, _, tail)| tail);
         }
     }
-    let mut name = raw.trim_ws().to_string();
+    // The name is cut as a slice and made a string once, by `plain`: most
+    // names have no backslash to drop and nothing left to trim.
+    let mut name = raw.trim_ws();
     if let Some(stripped) = name.strip_suffix("^*^") {
-        name = stripped.to_string();
+        name = stripped;
         required = true;
     }
     if name.ends_with('*') && !name.ends_with("\\*") {
-        name = name.trim_end_matches('*').to_string();
+        name = name.trim_end_matches('*');
         required = true;
     }
-    let name = inline::plain(&name).replace('\\', "");
-    let name = name.trim_ws().trim_matches('`').trim_ws().to_string();
+    let plain = inline::plain(name);
+    let plain = if plain.contains('\\') {
+        plain.replace('\\', "")
+    } else {
+        plain
+    };
+    let trimmed = plain.trim_ws().trim_matches('`').trim_ws();
+    let name = if trimmed.len() == plain.len() {
+        plain
+    } else {
+        trimmed.to_string()
+    };
     (!name.is_empty()).then_some((name, required, after))
 }
 

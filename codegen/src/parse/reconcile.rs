@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use crate::model::{Field, Kind};
+use crate::ws::Trim;
 
 /// The kind that reads both what the page writes (`kind`) and what its
 /// example sends (`sample`).
@@ -19,12 +20,12 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
         Kind::Nullable(inner) => (*inner, true),
         other => (other, false),
     };
-    let numeric = |s: &str| s.trim().is_empty() || s.trim().parse::<f64>().is_ok();
+    let numeric = |s: &str| s.trim_ws().is_empty() || s.trim_ws().parse::<f64>().is_ok();
     let container = matches!(sample, Value::Object(_) | Value::Array(_));
     let widened = match (&inner, sample) {
         (Kind::Integer, Value::String(s)) if !numeric(s) => Some(Kind::String),
         (Kind::Integer, Value::String(s))
-            if s.trim().parse::<i64>().is_err() && !s.trim().is_empty() =>
+            if s.trim_ws().parse::<i64>().is_err() && !s.trim_ws().is_empty() =>
         {
             Some(Kind::Float)
         }
@@ -77,7 +78,7 @@ pub fn with_sample(kind: Kind, field: &Field, sample: Option<&Value>) -> Kind {
     };
     // A number or date the example leaves empty (`"ownerId": ""`) may be
     // absent: the field is optional whatever the table says.
-    let emptied = matches!(sample, Value::String(s) if s.trim().is_empty())
+    let emptied = matches!(sample, Value::String(s) if s.trim_ws().is_empty())
         && matches!(
             inner,
             Kind::Integer | Kind::Float | Kind::Date | Kind::DateTime
@@ -130,7 +131,7 @@ pub fn list_conventions(field: &mut Field, sample: Option<&Value>) {
 
 fn is_flag(s: &str) -> bool {
     matches!(
-        s.trim().to_ascii_lowercase().as_str(),
+        s.trim_ws().to_ascii_lowercase().as_str(),
         "y" | "n" | "yes" | "no" | "1" | "0" | "true" | "false" | "on" | "off" | ""
     )
 }

@@ -151,8 +151,11 @@ pub fn read(
     }
     // What the examples send where the table says otherwise is read too;
     // a scalar some example answers with `null` may be anything.
+    // The members lend themselves to the carrier for the loop, which reads
+    // only the carrier and the kind, and come back after it (no copy of
+    // the tree).
     let mut carrier = Field::new("result", spec.kind.clone());
-    carrier.fields = spec.fields.clone();
+    carrier.fields = std::mem::take(&mut spec.fields);
     for result in samples.responses.iter().filter_map(|r| r.get("result")) {
         let scalar = !matches!(
             spec.kind.non_null(),
@@ -164,6 +167,7 @@ pub fn read(
             super::reconcile::with_sample(spec.kind.clone(), &carrier, Some(result))
         };
     }
+    spec.fields = carrier.fields;
     if spec.kind == Kind::Any {
         spec.fields.clear();
     }
@@ -220,8 +224,9 @@ fn from_typescript(method: &str, page: &Page<'_>, samples: &Samples, spec: &mut 
         // A JSON example that the declared type cannot read wins: the
         // result stays open (`null` where a flag is declared, `[]` for an
         // object).
+        // The members are the carrier's for the test, then the result's.
         let mut carrier = Field::new("result", kind.clone());
-        carrier.fields = fields.clone();
+        carrier.fields = fields;
         let fits = samples
             .responses
             .iter()
@@ -232,7 +237,7 @@ fn from_typescript(method: &str, page: &Page<'_>, samples: &Samples, spec: &mut 
             });
         if fits {
             spec.kind = kind;
-            spec.fields = fields;
+            spec.fields = carrier.fields;
         }
     } else {
         fill_untyped(&mut spec.fields, &fields);
@@ -376,7 +381,7 @@ fn has_name_column(table: &Table) -> bool {
     headerless
         || table.rows.first().is_some_and(|h| {
             h.iter().any(|c| {
-                let t = inline::plain(&c.text()).to_lowercase();
+                let t = inline::into_lowercase(inline::plain(&c.text()));
                 t.starts_with("name") || t.starts_with("field") || t.starts_with("parameter")
             })
         })

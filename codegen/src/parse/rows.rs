@@ -4,7 +4,7 @@
 
 use super::anchors::{link_members, written_scalar};
 use super::cells::read_description;
-use super::columns::{is_header, Columns};
+use super::columns::Columns;
 use super::context::{Context, MAX_DEPTH};
 use super::names::split_name;
 use crate::blocks::{Cell, Table};
@@ -21,16 +21,11 @@ pub fn read_table(
     depth: usize,
     strict: bool,
 ) -> Result<Vec<Field>, Diagnostic> {
-    let Some(first_row) = table.rows.first() else {
+    if table.rows.is_empty() {
         return Ok(Vec::new());
-    };
+    }
     // A table may start right away with data rows (`|| **result** ...`).
-    let headerless = !is_header(first_row);
-    let (columns, rows) = if headerless {
-        (Columns::default_for(first_row.len()), &table.rows[..])
-    } else {
-        (Columns::of(first_row), &table.rows[1..])
-    };
+    let (columns, rows) = Columns::of_table(&table.rows);
     let mut fields: Vec<Field> = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if row.iter().all(Cell::is_blank) {
@@ -119,7 +114,7 @@ fn read_row(row: &[Cell], columns: Columns, context: &Context<'_>, depth: usize)
         .required
         .and_then(|c| row.get(c))
         .map(|c| {
-            let t = inline::plain(&c.text()).to_lowercase();
+            let t = inline::into_lowercase(inline::plain(&c.text()));
             t.starts_with('y') || t.starts_with("true") || t.starts_with("required") || t == "+"
         })
         .unwrap_or(false);

@@ -71,22 +71,62 @@ impl<'b> Page<'b> {
     }
 }
 
+/// The words that classify a heading, most telling first: the first one
+/// found decides.
+const SECTION_WORDS: [(&str, SectionKind); 9] = [
+    ("error", SectionKind::Errors),
+    ("mistake", SectionKind::Errors),
+    ("example", SectionKind::Examples),
+    ("response", SectionKind::Response),
+    ("returned", SectionKind::Response),
+    ("result", SectionKind::Response),
+    ("parameter", SectionKind::Params),
+    ("arguments", SectionKind::Params),
+    ("fields of the request", SectionKind::Params),
+];
+
+/// For each byte, the [`SECTION_WORDS`] that start with it (in either
+/// case), as bits.
+static SECTION_WORD_STARTS: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut k = 0;
+    while k < SECTION_WORDS.len() {
+        let first = SECTION_WORDS[k].0.as_bytes()[0];
+        table[first as usize] |= 1 << k;
+        table[first.to_ascii_uppercase() as usize] |= 1 << k;
+        k += 1;
+    }
+    table
+};
+
 /// Classifies a heading's text.
+///
+/// The words are looked for in any ASCII case, in the heading as written:
+/// the same as in its lowercase (lowercasing makes ASCII letters only of
+/// ASCII letters, and of `İ` an `i` and a combining dot, and the Kelvin
+/// sign a `k`, neither of which can complete one of these words). One pass
+/// over the heading finds them all: only where a byte starts some word is
+/// that word compared.
 pub fn classify(heading: &str) -> SectionKind {
-    let h = heading.to_lowercase();
-    if h.contains("error") || h.contains("mistake") {
-        SectionKind::Errors
-    } else if h.contains("example") {
-        SectionKind::Examples
-    } else if h.contains("response") || h.contains("returned") || h.contains("result") {
-        SectionKind::Response
-    } else if h.contains("parameter")
-        || h.contains("arguments")
-        || h.contains("fields of the request")
-    {
-        SectionKind::Params
-    } else {
-        SectionKind::Other
+    let bytes = heading.as_bytes();
+    let mut found = 0u16;
+    for at in 0..bytes.len() {
+        let mut starts = SECTION_WORD_STARTS[usize::from(bytes[at])] & !found;
+        while starts != 0 {
+            let k = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let word = SECTION_WORDS[k].0.as_bytes();
+            if bytes[at..]
+                .get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+            {
+                found |= 1 << k;
+            }
+        }
+    }
+    match found {
+        0 => SectionKind::Other,
+        _ => SECTION_WORDS[found.trailing_zeros() as usize].1,
     }
 }
 
@@ -159,7 +199,7 @@ pub fn split<'b>(source: &Source, blocks: &'b [Block]) -> Page<'b> {
     for (index, block) in blocks.iter().enumerate() {
         if let Block::Heading { level, text, .. } = block {
             page.headings
-                .push((*level, inline::plain(text).to_lowercase()));
+                .push((*level, inline::into_lowercase(inline::plain(text))));
         }
         match block {
             Block::Heading {
@@ -291,7 +331,7 @@ fn read_quote(page: &mut Page<'_>, lines: &[crate::blocks::Piece]) {
             }
         } else if opens("who can") || opens("**who can") {
             if let Some((label, rest)) = text.split_once(':') {
-                let label = inline::plain_collapsed(label).to_lowercase();
+                let label = inline::into_lowercase(inline::plain_collapsed(label));
                 if page.who_label.is_none() {
                     page.who_label = Some(label.clone());
                 }
@@ -322,6 +362,47 @@ mod tests {
             ("Continue Learning", SectionKind::Other),
         ] {
             assert_eq!(classify(h), k, "{h}");
+        }
+    }
+
+    #[test]
+    fn headings_classify_as_their_lowercase_would() {
+        let by_lowercase = |heading: &str| {
+            let h = heading.to_lowercase();
+            if h.contains("error") || h.contains("mistake") {
+                SectionKind::Errors
+            } else if h.contains("example") {
+                SectionKind::Examples
+            } else if h.contains("response") || h.contains("returned") || h.contains("result") {
+                SectionKind::Response
+            } else if h.contains("parameter")
+                || h.contains("arguments")
+                || h.contains("fields of the request")
+            {
+                SectionKind::Params
+            } else {
+                SectionKind::Other
+            }
+        };
+        for heading in [
+            "",
+            "E",
+            "ERRORS and Examples",
+            "Examples of a Result",
+            "Returned Data",
+            "RESULTS",
+            "Fields Of The Request",
+            "fields of the reques",
+            "Parameter errors",
+            "Mistakes",
+            "Arguments",
+            "İnput parameters",
+            "Erro",
+            "resultresponse",
+            "Überblick",
+            "Пример ответа",
+        ] {
+            assert_eq!(classify(heading), by_lowercase(heading), "{heading:?}");
         }
     }
 }

@@ -24,20 +24,22 @@ pub struct SubTable<'b> {
 /// The tables of `blocks` that stand under a heading, in order.
 pub fn subtables<'b>(blocks: &'b [Block<'b>]) -> Vec<SubTable<'b>> {
     let mut out: Vec<SubTable<'b>> = Vec::new();
-    let mut heading: Option<(String, Option<String>)> = None;
+    // Borrowed: most headings have no table under them, and only a
+    // sub-table keeps a copy of its anchor.
+    let mut heading: Option<(&'b str, &'b Option<String>)> = None;
     // Whether the last sub-table's heading is still the current one.
     let mut open = false;
     for block in blocks {
         match block {
             Block::Heading { text, anchor, .. } => {
-                heading = Some((text.clone(), anchor.clone()));
+                heading = Some((text, anchor));
                 open = false;
             }
             Block::Table(table) | Block::PipeTable(table) => {
                 if let Some((text, anchor)) = heading.take() {
-                    let lower = inline::plain(&text).to_lowercase();
+                    let lower = inline::into_lowercase(inline::plain(text));
                     out.push(SubTable {
-                        anchor,
+                        anchor: anchor.clone(),
                         slug: slug(&lower),
                         lower,
                         table,
@@ -72,7 +74,8 @@ fn same_columns(a: &Table, b: &Table) -> bool {
 /// The id a heading without `{#anchor}` gets on the site: lowercase words
 /// joined by `-`, from the heading as plain lowercase text.
 fn slug(lower: &str) -> String {
-    let mut out = String::new();
+    // A slug is never longer than the heading: one allocation.
+    let mut out = String::with_capacity(lower.len());
     for c in lower.chars() {
         if c.is_alphanumeric() || c == '_' {
             out.push(c);
@@ -80,5 +83,9 @@ fn slug(lower: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_string()
+    // `trim_end_matches('-')` in place.
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }

@@ -123,16 +123,17 @@ fn tokens(code: &str) -> Vec<Token> {
                 out.push(Token::Number);
             }
             c if c.is_alphabetic() || c == '_' || c == '$' => {
-                let mut word = c.to_string();
-                while let Some(&(_, d)) = chars.peek() {
+                // The word is a slice of the code, copied once at its size.
+                let mut end = at + c.len_utf8();
+                while let Some(&(i, d)) = chars.peek() {
                     if d.is_alphanumeric() || d == '_' || d == '$' {
-                        word.push(d);
+                        end = i + d.len_utf8();
                         chars.next();
                     } else {
                         break;
                     }
                 }
-                out.push(Token::Word(word));
+                out.push(Token::Word(code[at..end].to_string()));
             }
             c => out.push(Token::Punct(c)),
         }

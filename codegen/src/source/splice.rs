@@ -76,16 +76,22 @@ impl Source {
         splice: &mut Splice<'_>,
     ) {
         let file = self.files.len();
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let real_dir = real.parent().map(Path::to_path_buf).unwrap_or_default();
+        // The folders includes are resolved from, made when the first
+        // include is met: most files include nothing.
+        let mut dirs: Option<(PathBuf, PathBuf)> = None;
         splice.spliced += text.len();
         splice.stack.push(real.clone());
         self.files.push(path);
         self.real.push(real);
         // Filled in below; lines only keep ranges into it.
         self.texts.push(String::new());
-        // Lines average 33 bytes; reserving for 20 spares most pages a regrowth.
-        self.lines.reserve(text.len() / 20);
+        // Lines average 33 bytes; reserving for 20 spares most pages a
+        // regrowth. An include's lines are left to grow the vector as they
+        // come: reserving for each include moved the page's lines for some
+        // that were far shorter than reserved for.
+        if depth == 0 {
+            self.lines.reserve(text.len() / 20);
+        }
         let bytes = text.as_bytes();
         // Line ends found with one vectorised scan of the whole file: most
         // lines are short, and a search per line cost more than the line.
@@ -114,7 +120,20 @@ impl Source {
                     next_directive = directives.next().unwrap_or(usize::MAX);
                 }
                 let raw = &text[span.clone()];
-                if self.splice_directive(raw, (file, number), (&dir, &real_dir), depth, splice) {
+                if let Some(target) = directive_target(raw) {
+                    let (dir, real_dir) = dirs.get_or_insert_with(|| {
+                        let parent =
+                            |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
+                        (parent(&self.files[file]), parent(&self.real[file]))
+                    });
+                    self.splice_directive(
+                        raw,
+                        target,
+                        (file, number),
+                        (dir, real_dir),
+                        depth,
+                        splice,
+                    );
                     continue;
                 }
             }
@@ -124,26 +143,17 @@ impl Source {
         splice.stack.pop();
     }
 
-    /// For a line holding `{%`: splices the include it names, if it is
-    /// one (the `{%` first on the line), and says whether it was.
+    /// For an include line `raw` (see [`directive_target`]) naming
+    /// `target`: splices the file it names, or records why not.
     fn splice_directive(
         &mut self,
         raw: &str,
+        target: &str,
         (file, number): (usize, usize),
         (dir, real_dir): (&Path, &Path),
         depth: usize,
         splice: &mut Splice<'_>,
-    ) -> bool {
-        let indent = raw
-            .bytes()
-            .take_while(|b| matches!(b, b' ' | b'\t'))
-            .count();
-        if !raw.as_bytes()[indent..].starts_with(b"{%") {
-            return false;
-        }
-        let Some(target) = include_target(raw) else {
-            return false;
-        };
+    ) {
         let col = raw[..target.as_ptr() as usize - raw.as_ptr() as usize]
             .chars()
             .count()
@@ -166,7 +176,6 @@ impl Source {
                 format!("include `{target}` {}", refusal.why),
             ));
         }
-        true
     }
 
     /// Reads and splices one include, or says why it was refused.
@@ -249,6 +258,19 @@ impl Source {
         self.splice(path, real, text, depth + 1, splice);
         Ok(())
     }
+}
+
+/// For a line holding `{%`: the target of the include it is, if it is
+/// one (the `{%` first on the line).
+fn directive_target(raw: &str) -> Option<&str> {
+    let indent = raw
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    if !raw.as_bytes()[indent..].starts_with(b"{%") {
+        return None;
+    }
+    include_target(raw)
 }
 
 /// A refusal of the docs root, in the words of an include's problem.
