@@ -66,3 +66,87 @@ fn each_part_of_the_input_becomes_its_item() {
     // `plain` is serde's own reading, errors included.
     assert!(<bare::Params as Call>::decode(json!("text")).is_err());
 }
+
+/// An error enum with one documented code.
+mod documented {
+    bitrix24::__method_error! {
+        " Errors." { " `NOT_FOUND`: no such item" NotFound = "NOT_FOUND", }
+    }
+}
+
+#[test]
+fn every_kind_of_method_error_has_its_code_text_and_source() {
+    use bitrix24::{ApiError, CallError, DecodeError, TransportError};
+    use documented::Error;
+    use std::error::Error as _;
+
+    let api = |code: &str| ApiError {
+        code: code.to_string(),
+        description: "why".to_string(),
+        status: 400,
+        body: String::new(),
+    };
+    let cases = [
+        (
+            CallError::Api(api("NOT_FOUND")),
+            Some("NOT_FOUND"),
+            "NOT_FOUND (HTTP 400): why",
+            false,
+        ),
+        (
+            CallError::Api(api("QUERY_LIMIT_EXCEEDED")),
+            Some("QUERY_LIMIT_EXCEEDED"),
+            "",
+            false,
+        ),
+        (
+            CallError::Api(api("OTHER")),
+            Some("OTHER"),
+            "OTHER (HTTP 400): why",
+            false,
+        ),
+        (
+            CallError::Transport(TransportError::new("reset")),
+            None,
+            "",
+            true,
+        ),
+        (
+            CallError::Decode(DecodeError {
+                message: "bad".into(),
+                status: 200,
+                body: "x".into(),
+            }),
+            None,
+            "cannot decode the response (HTTP 200): bad",
+            true,
+        ),
+        (
+            CallError::OutcomeUnknown(TransportError::new("reset")),
+            None,
+            "outcome unknown: ",
+            true,
+        ),
+    ];
+    for (call, code, text, has_source) in cases {
+        let expected_text = call.to_string();
+        let error = Error::from(call);
+        assert_eq!(error.code(), code, "{error:?}");
+        assert_eq!(error.api().map(|api| api.code.as_str()), code, "{error:?}");
+        assert!(error.to_string().starts_with(text), "{error}");
+        // The text is the underlying error's, as `CallError` shows it, but
+        // for a system error (its kind's text).
+        if !matches!(error, Error::System(_)) {
+            assert_eq!(error.to_string(), expected_text);
+        }
+        assert_eq!(error.source().is_some(), has_source, "{error:?}");
+    }
+    assert!(matches!(
+        Error::from(CallError::Api(api("NOT_FOUND"))),
+        Error::NotFound(_)
+    ));
+    assert!(matches!(
+        Error::from(CallError::Api(api("QUERY_LIMIT_EXCEEDED"))),
+        Error::System(_)
+    ));
+}
