@@ -1,9 +1,8 @@
 //! `b24 expand PAGE.md`: the generated bindings, pretty-printed.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use super::{output, Outcome};
+use super::Outcome;
 
 /// Print the Rust bindings generated from a page.
 ///
@@ -19,16 +18,7 @@ pub struct Args {
 
 /// Parses the page and prints the module generated from it.
 pub fn run(args: Args) -> Outcome {
-    let shown = args.page.display().to_string();
-    match bitrix24_codegen::load(&args.page, &shown) {
-        Ok(loaded) => {
-            // A closed pipe or a full disk is an error, never a panic.
-            output::print(&bitrix24_codegen::generate_pretty(&loaded.method))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            output::note(&error.to_string());
-            Ok(ExitCode::FAILURE)
-        }
-    }
+    super::pages::show_method(&args.page, |method| {
+        Ok(bitrix24_codegen::generate_pretty(method))
+    })
 }

@@ -1,9 +1,8 @@
 //! `b24 inspect PAGE.md`: the parsed model as JSON.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use super::{output, Outcome};
+use super::Outcome;
 
 /// Print the method model read from a page as JSON.
 ///
@@ -18,17 +17,9 @@ pub struct Args {
 
 /// Parses the page and prints its model.
 pub fn run(args: Args) -> Outcome {
-    let shown = args.page.display().to_string();
-    match bitrix24_codegen::load(&args.page, &shown) {
-        Ok(loaded) => {
-            let json = serde_json::to_string_pretty(&loaded.method).map_err(|e| e.to_string())?;
-            // A closed pipe or a full disk is an error, never a panic.
-            output::println(&json)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            output::note(&error.to_string());
-            Ok(ExitCode::FAILURE)
-        }
-    }
+    super::pages::show_method(&args.page, |method| {
+        serde_json::to_string_pretty(method)
+            .map(|json| json + "\n")
+            .map_err(|e| e.to_string())
+    })
 }

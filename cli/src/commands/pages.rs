@@ -56,3 +56,24 @@ fn relative_to(root: &Path, file: &Path) -> Option<PathBuf> {
     let canonical = file.canonicalize().ok()?;
     canonical.strip_prefix(root).ok().map(Path::to_path_buf)
 }
+
+/// What `b24 inspect` and `b24 expand` share: reads the method page at
+/// `page` and prints what `render` makes of its method. Exit status 0 when
+/// the page documents a method, 1 with the reason on stderr when it does
+/// not; a closed pipe or a full disk is an error, never a panic.
+pub fn show_method(
+    page: &Path,
+    render: impl FnOnce(&Method) -> Result<String, String>,
+) -> super::Outcome {
+    let shown = page.display().to_string();
+    match bitrix24_codegen::load(page, &shown) {
+        Ok(loaded) => {
+            super::output::print(&render(&loaded.method)?)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            super::output::note(&error.to_string());
+            Ok(std::process::ExitCode::FAILURE)
+        }
+    }
+}
